@@ -1,0 +1,1 @@
+"""Contact-centre server for Asterisk: the server, the ACD engine and the Asterisk adapters."""

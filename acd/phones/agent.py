@@ -1,0 +1,73 @@
+"""An agent's softphone: registers to Asterisk, rings, answers, talks, hangs up.
+
+Two SIPp processes make one phone: a one-shot REGISTER (digest auth) whose Contact points
+at a long-running SIPp UAS that answers every call it receives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from acd.phones import sipp
+from acd.phones.ports import free_even_udp_port, free_udp_port
+from acd.phones.rtp import RtpSink
+
+
+@dataclass(frozen=True)
+class AgentPhoneSpec:
+    user: str
+    password: str
+    asterisk: str = "127.0.0.1:5060"
+    ip: str = "127.0.0.1"
+    ring_ms: int | None = 300  # None: never answers (rings until cancelled)
+    talk_ms: int = 2000  # then the agent hangs up, unless the caller did first
+
+
+class AgentPhone:
+    def __init__(self, spec: AgentPhoneSpec, workdir: Path) -> None:
+        self.spec = spec
+        self._workdir = workdir / f"agent-{spec.user}"
+        self.sip_port = free_udp_port(spec.ip)
+        self.rtp_port = free_even_udp_port(spec.ip)
+        self.audio: RtpSink | None = None
+        self._uas: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Starts answering calls and registers to Asterisk."""
+        self.audio = await RtpSink.open(self.spec.ip, self.rtp_port)
+        scenario = sipp.render(
+            "agent.xml.j2", self._workdir, "agent", user=self.spec.user,
+            ring_ms=self.spec.ring_ms, talk_ms=self.spec.talk_ms,
+            rtp_ip=self.spec.ip, rtp_port=self.rtp_port,
+        )  # fmt: skip
+        where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, self.sip_port)
+        # No -m: the phone answers calls until stopped; up to 4 at once (agents rarely
+        # get a second call, but a test of "never rung while busy" must see it if it comes).
+        extra = ["-l", "4", "-bind_local", "-mi", self.spec.ip]
+        self._uas = await sipp.start(scenario, where, extra, self._workdir / "uas.log")
+        await self.register()
+
+    async def register(self, expires_s: int = 3600) -> None:
+        await self._register(expires_s, "register")
+
+    async def unregister(self) -> None:
+        await self._register(0, "unregister")
+
+    async def _register(self, expires_s: int, name: str) -> None:
+        scenario = sipp.render(
+            "register.xml.j2", self._workdir, name, user=self.spec.user,
+            password=self.spec.password, contact_ip=self.spec.ip,
+            contact_port=self.sip_port, expires=expires_s,
+        )  # fmt: skip
+        where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, free_udp_port(self.spec.ip))
+        proc = await sipp.start(scenario, where, ["-m", "1"], self._workdir / f"{name}.log")
+        await sipp.finish(proc, 10, f"agent phone {self.spec.user}: {name}")
+
+    async def stop(self) -> None:
+        if self._uas is not None:
+            await sipp.stop(self._uas)
+            self._uas = None
+        if self.audio is not None:
+            self.audio.close()

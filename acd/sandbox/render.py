@@ -1,0 +1,35 @@
+"""Renders Asterisk's configuration from the project's own config (config/acd.yaml).
+
+Templates live in config/asterisk/*.conf.j2; the output goes to the chroot's
+/etc/asterisk-acd, a folder of its own so Debian's samples are never mixed in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from acd.sandbox.layout import ETC_IN_CHROOT
+from acd.sandbox.secrets import SandboxSecrets
+from acd.settings import Settings
+
+
+def render_all(templates: Path, out: Path, settings: Settings, secrets: SandboxSecrets) -> list[Path]:
+    """Write every template to ``out`` (without the .j2 suffix); returns the files written."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly, not as ""
+        keep_trailing_newline=True,
+        autoescape=False,  # Asterisk config, not HTML
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for template in sorted(templates.glob("*.conf.j2")):
+        text = env.get_template(template.name).render(
+            settings=settings, secrets=secrets, etc_dir=ETC_IN_CHROOT
+        )
+        target = out / template.name.removesuffix(".j2")
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written

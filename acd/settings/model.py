@@ -1,0 +1,161 @@
+"""The server's configuration: one frozen, validated object built at start-up.
+
+The operator edits ``config/acd.yaml``; :func:`load_settings` turns it into
+:class:`Settings` or raises :class:`ConfigError` naming file, line and key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from acd.settings import yamlnodes as y
+from acd.settings.yamlnodes import ConfigError, Node
+
+_AGENT_ID = re.compile(r"^[0-9]{2,8}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class SipSettings:
+    bind: str
+    port: int
+    rtp_start: int
+    rtp_end: int
+
+
+@dataclass(frozen=True)
+class Trunk:
+    """A SIP trunk that calls in; Asterisk recognises it by source address."""
+
+    name: str
+    match: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An agent's SIP softphone account on Asterisk (user name = agent id)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    ami: Endpoint
+    ami_username: str
+    agi: Endpoint
+    sip: SipSettings
+    trunks: tuple[Trunk, ...]
+    agents: tuple[Agent, ...]
+    default_language: str
+    source: str
+
+
+def load_settings(path: Path) -> Settings:
+    return _settings(y.load(path))
+
+
+def parse_settings(text: str, file: str = "<text>") -> Settings:
+    return _settings(y.parse(text, file))
+
+
+def _settings(root: Node) -> Settings:
+    top = y.mapping(root, {"asterisk", "agents"}, {"trunks", "language"})
+    ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
+    ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
+    trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
+    agents = y.listed(top["agents"], _agent)
+    _unique([t.name for t in trunks], top.get("trunks", root))
+    _unique([a.id for a in agents], top["agents"])
+    language = y.text(top["language"]) if "language" in top else "en"
+    if language not in LANGUAGES:
+        raise top["language"].error(f"unknown language {language!r} (known: en, fr)")
+    return Settings(
+        ami=_endpoint(ami, 5038),
+        ami_username=_name(ami["username"]),
+        agi=_endpoint(y.mapping(ast["agi"], set(), {"host", "port"}), 4573),
+        sip=_sip(ast["sip"]),
+        trunks=trunks,
+        agents=agents,
+        default_language=language,
+        source=root.file,
+    )
+
+
+def _endpoint(fields: dict[str, Node], default_port: int) -> Endpoint:
+    host = _loopback_or_ip(fields["host"]) if "host" in fields else "127.0.0.1"
+    port = y.integer(fields["port"], 1, 65535) if "port" in fields else default_port
+    return Endpoint(host, port)
+
+
+def _sip(node: Node) -> SipSettings:
+    fields = y.mapping(node, set(), {"bind", "port", "rtp_ports"})
+    bind = _loopback_or_ip(fields["bind"]) if "bind" in fields else "127.0.0.1"
+    port = y.integer(fields["port"], 1, 65535) if "port" in fields else 5060
+    start, end = 10000, 20000
+    if "rtp_ports" in fields:
+        bounds = y.listed(fields["rtp_ports"], lambda n: y.integer(n, 1024, 65535))
+        if len(bounds) != 2 or bounds[0] >= bounds[1]:
+            raise fields["rtp_ports"].error("expected [first, last] with first < last")
+        start, end = bounds
+    return SipSettings(bind, port, start, end)
+
+
+def _trunk(node: Node) -> Trunk:
+    fields = y.mapping(node, {"name", "match"}, set())
+    match = y.listed(fields["match"], _network)
+    if not match:
+        raise fields["match"].error("a trunk needs at least one address to recognise it by")
+    return Trunk(_name(fields["name"]), match)
+
+
+def _agent(node: Node) -> Agent:
+    fields = y.mapping(node, {"id", "name"}, set())
+    agent_id = y.text(fields["id"])
+    if not _AGENT_ID.match(agent_id):
+        raise fields["id"].error(f"{agent_id!r} is not an agent id (2 to 8 digits)")
+    return Agent(agent_id, y.text(fields["name"]))
+
+
+def _name(node: Node) -> str:
+    value = y.text(node)
+    if not _NAME.match(value):
+        raise node.error(f"{value!r}: use lower-case letters, digits, '-' or '_'")
+    return value
+
+
+def _network(node: Node) -> str:
+    value = y.text(node)
+    try:
+        return str(ipaddress.ip_network(value, strict=True))
+    except ValueError as exc:
+        raise node.error(f"{value!r} is not an address or network ({exc})") from exc
+
+
+def _loopback_or_ip(node: Node) -> str:
+    value = y.text(node)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError as exc:
+        raise node.error(f"{value!r} is not an IP address") from exc
+
+
+def _unique(keys: list[str], where: Node) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise where.error(f"{key!r} is defined twice")
+        seen.add(key)
+
+
+__all__ = ["Agent", "ConfigError", "Endpoint", "Settings", "SipSettings", "Trunk", "load_settings"]

@@ -1,0 +1,1 @@
+"""Outbound predictive dialer: pacing and compliance rules (pure cores)."""

@@ -1,0 +1,1 @@
+"""IVR menus from operator-edited config files (pure session core plus FastAGI adapter)."""
