@@ -36,7 +36,7 @@ class SippEndpoint:
 def render(template: str, workdir: Path, name: str, **values: object) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"{name}.xml"
-    path.write_text(_TEMPLATES.get_template(template).render(**values), encoding="latin-1")
+    path.write_text(_TEMPLATES.get_template(template).render(**values), encoding="utf-8")
     return path
 
 
@@ -56,7 +56,7 @@ async def start(
         "-nostdin", "-trace_err", "-error_file", str(log.with_suffix(".errors")),
         *extra,
     ]  # fmt: skip
-    with open(log, "wb") as out:
+    with open(log, "wb") as out:  # noqa: ASYNC230 (a local log file opens in microseconds)
         return await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT
         )

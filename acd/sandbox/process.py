@@ -7,6 +7,7 @@ It shares the host's network, so AMI, SIP and FastAGI all meet on 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -49,14 +50,17 @@ def spawn(layout: SandboxLayout) -> int:
     return proc.pid
 
 
-def stop(layout: SandboxLayout, grace_s: float = 10.0) -> bool:
-    """Stops Asterisk (orderly first, then SIGKILL); returns False if it was not running."""
+def stop(layout: SandboxLayout, grace_s: float = 10.0, hard: bool = False) -> bool:
+    """Stops Asterisk (orderly first, then SIGKILL); returns False if it was not running.
+
+    ``hard`` kills it at once, as a crash would: no hang-ups, no goodbyes on AMI."""
     pid = running_pid(layout)
     if pid is None:
         _cleanup(layout)
         return False
-    cli(layout, "core stop now", timeout_s=grace_s)
-    if not _wait_gone(pid, grace_s):
+    if not hard:
+        cli(layout, "core stop now", timeout_s=grace_s)
+    if hard or not _wait_gone(pid, grace_s):
         os.kill(pid, signal.SIGKILL)
         _wait_gone(pid, grace_s)
     _cleanup(layout)
@@ -67,7 +71,9 @@ def cli(layout: SandboxLayout, command: str, timeout_s: float = 10.0) -> str:
     """Runs one Asterisk CLI command over the remote console; returns its output."""
     argv = ["chroot", str(layout.rootfs), "asterisk", "-C", layout.asterisk_conf, "-rx", command]
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=timeout_s, check=False)
+        result = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout_s, check=False
+        )
     except subprocess.TimeoutExpired:
         return ""
     return result.stdout
@@ -86,10 +92,8 @@ def _wait_gone(pid: int, timeout_s: float) -> bool:
 
 
 def _reap(pid: int) -> None:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass
 
 
 def _cleanup(layout: SandboxLayout) -> None:

@@ -15,8 +15,17 @@ from acd.sandbox.secrets import SandboxSecrets
 from acd.settings import Settings
 
 
-def render_all(templates: Path, out: Path, settings: Settings, secrets: SandboxSecrets) -> list[Path]:
-    """Write every template to ``out`` (without the .j2 suffix); returns the files written."""
+def render_all(
+    templates: Path,
+    out: Path,
+    settings: Settings,
+    secrets: SandboxSecrets,
+    etc_dir: str = ETC_IN_CHROOT,
+) -> list[Path]:
+    """Write every template to ``out`` (without the .j2 suffix); returns the files written.
+
+    ``etc_dir`` is where Asterisk will read them from (the chroot's own folder for the
+    sandbox, usually /etc/asterisk for a production Asterisk)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly, not as ""
@@ -27,7 +36,7 @@ def render_all(templates: Path, out: Path, settings: Settings, secrets: SandboxS
     written = []
     for template in sorted(templates.glob("*.conf.j2")):
         text = env.get_template(template.name).render(
-            settings=settings, secrets=secrets, etc_dir=ETC_IN_CHROOT
+            settings=settings, secrets=secrets, etc_dir=etc_dir
         )
         target = out / template.name.removesuffix(".j2")
         target.write_text(text, encoding="utf-8")

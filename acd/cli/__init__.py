@@ -1,0 +1,55 @@
+"""The `acd` command: one entry point, one module per sub-command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from acd.cli import run_cmd, sandbox_cmd
+from acd.sandbox import SandboxError
+from acd.settings import ConfigError
+
+DEFAULT_CONFIG = Path("config/acd.yaml")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="acd", description="Contact-centre server for Asterisk (ACD, IVR, dialer)."
+    )
+    parser.add_argument(
+        "--config", type=Path, default=DEFAULT_CONFIG,
+        help="configuration file (default: %(default)s)",
+    )  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="store_true", help="log protocol details")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sandbox_cmd.register(commands)
+    run_cmd.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    try:
+        code: int = args.handler(args)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except SandboxError as exc:
+        print(f"Sandbox error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+def project_dir() -> Path:
+    """The project folder: where config/ and the git-ignored .cache/ and var/ live."""
+    return Path.cwd()

@@ -1,0 +1,48 @@
+"""End-to-end fixtures: the real sandbox Asterisk 22, real SIPp phones, our real server parts.
+
+These tests never skip: without root or without the sandbox they fail, with the reason.
+The sandbox is built on first use (about two minutes) and reused afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from acd.asterisk.ami import AmiClient
+from acd.sandbox import Sandbox
+from acd.settings import Settings, load_settings
+from tests.conftest import PROJECT
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return load_settings(PROJECT / "config" / "acd.yaml")
+
+
+@pytest.fixture(scope="session")
+def sandbox(settings: Settings) -> Iterator[Sandbox]:
+    box = Sandbox(PROJECT, settings)
+    started = asyncio.run(box.up(boot_timeout_s=90))
+    yield box
+    if started:
+        asyncio.run(box.down())
+
+
+@pytest.fixture
+async def ami(sandbox: Sandbox) -> AsyncIterator[AmiClient]:
+    client = sandbox.ami_client(ping_interval=2.0, ping_timeout=2.0)
+    await client.start()
+    await client.wait_connected(10)
+    yield client
+    await client.close()
+
+
+@pytest.fixture
+def phones_dir(tmp_path: Path) -> Path:
+    return tmp_path / "phones"

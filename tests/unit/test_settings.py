@@ -1,0 +1,90 @@
+"""The configuration is refused with file, line and key when it is wrong."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acd.settings import ConfigError, load_settings, parse_settings
+from tests.conftest import PROJECT
+
+VALID = """\
+asterisk:
+  ami: {username: acd}
+  agi: {}
+  sip: {}
+agents:
+  - {id: "1001", name: Alice}
+"""
+
+
+def test_example_config_loads() -> None:
+    settings = load_settings(PROJECT / "config" / "acd.yaml")
+    assert [a.id for a in settings.agents] == ["1001", "1002", "1003", "1004", "1005"]
+    assert settings.ami.port == 5038
+    assert settings.agi.port == 4573
+    assert settings.trunks[0].match[0] == "127.0.0.2/32"
+
+
+def test_defaults() -> None:
+    settings = parse_settings(VALID)
+    assert settings.ami.host == "127.0.0.1"
+    assert settings.sip.port == 5060
+    assert settings.default_language == "en"
+    assert settings.trunks == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "words"),
+    [
+        (VALID.replace("sip: {}", "sip: {port: 99999}"), 4, "asterisk.sip.port", "out of range"),
+        (VALID.replace("agi: {}", "agi: {hots: x}"), 3, "asterisk.agi.hots", "unknown key"),
+        (VALID.replace('"1001"', '"1a"'), 6, "agents[0].id", "not an agent id"),
+        (VALID + '  - {id: "1001", name: Bob}\n', 6, "agents", "defined twice"),
+        (VALID.replace("ami: {username: acd}", "ami: {}"), 2, "asterisk.ami", "missing"),
+        (VALID + "language: de\n", 7, "language", "unknown language"),
+        (VALID + "trunks:\n  - {name: t, match: [300.1.1.1]}\n", 8, "trunks[0].match[0]",
+         "not an address"),
+        (VALID + "trunks:\n  - {name: t, match: []}\n", 8, "trunks[0].match", "at least one"),
+        (VALID.replace("sip: {}", "sip: {rtp_ports: [20000, 10000]}"), 4,
+         "asterisk.sip.rtp_ports", "first < last"),
+        ("asterisk: [\n", 2, "", "not valid YAML"),
+        ("- a\n", 1, "", "expected a mapping"),
+    ],
+)  # fmt: skip
+def test_errors_name_file_line_and_key(text: str, line: int, key: str, words: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(text, "acd.yaml")
+    error = caught.value
+    assert (error.file, error.line, error.key) == ("acd.yaml", line, key)
+    assert words in error.message
+    assert str(error).startswith(f"acd.yaml:{line}: ")
+
+
+def test_unreadable_file_is_a_config_error(tmp_path: object) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(PROJECT / "config" / "does-not-exist.yaml")
+
+
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(yaml_values)
+def test_any_yaml_document_is_accepted_or_refused_with_a_location(value: object) -> None:
+    text = yaml.safe_dump(value)
+    errors: list[ConfigError] = []
+    try:
+        parse_settings(text, "fuzz.yaml")
+    except ConfigError as error:
+        errors.append(error)
+    for refusal in errors:
+        assert refusal.file == "fuzz.yaml"
+        assert refusal.line >= 1
