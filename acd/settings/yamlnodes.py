@@ -104,7 +104,7 @@ def _scalar(node: Node) -> object:
     if not isinstance(node.raw, yaml.ScalarNode):
         raise node.error("expected a single value, not a list or mapping")
     # A fresh constructor per value: it resolves YAML's scalar types (int, bool, null...).
-    return yaml.constructor.SafeConstructor().construct_object(node.raw)  # type: ignore[no-untyped-call]
+    return yaml.constructor.SafeConstructor().construct_object(node.raw)
 
 
 def text(node: Node) -> str:
