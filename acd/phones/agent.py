@@ -65,6 +65,18 @@ class AgentPhone:
         proc = await sipp.start(scenario, where, ["-m", "1"], self._workdir / f"{name}.log")
         await sipp.finish(proc, 10, f"agent phone {self.spec.user}: {name}")
 
+    async def dial(self, number: str, hold_ms: int = 4000, timeout_s: float = 20) -> None:
+        """Dials from this phone (e.g. a feature code) and waits until the call has ended."""
+        scenario = sipp.render(
+            "agent_dial.xml.j2", self._workdir, f"dial-{number.strip('*')}",
+            user=self.spec.user, password=self.spec.password, number=number, hold_ms=hold_ms,
+        )  # fmt: skip
+        where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, free_udp_port(self.spec.ip))
+        extra = ["-m", "1", "-bind_local", "-mi", self.spec.ip,
+                 "-mp", str(free_even_udp_port(self.spec.ip))]  # fmt: skip
+        proc = await sipp.start(scenario, where, extra, self._workdir / f"dial-{number}.log")
+        await sipp.finish(proc, timeout_s, f"agent phone {self.spec.user} dialling {number}")
+
     async def stop(self) -> None:
         if self._uas is not None:
             await sipp.stop(self._uas)

@@ -1,0 +1,128 @@
+"""Engine commands -> AMI actions. Each command is one short function.
+
+Nothing here waits on a person: an Originate is sent with Async and its outcome comes
+back later as an event (answered: the UserEvent from [acd-agent-leg]; failed: the
+OriginateResponse), which is fed to the engine like any other event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+
+from acd.asterisk.ami import AmiClient, AmiError
+from acd.callcontrol.legs import Legs
+from acd.engine.commands import (
+    Announce,
+    CancelRing,
+    Command,
+    ConnectCall,
+    PauseAgent,
+    RemoveCaller,
+    RingAgent,
+)
+from acd.engine.events import AgentMissed
+from acd.engine.events import Event as EngineEvent
+
+log = logging.getLogger(__name__)
+
+# OriginateResponse Reason codes (Asterisk's AST_CONTROL_* values) -> why the offer failed.
+_MISS_REASONS = {"3": "noanswer", "5": "busy", "1": "rejected", "8": "failed", "0": "failed"}
+# The engine times the ring itself and cancels; Asterisk's own timeout is only a backstop.
+_ORIGINATE_MARGIN_S = 5.0
+
+
+class Executor:
+    def __init__(self, ami: AmiClient, legs: Legs, feed: Callable[[EngineEvent], None]) -> None:
+        self._ami = ami
+        self._legs = legs
+        self._feed = feed  # back into the engine's inbox
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def execute(self, command: Command) -> None:
+        """Starts the AMI work for ``command`` and returns at once (the engine never waits)."""
+        task = asyncio.create_task(self._run(command))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run(self, command: Command) -> None:
+        try:
+            if isinstance(command, RingAgent):
+                await self._ring(command)
+            elif isinstance(command, CancelRing):
+                await self._cancel_ring(command)
+            elif isinstance(command, ConnectCall):
+                await self._connect(command)
+            elif isinstance(command, Announce):
+                await self._announce(command)
+            elif isinstance(command, RemoveCaller):
+                await self._remove(command)
+            elif isinstance(command, PauseAgent):
+                log.info("agent %s paused automatically (%s)", command.agent_id, command.reason)
+        except AmiError as exc:
+            log.warning("%s failed: %s", type(command).__name__, exc)
+
+    async def _ring(self, cmd: RingAgent) -> None:
+        caller = self._legs.callers.get(cmd.call_id)
+        leg = self._legs.new_agent_leg(cmd.call_id, cmd.agent_id)
+        variables = {"ACD_CALL_ID": cmd.call_id, "ACD_AGENT": cmd.agent_id,
+                     "ACD_WHISPER": cmd.whisper}  # fmt: skip
+        try:
+            result = await self._ami.originate(
+                f"PJSIP/{cmd.agent_id}", context="acd-agent-leg", exten="s", priority=1,
+                variables=variables, caller_id=caller.number if caller else None,
+                timeout_ms=math.ceil((cmd.timeout_s + _ORIGINATE_MARGIN_S) * 1000),
+                extra={"ChannelId": leg.leg_id},
+            )  # fmt: skip
+        except AmiError as exc:
+            self._legs.drop_agent_leg(leg.leg_id)
+            self._feed(AgentMissed(cmd.call_id, cmd.agent_id, "failed"))
+            raise exc
+        if result.get("Response") != "Success":
+            self._legs.drop_agent_leg(leg.leg_id)
+            reason = _MISS_REASONS.get(result.get("Reason") or "", "failed")
+            self._feed(AgentMissed(cmd.call_id, cmd.agent_id, reason))
+
+    async def _cancel_ring(self, cmd: CancelRing) -> None:
+        leg = self._legs.agent_leg_for(cmd.call_id, cmd.agent_id)
+        if leg is not None:
+            self._legs.drop_agent_leg(leg.leg_id)
+            await self._ami.action("Hangup", {"Channel": leg.leg_id, "Cause": "19"})
+
+    async def _connect(self, cmd: ConnectCall) -> None:
+        caller = self._legs.callers.get(cmd.call_id)
+        leg = self._legs.agent_leg_for(cmd.call_id, cmd.agent_id)
+        if caller is None or leg is None:
+            log.info("call %s ended before it could be connected", cmd.call_id)
+            return
+        caller.connected_to = cmd.agent_id
+        await self._ami.action(
+            "Bridge", {"Channel1": caller.channel, "Channel2": leg.leg_id, "Tone": "no"}
+        )
+
+    async def _announce(self, cmd: Announce) -> None:
+        caller = self._legs.callers.get(cmd.call_id)
+        if caller is None or caller.connected_to:
+            return
+        minutes = 0 if cmd.estimated_wait_s < 60 else round(cmd.estimated_wait_s / 60)
+        for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
+            await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
+                                              "Value": str(value)})  # fmt: skip
+        await self._redirect(caller.channel, "acd-announce")
+
+    async def _remove(self, cmd: RemoveCaller) -> None:
+        caller = self._legs.drop_caller(cmd.call_id)
+        if caller is not None:
+            await self._redirect(caller.channel, "acd-exit")
+
+    async def _redirect(self, channel: str, context: str) -> None:
+        await self._ami.action(
+            "Redirect", {"Channel": channel, "Context": context, "Exten": "s", "Priority": "1"}
+        )

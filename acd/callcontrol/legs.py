@@ -1,0 +1,57 @@
+"""Which Asterisk channel is which call: the caller legs and the agent legs in flight.
+
+A call's id is the caller channel's Uniqueid. Agent legs are originated with a ChannelId
+of our own making, so every AMI event about them (which carries Uniqueid) maps back to
+the call and agent without parsing channel names. Pure bookkeeping: no I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CallerLeg:
+    call_id: str
+    channel: str
+    queue: str
+    number: str  # the caller's number, shown on the agent's phone
+    connected_to: str = ""  # agent id once bridged
+
+
+@dataclass(frozen=True)
+class AgentLeg:
+    leg_id: str  # the ChannelId we gave the Originate; Asterisk's Uniqueid of that leg
+    call_id: str
+    agent_id: str
+
+
+@dataclass
+class Legs:
+    callers: dict[str, CallerLeg] = field(default_factory=dict)
+    agent_legs: dict[str, AgentLeg] = field(default_factory=dict)
+    _numbers: itertools.count[int] = field(default_factory=itertools.count)
+
+    def add_caller(self, call_id: str, channel: str, queue: str, number: str) -> CallerLeg:
+        leg = CallerLeg(call_id, channel, queue, number)
+        self.callers[call_id] = leg
+        return leg
+
+    def new_agent_leg(self, call_id: str, agent_id: str) -> AgentLeg:
+        # Unique across restarts too: the call id is Asterisk's, the counter ours.
+        leg = AgentLeg(f"acd-{call_id}-{agent_id}-{next(self._numbers)}", call_id, agent_id)
+        self.agent_legs[leg.leg_id] = leg
+        return leg
+
+    def agent_leg_for(self, call_id: str, agent_id: str) -> AgentLeg | None:
+        for leg in self.agent_legs.values():
+            if leg.call_id == call_id and leg.agent_id == agent_id:
+                return leg
+        return None
+
+    def drop_agent_leg(self, leg_id: str) -> AgentLeg | None:
+        return self.agent_legs.pop(leg_id, None)
+
+    def drop_caller(self, call_id: str) -> CallerLeg | None:
+        return self.callers.pop(call_id, None)

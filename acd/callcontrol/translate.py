@@ -1,0 +1,88 @@
+"""AMI events -> engine events. One function per AMI event name; unknown channels are
+logged and ignored (an event about a call we do not handle is not an error)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from acd.asterisk.ami import Event as AmiEvent
+from acd.callcontrol.legs import Legs
+from acd.engine.events import (
+    AgentAnswered,
+    CallAbandoned,
+    CallEnded,
+    CallerPressedExitKey,
+    PhoneState,
+    PhoneStateChanged,
+)
+from acd.engine.events import Event as EngineEvent
+
+log = logging.getLogger(__name__)
+
+_DEVICE_STATES = {
+    "NOT_INUSE": PhoneState.NOT_INUSE, "INUSE": PhoneState.INUSE, "BUSY": PhoneState.BUSY,
+    "RINGING": PhoneState.RINGING, "RINGINUSE": PhoneState.RINGING,
+    "ONHOLD": PhoneState.ONHOLD, "UNAVAILABLE": PhoneState.UNAVAILABLE,
+    "INVALID": PhoneState.INVALID, "UNKNOWN": PhoneState.UNKNOWN,
+}  # fmt: skip
+
+
+class Translator:
+    def __init__(self, legs: Legs, agent_ids: set[str]) -> None:
+        self._legs = legs
+        self._agents = agent_ids
+        self._by_name: dict[str, Callable[[AmiEvent], list[EngineEvent]]] = {
+            "Hangup": self._hangup,
+            "UserEvent": self._user_event,
+            "DeviceStateChange": self._device_state,
+            "DTMFEnd": self._dtmf,
+        }
+
+    def translate(self, event: AmiEvent) -> list[EngineEvent]:
+        handler = self._by_name.get(event.name)
+        return handler(event) if handler else []
+
+    def phone_state(self, device: str, state: str) -> PhoneStateChanged | None:
+        """PJSIP/<agent> + Asterisk device state -> the engine's view of that phone."""
+        tech, _, agent_id = device.partition("/")
+        if tech != "PJSIP" or agent_id not in self._agents:
+            return None
+        return PhoneStateChanged(agent_id, _DEVICE_STATES.get(state, PhoneState.UNKNOWN))
+
+    def _device_state(self, event: AmiEvent) -> list[EngineEvent]:
+        change = self.phone_state(event.get("Device") or "", event.get("State") or "")
+        return [change] if change else []
+
+    def _user_event(self, event: AmiEvent) -> list[EngineEvent]:
+        if event.get("UserEvent") != "AcdAgentAnswered":
+            return []
+        leg = self._legs.agent_legs.get(event.get("Uniqueid") or "")
+        if leg is None:
+            log.info("answer on an agent leg we no longer track: %s", event.get("Channel"))
+            return []
+        return [AgentAnswered(leg.call_id, leg.agent_id)]
+
+    def _hangup(self, event: AmiEvent) -> list[EngineEvent]:
+        uniqueid = event.get("Uniqueid") or ""
+        caller = self._legs.callers.get(uniqueid)
+        if caller is not None:
+            self._legs.drop_caller(uniqueid)
+            if caller.connected_to:
+                return [CallEnded(uniqueid, "caller")]
+            return [CallAbandoned(uniqueid)]
+        leg = self._legs.agent_legs.get(uniqueid)
+        if leg is not None:
+            self._legs.drop_agent_leg(uniqueid)
+            bridged = self._legs.callers.get(leg.call_id)
+            if bridged is not None and bridged.connected_to == leg.agent_id:
+                self._legs.drop_caller(leg.call_id)
+                return [CallEnded(leg.call_id, "agent")]
+        return []
+
+    def _dtmf(self, event: AmiEvent) -> list[EngineEvent]:
+        uniqueid = event.get("Uniqueid") or ""
+        caller = self._legs.callers.get(uniqueid)
+        if caller is None or caller.connected_to or event.get("Direction") != "Received":
+            return []
+        return [CallerPressedExitKey(uniqueid, event.get("Digit") or "")]

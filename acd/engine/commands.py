@@ -1,0 +1,63 @@
+"""What the ACD engine asks the adapters to do: imperative, frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RingAgent:
+    """Ring the agent's phone for this caller; the caller stays on hold and keeps their
+    place. Answered -> AgentAnswered; otherwise -> AgentMissed (the engine also gives up
+    by itself after ``timeout_s`` and sends CancelRing)."""
+
+    call_id: str
+    agent_id: str
+    queue: str
+    timeout_s: float
+    whisper: str = ""  # spoken to the agent before the bridge (e.g. the queue's name)
+
+
+@dataclass(frozen=True)
+class CancelRing:
+    call_id: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class ConnectCall:
+    """Bridge the caller with the agent who answered."""
+
+    call_id: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class Announce:
+    """Play the caller's position and estimated wait (seconds), in the caller's language."""
+
+    call_id: str
+    position: int
+    estimated_wait_s: float
+    language: str
+
+
+@dataclass(frozen=True)
+class RemoveCaller:
+    """Take the caller out of the queue: max wait reached, exit key, queue full or empty,
+    join refused. The adapter sends the call to the queue's exit destination."""
+
+    call_id: str
+    queue: str
+    reason: str  # timeout | exitkey | full | joinempty | leaveempty
+
+
+@dataclass(frozen=True)
+class PauseAgent:
+    """Auto-pause after too many missed calls (the adapter tells the agent's phone too)."""
+
+    agent_id: str
+    reason: str
+
+
+Command = RingAgent | CancelRing | ConnectCall | Announce | RemoveCaller | PauseAgent

@@ -1,0 +1,134 @@
+"""What the ACD engine is told: things that happened, named in the past tense.
+
+The adapters turn AMI events, AGI calls, feature codes and CLI commands into these; the
+engine never sees Asterisk. Every event is a frozen dataclass. Time is not inside the
+events: it is the ``now`` argument of ``Engine.handle(event, now)`` (seconds, float,
+monotonic or virtual; only differences matter, except ``CallArrived.entered_at``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class PhoneState(Enum):
+    """An agent phone as Asterisk sees it (device state of PJSIP/<agent>)."""
+
+    NOT_INUSE = "not_inuse"  # registered and idle: the only state a call may be offered in
+    INUSE = "inuse"
+    BUSY = "busy"
+    RINGING = "ringing"
+    ONHOLD = "onhold"
+    UNAVAILABLE = "unavailable"  # not registered
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class CallArrived:
+    """A caller joined a queue (after the IVR).
+
+    ``entered_at`` is the time the caller first entered (same clock as ``now``); after a
+    restart the adapter passes the original entry time found on the channel, so the
+    caller keeps their place. ``skills`` maps skill name -> minimum proficiency (1-5)
+    added to the queue's own requirements (e.g. language set by the IVR).
+    """
+
+    call_id: str
+    queue: str
+    entered_at: float
+    priority: int = 0  # higher goes first; 0 is normal
+    skills: tuple[tuple[str, int], ...] = ()
+    caller: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class CallAbandoned:
+    """The caller hung up while waiting (or while an agent's phone was ringing)."""
+
+    call_id: str
+
+
+@dataclass(frozen=True)
+class CallerPressedExitKey:
+    call_id: str
+    key: str
+
+
+@dataclass(frozen=True)
+class AgentLoggedIn:
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class AgentLoggedOut:
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class AgentPaused:
+    agent_id: str
+    reason: str  # a code from the configured pause reasons
+
+
+@dataclass(frozen=True)
+class AgentUnpaused:
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class PhoneStateChanged:
+    agent_id: str
+    state: PhoneState
+
+
+@dataclass(frozen=True)
+class AgentAnswered:
+    """The agent picked up the offered call; the adapter bridges caller and agent."""
+
+    call_id: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
+class AgentMissed:
+    """The offer failed: no answer within the ring timeout, rejected, busy or failed."""
+
+    call_id: str
+    agent_id: str
+    reason: str = "noanswer"  # noanswer | busy | rejected | failed
+
+
+@dataclass(frozen=True)
+class CallEnded:
+    """A connected call ended. ``by`` is "caller" or "agent"."""
+
+    call_id: str
+    by: str
+
+
+@dataclass(frozen=True)
+class CallTransferred:
+    call_id: str
+    target: str
+
+
+@dataclass(frozen=True)
+class TimerFired:
+    """The shell calls the engine at the time ``Engine.next_deadline()`` asked for."""
+
+
+@dataclass(frozen=True)
+class ConfigReloaded:
+    """New queue and agent configuration; waiting callers and agent states are kept."""
+
+    config: object = field(compare=False)
+
+
+Event = (
+    CallArrived | CallAbandoned | CallerPressedExitKey | AgentLoggedIn | AgentLoggedOut
+    | AgentPaused | AgentUnpaused | PhoneStateChanged | AgentAnswered | AgentMissed
+    | CallEnded | CallTransferred | TimerFired | ConfigReloaded
+)  # fmt: skip

@@ -1,0 +1,147 @@
+"""What the ACD engine reports for the journal: every step of every call and every agent
+state change, with the reasons behind each routing decision.
+
+The engine returns facts next to its commands; the shell writes them to the journal
+(SQLite), and to an Asterisk-compatible queue_log. KPIs and restarts are computed from
+the journal alone. ``at`` is the engine's ``now`` (epoch seconds when live).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class CallEntered:
+    kind: ClassVar[str] = "ENTERQUEUE"
+    at: float
+    call_id: str
+    queue: str
+    position: int
+    priority: int
+    caller: str
+
+
+@dataclass(frozen=True)
+class CallRefused:
+    """Not admitted: queue full (FULL) or no agent to serve it (JOINEMPTY)."""
+
+    kind: ClassVar[str] = "REFUSED"
+    at: float
+    call_id: str
+    queue: str
+    reason: str  # full | joinempty
+
+
+@dataclass(frozen=True)
+class CallAnnounced:
+    kind: ClassVar[str] = "ANNOUNCED"
+    at: float
+    call_id: str
+    queue: str
+    position: int
+    estimated_wait_s: float
+
+
+@dataclass(frozen=True)
+class CallOffered:
+    """An agent's phone is rung for this call. ``eligible`` lists the agents who could
+    take it at that moment and ``why`` says why this one won (the strategy's reason)."""
+
+    kind: ClassVar[str] = "OFFERED"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    eligible: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class OfferMissed:
+    kind: ClassVar[str] = "RINGNOANSWER"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    ring_s: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class CallAnswered:
+    kind: ClassVar[str] = "CONNECT"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    wait_s: float  # queue entry -> agent answer (ASA's numerator)
+    ring_s: float
+
+
+@dataclass(frozen=True)
+class CallAbandonedInQueue:
+    kind: ClassVar[str] = "ABANDON"
+    at: float
+    call_id: str
+    queue: str
+    position: int
+    original_position: int
+    wait_s: float
+
+
+@dataclass(frozen=True)
+class CallLeftQueue:
+    """Taken out without an agent: EXITWITHTIMEOUT, EXITWITHKEY or EXITEMPTY."""
+
+    kind: ClassVar[str] = "EXIT"
+    at: float
+    call_id: str
+    queue: str
+    reason: str  # timeout | exitkey | leaveempty
+    position: int
+    wait_s: float
+
+
+@dataclass(frozen=True)
+class CallCompleted:
+    kind: ClassVar[str] = "COMPLETE"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    by: str  # caller | agent
+    wait_s: float
+    talk_s: float
+
+
+@dataclass(frozen=True)
+class CallTransferredOut:
+    kind: ClassVar[str] = "TRANSFER"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    target: str
+    wait_s: float
+    talk_s: float
+
+
+@dataclass(frozen=True)
+class AgentStateChanged:
+    """Every agent state change; ``reason`` is the pause code when ``state`` is paused."""
+
+    kind: ClassVar[str] = "AGENTSTATE"
+    at: float
+    agent_id: str
+    state: str  # logged_out | ready | reserved | on_call | wrap_up | paused
+    previous: str
+    reason: str = ""
+
+
+Fact = (
+    CallEntered | CallRefused | CallAnnounced | CallOffered | OfferMissed | CallAnswered
+    | CallAbandonedInQueue | CallLeftQueue | CallCompleted | CallTransferredOut
+    | AgentStateChanged
+)  # fmt: skip

@@ -1,0 +1,91 @@
+"""The one task that owns the ACD engine. Nothing else touches the engine's state, so
+there are no locks: adapters only ``feed`` events into a bounded inbox.
+
+Each step: take the next event (or, at the engine's next deadline, a TimerFired), call
+``engine.handle(event, now)``, write the facts to the journal, hand the commands to the
+executor. The clock is the wall clock (epoch seconds) so entry times survive restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from acd.engine.commands import Command
+from acd.engine.events import CallArrived, Event, TimerFired
+from acd.engine.facts import CallEntered, Fact
+
+log = logging.getLogger(__name__)
+
+INBOX_SIZE = 100_000
+
+
+class EngineOutput(Protocol):
+    commands: Sequence[Command]
+    facts: Sequence[Fact]
+
+
+class EngineLike(Protocol):
+    def handle(self, event: Event, now: float) -> EngineOutput: ...
+
+    def next_deadline(self) -> float | None: ...
+
+
+class EngineRunner:
+    def __init__(
+        self,
+        engine: EngineLike,
+        execute: Callable[[Command], None],
+        record: Callable[[Sequence[Fact]], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._execute = execute
+        self._record = record
+        self._inbox: asyncio.Queue[Event] = asyncio.Queue(INBOX_SIZE)
+        self._restored: set[str] = set()
+
+    def feed(self, event: Event) -> None:
+        try:
+            self._inbox.put_nowait(event)
+        except asyncio.QueueFull:
+            # 100,000 unprocessed events means the engine is stuck; losing one is a bug
+            # to see at once, not a state to limp along in.
+            log.critical("engine inbox full: event lost: %r", event)
+
+    def feed_restored(self, event: CallArrived) -> None:
+        """A caller found waiting after a restart: queued again, but not counted again."""
+        self._restored.add(event.call_id)
+        self.feed(event)
+
+    async def run(self) -> None:
+        while True:
+            deadline = self.engine.next_deadline()
+            timeout = None if deadline is None else max(0.0, deadline - self.clock())
+            try:
+                event: Event = await asyncio.wait_for(self._inbox.get(), timeout)
+            except TimeoutError:
+                event = TimerFired()
+            self.step(event)
+
+    def step(self, event: Event) -> None:
+        try:
+            output = self.engine.handle(event, self.clock())
+        except Exception:  # one bad event must not stop the contact centre
+            log.exception("engine failed on %r; event skipped", event)
+            return
+        facts = [fact for fact in output.facts if not self._is_recount(fact)]
+        if facts:
+            self._record(facts)
+        for command in output.commands:
+            self._execute(command)
+
+    def _is_recount(self, fact: Fact) -> bool:
+        if isinstance(fact, CallEntered) and fact.call_id in self._restored:
+            self._restored.discard(fact.call_id)
+            return True
+        return False
