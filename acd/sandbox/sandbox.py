@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +55,22 @@ class Sandbox:
             process.cli(self.layout, "core reload")
             await self.wait_booted(boot_timeout_s)
             return False
+        self._require_free_ports()
         process.spawn(self.layout)
         await self.wait_booted(boot_timeout_s)
         return True
+
+    def _require_free_ports(self) -> None:
+        """Another Asterisk on our ports would answer in our place: refuse, and say why."""
+        ami, sip = self.settings.ami, self.settings.sip
+        probes = (("AMI", ami.host, ami.port, socket.SOCK_STREAM),
+                  ("SIP", sip.bind, sip.port, socket.SOCK_DGRAM))  # fmt: skip
+        for name, host, port, kind in probes:
+            if not _port_free(host, port, kind):
+                raise BootError(
+                    f"{name} port {host}:{port} is taken by another program (another "
+                    "Asterisk, or a sandbox started from another folder?). Stop it first."
+                )
 
     async def down(self, hard: bool = False) -> bool:
         """Stops Asterisk; ``hard`` kills it at once, as a crash would."""
@@ -101,6 +115,17 @@ class Sandbox:
             ping_interval=ping_interval,
             ping_timeout=ping_timeout,
         )
+
+
+def _port_free(host: str, port: int, kind: int) -> bool:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        # Like Asterisk itself: a port left in TIME_WAIT by a stopped Asterisk is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def _tail(path: Path, lines: int = 15) -> str:
