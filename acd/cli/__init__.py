@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from acd.cli import run_cmd, sandbox_cmd
+from acd.cli import agent_cmd, run_cmd, sandbox_cmd
+from acd.cli.api_client import ServerUnreachable
 from acd.sandbox import SandboxError
 from acd.settings import ConfigError
 
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sandbox_cmd.register(commands)
     run_cmd.register(commands)
+    agent_cmd.register(commands)
     return parser
 
 
@@ -45,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SandboxError as exc:
         print(f"Sandbox error: {exc}", file=sys.stderr)
         return 2
+    except ServerUnreachable as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return code

@@ -54,6 +54,7 @@ class Settings:
     ami: Endpoint
     ami_username: str
     agi: Endpoint
+    api: Endpoint  # the server's own HTTP API (status, agent control), loopback by default
     sip: SipSettings
     trunks: tuple[Trunk, ...]
     agents: tuple[Agent, ...]
@@ -70,7 +71,7 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 
 def _settings(root: Node) -> Settings:
-    top = y.mapping(root, {"asterisk", "agents"}, {"trunks", "language"})
+    top = y.mapping(root, {"asterisk", "agents"}, {"trunks", "language", "api"})
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
     trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
@@ -84,6 +85,7 @@ def _settings(root: Node) -> Settings:
         ami=_endpoint(ami, 5038),
         ami_username=_name(ami["username"]),
         agi=_endpoint(y.mapping(ast["agi"], set(), {"host", "port"}), 4573),
+        api=_endpoint(y.mapping(top["api"], set(), {"host", "port"}) if "api" in top else {}, 8089),
         sip=_sip(ast["sip"]),
         trunks=trunks,
         agents=agents,
