@@ -66,8 +66,9 @@ def parse(text: str, file: str) -> Node:
         raise ConfigError(file, line, "", f"not valid YAML: {exc.problem}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(file, 0, "", f"not valid YAML: {exc}") from exc
-    if raw is None:
-        raw = yaml.MappingNode("tag:yaml.org,2002:map", [])
+    if raw is None:  # an empty file: an empty mapping, placed at line 1 for the errors
+        start = yaml.Mark(file, 0, 0, 0, "", 0)
+        raw = yaml.MappingNode("tag:yaml.org,2002:map", [], start_mark=start, end_mark=start)
     return Node(raw, file, "")
 
 

@@ -52,6 +52,8 @@ def test_defaults() -> None:
          "asterisk.sip.rtp_ports", "first < last"),
         ("asterisk: [\n", 2, "", "not valid YAML"),
         ("- a\n", 1, "", "expected a mapping"),
+        ("", 1, "", "missing required key"),
+        ("# only a comment\n", 1, "", "missing required key"),
     ],
 )  # fmt: skip
 def test_errors_name_file_line_and_key(text: str, line: int, key: str, words: str) -> None:
