@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from acd.cli import agent_cmd, run_cmd, sandbox_cmd
+from acd.cli import agent_cmd, run_cmd, sandbox_cmd, status_cmd
 from acd.cli.api_client import ServerUnreachable
 from acd.sandbox import SandboxError
 from acd.settings import ConfigError
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_cmd.register(commands)
     run_cmd.register(commands)
     agent_cmd.register(commands)
+    status_cmd.register(commands)
     return parser
 
 

@@ -26,7 +26,6 @@ codec itself never raises on bad input: it returns a `ProtocolErrorDetected` ite
 asyncio layer turns it into `AgiProtocolError` for whoever is waiting.
 """
 
-# ruff: noqa: N818 - the names read as what happened (AgiHangup, AgiTimeout), like AMI's.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

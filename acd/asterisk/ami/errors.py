@@ -44,19 +44,19 @@ class AmiEncodeError(AmiError, ValueError):
     """We were asked to send an action that cannot be encoded safely."""
 
 
-class AmiNotConnected(AmiError):  # noqa: N818
+class AmiNotConnected(AmiError):
     """No logged-in session: the action was not sent (fail fast, never queued)."""
 
 
-class AmiDisconnected(AmiError):  # noqa: N818
+class AmiDisconnected(AmiError):
     """The session ended while the action was pending. The action is never re-sent."""
 
 
-class AmiTimeout(AmiError, TimeoutError):  # noqa: N818
+class AmiTimeout(AmiError, TimeoutError):
     """No answer within the deadline. The action may still run on Asterisk."""
 
 
-class AmiActionFailed(AmiError):  # noqa: N818
+class AmiActionFailed(AmiError):
     """Asterisk answered "Response: Error"; `response` is the whole message."""
 
     def __init__(self, response: Response) -> None:
@@ -65,7 +65,7 @@ class AmiActionFailed(AmiError):  # noqa: N818
         super().__init__(f"action {action} failed: {response.message or response.status}")
 
 
-class AmiLoginFailed(AmiError):  # noqa: N818
+class AmiLoginFailed(AmiError):
     """Asterisk refused the login (or an event filter); `response` says why, if it answered."""
 
     def __init__(self, reason: str, response: Response | None = None) -> None:
