@@ -10,24 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from acd.asterisk.agi import AgiHangup, AgiSession
 from acd.callcontrol.legs import Legs
 from acd.engine.events import CallArrived
 from acd.engine.events import Event as EngineEvent
+from acd.settings.routing import QueueEntry
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class QueueEntry:
-    """Where calls to one dialled number go, and with what priority, skills, language."""
-
-    queue: str
-    priority: int = 0
-    skills: tuple[tuple[str, int], ...] = ()
-    language: str = ""
 
 
 def encode_skills(skills: tuple[tuple[str, int], ...]) -> str:

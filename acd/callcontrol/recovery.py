@@ -33,8 +33,13 @@ class Recovered:
 
 
 async def recover(
-    ami: AmiClient, legs: Legs, translator: Translator, feed: Callable[[EngineEvent], None]
+    ami: AmiClient,
+    legs: Legs,
+    translator: Translator,
+    feed: Callable[[EngineEvent], None],
+    feed_restored: Callable[[CallArrived], None],
 ) -> Recovered:
+    """``feed_restored`` takes the callers found waiting: queued again, not counted again."""
     phones = 0
     devices = await ami.list_action("DeviceStateList")
     for item in devices.events:
@@ -51,7 +56,7 @@ async def recover(
         if arrived is not None and arrived.call_id not in legs.callers:
             legs.add_caller(arrived.call_id, channel.get("Channel") or "", arrived.queue,
                             arrived.caller)  # fmt: skip
-            feed(arrived)
+            feed_restored(arrived)
             callers.append(arrived.call_id)
     return Recovered(phones, tuple(callers))
 

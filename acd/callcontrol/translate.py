@@ -34,6 +34,7 @@ class Translator:
         self._agents = agent_ids
         self._by_name: dict[str, Callable[[AmiEvent], list[EngineEvent]]] = {
             "Hangup": self._hangup,
+            "BridgeLeave": self._bridge_leave,
             "UserEvent": self._user_event,
             "DeviceStateChange": self._device_state,
             "DTMFEnd": self._dtmf,
@@ -62,6 +63,23 @@ class Translator:
             log.info("answer on an agent leg we no longer track: %s", event.get("Channel"))
             return []
         return [AgentAnswered(leg.call_id, leg.agent_id)]
+
+    def _bridge_leave(self, event: AmiEvent) -> list[EngineEvent]:
+        """The first leg to leave the caller-agent bridge is the one that hung up (Hangup
+        events of the two legs can arrive in either order)."""
+        uniqueid = event.get("Uniqueid") or ""
+        caller = self._legs.callers.get(uniqueid)
+        if caller is not None and caller.connected_to:
+            self._legs.drop_caller(uniqueid)
+            return [CallEnded(uniqueid, "caller")]
+        leg = self._legs.agent_legs.get(uniqueid)
+        if leg is None:
+            return []
+        bridged = self._legs.callers.get(leg.call_id)
+        if bridged is not None and bridged.connected_to == leg.agent_id:
+            self._legs.drop_caller(leg.call_id)
+            return [CallEnded(leg.call_id, "agent")]
+        return []
 
     def _hangup(self, event: AmiEvent) -> list[EngineEvent]:
         uniqueid = event.get("Uniqueid") or ""

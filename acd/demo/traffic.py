@@ -1,5 +1,6 @@
-"""Demo traffic on the sandbox: the configured agents' phones register and answer; a
-caller dials in every few seconds from the trunk's addresses and presses a key."""
+"""Demo traffic on the sandbox: the configured agents' phones register, log in with the
+*41 feature code and answer; a caller dials one of the configured numbers every few
+seconds from the trunk's addresses and waits to be answered."""
 
 from __future__ import annotations
 
@@ -22,18 +23,20 @@ async def run_demo(sandbox: Sandbox, stop: asyncio.Event, max_calls: int) -> Non
     workdir = sandbox.layout.state.parent / "demo"
     passwords = sandbox.secrets().agent_passwords
     phones = [
-        AgentPhone(AgentPhoneSpec(agent.id, passwords[agent.id], talk_ms=8000), workdir)
-        for agent in sandbox.settings.agents[:2]
+        AgentPhone(AgentPhoneSpec(agent.id, passwords[agent.id], ring_ms=1500, talk_ms=6000), workdir)
+        for agent in sandbox.settings.agents[:3]
     ]
     for phone in phones:
         await phone.start()
-        log.info("demo agent phone %s registered", phone.spec.user)
+        await phone.dial("*41", hold_ms=3000)  # log in, as an agent would
+        log.info("demo agent phone %s registered and logged in", phone.spec.user)
+    numbers = sorted(sandbox.settings.numbers) or ["100"]
     callers: set[asyncio.Task[None]] = set()
     try:
         for n in itertools.count(1):
             if stop.is_set() or (max_calls and n > max_calls):
                 break
-            task = asyncio.create_task(_one_call(workdir, n))
+            task = asyncio.create_task(_one_call(workdir, n, numbers[n % len(numbers)]))
             callers.add(task)
             task.add_done_callback(callers.discard)
             with contextlib.suppress(TimeoutError):
@@ -47,11 +50,11 @@ async def run_demo(sandbox: Sandbox, stop: asyncio.Event, max_calls: int) -> Non
             stop.set()
 
 
-async def _one_call(workdir: Path, n: int) -> None:
+async def _one_call(workdir: Path, n: int, number: str) -> None:
     caller = CallerPhone(workdir, f"06000000{n:02d}", ip=CALLER_IPS[n % len(CALLER_IPS)])
-    await caller.dial("100", CallerScript().pause(1500).press(str(n % 10)), hold_ms=6000)
+    await caller.dial(number, CallerScript(), hold_ms=40000)
     try:
-        await caller.finished(30)
+        await caller.finished(60)
         log.info("demo caller %s: call ended as scripted", caller.caller_id)
     except SippError as exc:
         log.warning("demo caller %s: %s", caller.caller_id, exc)

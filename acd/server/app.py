@@ -1,42 +1,135 @@
-"""Composition root: the only place that builds the server's parts and connects them."""
+"""Composition root: the only place that builds the server's parts and connects them.
+
+AMI events ──▶ Translator ──┐                         ┌──▶ Executor ──▶ AMI actions
+FastAGI: queue entry ───────┼──▶ EngineRunner(Engine) ─┤
+FastAGI: feature codes ─────┤      (one task)          └──▶ AsyncJournal ──▶ SQLite
+HTTP API: agent control ────┘                                  └──▶ queue_log
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import time
+from collections.abc import Callable
+from typing import Any
 
+from aiohttp import web
+
+from acd.api import ApiDeps, build_app
+from acd.api.app import to_jsonable
 from acd.asterisk.agi import AgiServer
-from acd.asterisk.ami import AmiClient, AmiState
+from acd.asterisk.ami import AmiClient, AmiError, AmiState, Event
+from acd.callcontrol.entry import QueueEntrance
+from acd.callcontrol.execute import Executor
+from acd.callcontrol.features import FeatureCodes
+from acd.callcontrol.legs import Legs
+from acd.callcontrol.recovery import recover
+from acd.callcontrol.translate import Translator
+from acd.engine import Engine
+from acd.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
 from acd.server import callflow
+from acd.server.restore import restore_agents
+from acd.server.runner import EngineRunner
 from acd.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 class Server:
-    def __init__(self, settings: Settings, ami_secret: str) -> None:
+    def __init__(
+        self, settings: Settings, ami_secret: str, clock: Callable[[], float] = time.time
+    ) -> None:
         self.settings = settings
+        agent_ids = {agent.id for agent in settings.agents}
         self.ami = AmiClient(
             settings.ami.host, settings.ami.port, settings.ami_username, ami_secret
         )
-        self.agi = AgiServer(
-            {"inbound": callflow.inbound, "agent": callflow.agent_feature},
-            host=settings.agi.host,
-            port=settings.agi.port,
+        self.ami_state = AmiState.DISCONNECTED
+        self.legs = Legs()
+        self.engine = Engine(settings.acd)
+        self.journal_store = Journal.open(settings.journal.path)
+        queue_log = QueueLogWriter(
+            settings.journal.queue_log, QueueLogContext.from_config(settings.acd)
         )
-        self.calls = callflow.CallLog(agent_ids={a.id for a in settings.agents})
+        self.journal = AsyncJournal(self.journal_store, sinks=[queue_log.write])
+        self.executor = Executor(self.ami, self.legs, feed=self._feed)
+        self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
+        self.translator = Translator(self.legs, agent_ids)
+        entrance = QueueEntrance(settings.numbers, self.legs, self.runner.feed, clock)
+        reasons = {reason.digit: reason.code for reason in settings.acd.pause_reasons}
+        features = FeatureCodes(agent_ids, reasons, self.runner.feed)
+        self.agi = AgiServer({"inbound": entrance.handle, "agent": features.handle},
+                             host=settings.agi.host, port=settings.agi.port)  # fmt: skip
+        deps = ApiDeps(frozenset(agent_ids), frozenset(reasons.values()), self.runner.feed,
+                       self.status)  # fmt: skip
+        self.api = web.AppRunner(build_app(deps), access_log=None)
+        self.call_log = callflow.CallLog(agent_ids)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def status(self) -> dict[str, Any]:
+        snapshot = to_jsonable(self.engine.snapshot(self.runner.clock()))
+        return {"asterisk": self.ami_state.value, **snapshot}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serves until ``stop`` is set; Asterisk may come and go meanwhile."""
-        self.ami.subscribe(self.calls.on_event)
+        restore_agents(self.journal_store, self.runner, self.runner.clock())
+        self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
+        await self.api.setup()
+        await web.TCPSite(self.api, self.settings.api.host, self.settings.api.port).start()
         await self.agi.start()
         await self.ami.start()
+        engine_task = asyncio.create_task(self.runner.run())
         try:
             await stop.wait()
         finally:
-            await self.ami.close()
-            await self.agi.close()
+            engine_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await engine_task
+            await self._shutdown()
+
+    async def _shutdown(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.executor.close()
+        await self.ami.close()
+        await self.agi.close()
+        await self.api.cleanup()
+        await self.journal.close()
+
+    def _feed(self, event: Any) -> None:
+        self.runner.feed(event)
+
+    def _record(self, facts: Any) -> None:
+        self.journal.submit(facts)
+        for fact in facts:
+            callflow.log_fact(fact)
+
+    def _on_ami_event(self, event: Event) -> None:
+        for engine_event in self.translator.translate(event):
+            self.runner.feed(engine_event)
+        self.call_log.on_event(event)
 
     def _on_ami_state(self, state: AmiState) -> None:
-        log.info("Asterisk connection: %s", state.name.lower())
+        self.ami_state = state if state is not AmiState.RESYNCED else AmiState.CONNECTED
+        log.info("Asterisk connection: %s", state.value)
+        if state is AmiState.CONNECTED:  # on every (re)connect: Asterisk's truth first
+            self._spawn(self._recover())
+
+    async def _recover(self) -> None:
+        try:
+            found = await recover(self.ami, self.legs, self.translator, self.runner.feed,
+                                  self.runner.feed_restored)  # fmt: skip
+        except AmiError as exc:
+            log.warning("could not read Asterisk's state after connecting: %s", exc)
+            return
+        log.info("found %d agent phones and %d waiting callers in Asterisk",
+                 found.phones, len(found.callers))  # fmt: skip
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

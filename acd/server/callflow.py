@@ -1,43 +1,52 @@
-"""What the server does with calls until the ACD engine takes over (issue 3).
-
-Inbound: the caller hears a greeting and may press a key; the dialplan then holds the
-call with music. Agent phones dialling a feature code hear that it is not available yet.
-AMI events are turned into one readable line per step of a call, for the operator.
-"""
+"""The operator's console: one readable line per step of a call, from the engine's
+journal facts and from Asterisk's own events (phones registering, legs hanging up)."""
 
 from __future__ import annotations
 
 import logging
 
-from acd.asterisk.agi import AgiHangup, AgiSession
 from acd.asterisk.ami import Event
+from acd.engine.facts import (
+    AgentStateChanged,
+    CallAbandonedInQueue,
+    CallAnnounced,
+    CallAnswered,
+    CallCompleted,
+    CallEntered,
+    CallOffered,
+    Fact,
+    OfferMissed,
+)
 
 log = logging.getLogger("acd.calls")
 
-_ANY_KEY = "0123456789*#"
+
+def log_fact(fact: Fact) -> None:
+    """One readable line per journal fact, so the operator sees calls flow."""
+    text = describe(fact)
+    if text:
+        log.info("%s", text)
 
 
-async def inbound(session: AgiSession) -> None:
-    caller = session.request.get("callerid") or "anonymous"
-    number = session.request.query.get("did", "?")
-    log.info("call from %s to %s reached the server (%s)", caller, number, session.request.channel)
-    try:
-        key = await session.stream_file("hello-world", escape_digits=_ANY_KEY)
-        key = key or await session.wait_for_digit(3000)
-    except AgiHangup:
-        log.info("caller %s hung up during the greeting", caller)
-        return
-    log.info("caller %s pressed %s; now on hold with music", caller, key or "nothing")
-
-
-async def agent_feature(session: AgiSession) -> None:
-    agent = session.request.get("callerid") or "?"
-    code = session.request.query.get("exten", "?")
-    log.info("agent %s dialled %s: no feature codes yet", agent, code)
-    try:
-        await session.stream_file("feature-not-avail-line")
-    except AgiHangup:
-        return
+def describe(fact: Fact) -> str:
+    if isinstance(fact, CallEntered):
+        return f"{fact.queue}: caller {fact.caller or fact.call_id} waits, position {fact.position}"
+    if isinstance(fact, CallOffered):
+        return f"{fact.queue}: ringing agent {fact.agent_id} for {fact.call_id} ({fact.why})"
+    if isinstance(fact, OfferMissed):
+        return f"{fact.queue}: agent {fact.agent_id} did not answer ({fact.reason})"
+    if isinstance(fact, CallAnswered):
+        return f"{fact.queue}: agent {fact.agent_id} answered after {fact.wait_s:.1f} s wait"
+    if isinstance(fact, CallAbandonedInQueue):
+        return f"{fact.queue}: caller hung up after {fact.wait_s:.1f} s, position {fact.position}"
+    if isinstance(fact, CallCompleted):
+        return f"{fact.queue}: call with agent {fact.agent_id} ended by {fact.by}"
+    if isinstance(fact, AgentStateChanged):
+        reason = f" ({fact.reason})" if fact.reason else ""
+        return f"agent {fact.agent_id}: {fact.previous} -> {fact.state}{reason}"
+    if isinstance(fact, CallAnnounced):
+        return f"{fact.queue}: told {fact.call_id} position {fact.position}"
+    return ""
 
 
 class CallLog:

@@ -12,8 +12,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
+from acd.engine import Engine
 from acd.engine.commands import Command
 from acd.engine.events import CallArrived, Event, TimerFired
 from acd.engine.facts import CallEntered, Fact
@@ -23,21 +23,10 @@ log = logging.getLogger(__name__)
 INBOX_SIZE = 100_000
 
 
-class EngineOutput(Protocol):
-    commands: Sequence[Command]
-    facts: Sequence[Fact]
-
-
-class EngineLike(Protocol):
-    def handle(self, event: Event, now: float) -> EngineOutput: ...
-
-    def next_deadline(self) -> float | None: ...
-
-
 class EngineRunner:
     def __init__(
         self,
-        engine: EngineLike,
+        engine: Engine,
         execute: Callable[[Command], None],
         record: Callable[[Sequence[Fact]], None],
         clock: Callable[[], float] = time.time,

@@ -110,3 +110,16 @@ def test_skills_survive_the_channel_variable_round_trip() -> None:
     skills = (("french", 3), ("billing", 1))
     assert decode_skills(encode_skills(skills)) == skills
     assert decode_skills("french:x,,:2,ok:4") == (("ok", 4),)
+
+
+def test_first_leg_to_leave_the_bridge_is_who_hung_up(legs: Legs) -> None:
+    translator = Translator(legs, {"1001"})
+    leg = legs.new_agent_leg("1700.1", "1001")
+    legs.callers["1700.1"].connected_to = "1001"
+    assert translator.translate(ami("BridgeLeave", Uniqueid=leg.leg_id)) == [
+        CallEnded("1700.1", "agent")
+    ]
+    # The caller's leg leaves and hangs up next: the call has already ended, once.
+    assert translator.translate(ami("BridgeLeave", Uniqueid="1700.1")) == []
+    assert translator.translate(ami("Hangup", Uniqueid="1700.1")) == []
+    assert translator.translate(ami("Hangup", Uniqueid=leg.leg_id)) == []

@@ -1,0 +1,24 @@
+"""After a restart, agents are as they were: logged in, paused (with their reason), or
+logged out, from their last state in the journal. Their phones' states come from
+Asterisk (callcontrol/recovery.py); waiting callers too."""
+
+from __future__ import annotations
+
+from acd.engine.events import AgentLoggedIn, AgentPaused
+from acd.engine.facts import AgentStateChanged
+from acd.journal import Journal
+from acd.server.runner import EngineRunner
+
+
+def restore_agents(journal: Journal, runner: EngineRunner, now: float) -> int:
+    """Feeds the engine each agent's last known login state; returns how many were in."""
+    restored = 0
+    for row in journal.agent_states_before(now):
+        fact = row.fact
+        if not isinstance(fact, AgentStateChanged) or fact.state == "logged_out":
+            continue
+        runner.feed(AgentLoggedIn(fact.agent_id))
+        if fact.state == "paused":
+            runner.feed(AgentPaused(fact.agent_id, fact.reason))
+        restored += 1
+    return restored

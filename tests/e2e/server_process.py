@@ -1,0 +1,72 @@
+"""The real server, run as its own process (`python -m acd run`), as an operator runs it:
+so a test can kill it with SIGKILL and start it again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+
+class ServerProcess:
+    def __init__(self, config: Path, log: Path, api_port: int) -> None:
+        self._config, self._log, self._port = config, log, api_port
+        self._proc: asyncio.subprocess.Process | None = None
+
+    async def start(self, timeout_s: float = 20) -> None:
+        with open(self._log, "ab") as out:  # noqa: ASYNC230 (a local log file)
+            self._proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "acd", "--config", str(self._config), "run",
+                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )  # fmt: skip
+        await asyncio.wait_for(self._until_ready(), timeout_s)
+
+    async def _until_ready(self) -> None:
+        # Polling a process that is starting: there is no event to await before its API is up.
+        while True:
+            assert self._proc is not None
+            assert self._proc.returncode is None, self.log_tail()
+            try:
+                status = await self.get("/api/status")
+                if status.get("asterisk") == "connected":
+                    return
+            except (aiohttp.ClientError, OSError):
+                pass
+            await asyncio.sleep(0.1)
+
+    async def get(self, path: str) -> Any:
+        return await self.request("GET", path)
+
+    async def request(self, method: str, path: str, body: object = None) -> Any:
+        url = f"http://127.0.0.1:{self._port}{path}"
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session,
+            session.request(method, url, json=body) as response,
+        ):
+            return await response.json()
+
+    async def stop(self) -> None:
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self._proc.wait(), 10)
+            except TimeoutError:
+                self._proc.kill()
+                await self._proc.wait()
+
+    async def kill_9(self) -> None:
+        assert self._proc is not None
+        self._proc.kill()
+        await self._proc.wait()
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self._log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
