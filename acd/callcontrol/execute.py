@@ -109,9 +109,10 @@ class Executor:
 
     async def _announce(self, cmd: Announce) -> None:
         caller = self._legs.callers.get(cmd.call_id)
-        if caller is None or caller.connected_to:
+        if caller is None or caller.connected_to or caller.announcing:
             return
-        minutes = 0 if cmd.estimated_wait_s < 60 else round(cmd.estimated_wait_s / 60)
+        caller.announcing = True  # until [acd-announce] reports AcdAnnounced
+        minutes = _minutes(cmd.estimated_wait_s)
         for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
             await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
                                               "Value": str(value)})  # fmt: skip
@@ -126,3 +127,10 @@ class Executor:
         await self._ami.action(
             "Redirect", {"Channel": channel, "Context": context, "Exten": "s", "Priority": "1"}
         )
+
+
+def _minutes(estimated_wait_s: float) -> int:
+    """Whole minutes to announce; 0 = under a minute; -1 = unknown (nobody to answer)."""
+    if not math.isfinite(estimated_wait_s) or estimated_wait_s < 0:
+        return -1
+    return 0 if estimated_wait_s < 60 else round(estimated_wait_s / 60)

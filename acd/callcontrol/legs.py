@@ -18,6 +18,7 @@ class CallerLeg:
     queue: str
     number: str  # the caller's number, shown on the agent's phone
     connected_to: str = ""  # agent id once bridged
+    announcing: bool = False  # an announcement is playing: never cut it with the next one
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,11 @@ class Translator:
         return [change] if change else []
 
     def _user_event(self, event: AmiEvent) -> list[EngineEvent]:
+        if event.get("UserEvent") == "AcdAnnounced":
+            caller = self._legs.callers.get(event.get("Uniqueid") or "")
+            if caller is not None:
+                caller.announcing = False
+            return []
         if event.get("UserEvent") != "AcdAgentAnswered":
             return []
         leg = self._legs.agent_legs.get(event.get("Uniqueid") or "")

@@ -23,7 +23,9 @@ async def run_demo(sandbox: Sandbox, stop: asyncio.Event, max_calls: int) -> Non
     workdir = sandbox.layout.state.parent / "demo"
     passwords = sandbox.secrets().agent_passwords
     phones = [
-        AgentPhone(AgentPhoneSpec(agent.id, passwords[agent.id], ring_ms=1500, talk_ms=6000), workdir)
+        AgentPhone(
+            AgentPhoneSpec(agent.id, passwords[agent.id], ring_ms=1500, talk_ms=6000), workdir
+        )
         for agent in sandbox.settings.agents[:3]
     ]
     for phone in phones:

@@ -3,10 +3,13 @@ codes -> agent events, and the channel variables that let a restart find callers
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from acd.asterisk.ami import Event as AmiEvent
 from acd.callcontrol.entry import decode_skills, encode_skills
+from acd.callcontrol.execute import _minutes
 from acd.callcontrol.features import FeatureCodes
 from acd.callcontrol.legs import Legs
 from acd.callcontrol.translate import Translator
@@ -123,3 +126,19 @@ def test_first_leg_to_leave_the_bridge_is_who_hung_up(legs: Legs) -> None:
     assert translator.translate(ami("BridgeLeave", Uniqueid="1700.1")) == []
     assert translator.translate(ami("Hangup", Uniqueid="1700.1")) == []
     assert translator.translate(ami("Hangup", Uniqueid=leg.leg_id)) == []
+
+
+def test_an_announcement_is_never_cut_by_the_next(legs: Legs) -> None:
+    translator = Translator(legs, {"1001"})
+    legs.callers["1700.1"].announcing = True
+    done = ami("UserEvent", UserEvent="AcdAnnounced", Uniqueid="1700.1")
+    assert translator.translate(done) == []
+    assert legs.callers["1700.1"].announcing is False
+
+
+@pytest.mark.parametrize(
+    ("seconds", "minutes"),
+    [(0.0, 0), (59.0, 0), (60.0, 1), (150.0, 2), (math.inf, -1), (math.nan, -1), (-1.0, -1)],
+)
+def test_announced_minutes(seconds: float, minutes: int) -> None:
+    assert _minutes(seconds) == minutes

@@ -1,0 +1,131 @@
+"""Waiting callers end to end: announcements, abandonment, and a server killed with
+SIGKILL while callers wait, then started again."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acd.asterisk.ami import AmiClient
+from acd.asterisk.ami import Event as AmiEvent
+from acd.engine.facts import (
+    CallAbandonedInQueue,
+    CallAnnounced,
+    CallAnswered,
+    CallCompleted,
+    CallEntered,
+    CallOffered,
+)
+from acd.phones import CallerPhone, CallerScript
+from acd.sandbox import Sandbox
+from tests.e2e.acd_harness import (
+    agent_phones,
+    facts,
+    login,
+    queue,
+    running_server,
+    until,
+    write_config,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def _open_sales(announce_every_s: float) -> Any:
+    def edit(config: dict[str, Any]) -> None:
+        sales = queue(config, "sales")
+        sales.update(join_empty=[], leave_when_empty=[], announce_every_s=announce_every_s)
+
+    return edit
+
+
+async def test_announcement_and_abandon(
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _open_sales(announce_every_s=6))
+    announced: asyncio.Queue[AmiEvent] = asyncio.Queue()
+    played: list[tuple[str, str]] = []
+    ami.subscribe(announced.put_nowait, "UserEvent")
+    ami.subscribe(
+        lambda e: played.append((e.get("Uniqueid") or "", e.get("AppData") or ""))
+        if e.get("Application") == "Playback" else None,
+        "Newexten",
+    )  # fmt: skip
+    async with running_server(config, tmp_path) as server:
+        patient = CallerPhone(phones_dir, "0622000001", ip="127.0.0.2")
+        hasty = CallerPhone(phones_dir, "0622000002", ip="127.0.0.3")
+        await patient.dial("100", CallerScript(), hold_ms=16000)
+        await until(server, lambda s: _waiting(s, "sales") == 1)
+        await hasty.dial("100", CallerScript(), hold_ms=3000)  # gives up after 3 s
+        event = await asyncio.wait_for(_next_announcement(announced), 20)
+        await asyncio.gather(patient.finished(30), hasty.finished(30))
+        await until(server, lambda s: _waiting(s, "sales") == 0)
+    journal = facts(tmp_path)
+
+    entered = [f for f in journal if isinstance(f, CallEntered)]
+    first, second = entered[0].call_id, entered[1].call_id
+    assert event.get("CallId") in (first, second)
+    assert (event.get("Uniqueid"), "queue-youarenext") in played or (
+        event.get("Uniqueid"), "queue-thereare") in played  # fmt: skip
+    assert any(isinstance(f, CallAnnounced) and f.call_id == first for f in journal)
+    abandons = {f.call_id: f for f in journal if isinstance(f, CallAbandonedInQueue)}
+    assert set(abandons) == {first, second}
+    assert (abandons[second].position, abandons[second].original_position) == (2, 2)
+    assert 2.5 <= abandons[second].wait_s <= 5.0
+    assert (abandons[first].position, abandons[first].original_position) == (1, 1)
+    assert abandons[first].wait_s >= 15.0
+    assert not [f for f in journal if isinstance(f, CallAnswered)]
+
+
+async def _next_announcement(events: asyncio.Queue[AmiEvent]) -> AmiEvent:
+    while True:
+        event = await events.get()
+        if event.get("UserEvent") == "AcdAnnounced":
+            return event
+
+
+def _waiting(status: dict[str, Any], name: str) -> int:
+    return int(next(q for q in status["queues"] if q["name"] == name)["waiting"])
+
+
+async def test_kill_9_with_ten_callers_waiting(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _open_sales(announce_every_s=0))
+    callers = [
+        CallerPhone(phones_dir, f"0633000{n:03d}", ip=f"127.0.0.{2 + n % 4}") for n in range(10)
+    ]
+    async with running_server(config, tmp_path) as server:
+        for caller in callers:
+            await caller.dial("100", CallerScript(), hold_ms=90000)
+            await asyncio.sleep(0.1)  # one after the other: their order is their right
+        await until(server, lambda s: _waiting(s, "sales") == 10)
+        await server.kill_9()
+        killed_at = time.time()
+    # Started again: it must find the 10 callers in Asterisk and keep their order.
+    talk = {"ring_ms": 200, "talk_ms": 800}
+    async with (
+        running_server(config, tmp_path) as server,
+        agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}),
+    ):
+        await until(server, lambda s: _waiting(s, "sales") == 10)
+        await login(server, "1001", "1003")
+        await asyncio.gather(*(caller.finished(90) for caller in callers))
+        await until(server, lambda s: _waiting(s, "sales") == 0)
+    journal = facts(tmp_path)
+
+    entered = [f.call_id for f in journal if isinstance(f, CallEntered)]
+    entry_times = {f.call_id: f.at for f in journal if isinstance(f, CallEntered)}
+    answered = [f.call_id for f in journal if isinstance(f, CallAnswered)]
+    completed = [f.call_id for f in journal if isinstance(f, CallCompleted)]
+    assert len(entered) == len(set(entered)) == 10  # counted once, not again at restart
+    assert sorted(answered) == sorted(completed) == sorted(entered)
+    offered = list(dict.fromkeys(f.call_id for f in journal if isinstance(f, CallOffered)))
+    assert offered == entered  # offered in their original order, across the restart
+    # Their wait runs from their first entry, before the kill: the place was kept.
+    waits = {f.call_id: f.wait_s for f in journal if isinstance(f, CallAnswered)}
+    assert all(waits[call] >= killed_at - at for call, at in entry_times.items())
