@@ -26,8 +26,9 @@ class AgentPhoneSpec:
 
 
 class AgentPhone:
-    def __init__(self, spec: AgentPhoneSpec, workdir: Path) -> None:
+    def __init__(self, spec: AgentPhoneSpec, workdir: Path, trace: bool = False) -> None:
         self.spec = spec
+        self.trace = trace  # keep every SIP message with its time (benchmarks)
         self._workdir = workdir / f"agent-{spec.user}"
         self.sip_port = free_udp_port(spec.ip)
         self.rtp_port = free_even_udp_port(spec.ip)
@@ -46,8 +47,14 @@ class AgentPhone:
         # No -m: the phone answers calls until stopped; up to 4 at once (agents rarely
         # get a second call, but a test of "never rung while busy" must see it if it comes).
         extra = ["-l", "4", "-bind_local", "-mi", self.spec.ip]
+        if self.trace:
+            extra += ["-trace_msg", "-message_file", str(self.messages_file)]
         self._uas = await sipp.start(scenario, where, extra, self._workdir / "uas.log")
         await self.register()
+
+    @property
+    def messages_file(self) -> Path:
+        return self._workdir / "uas.messages"
 
     async def register(self, expires_s: int = 3600) -> None:
         await self._register(expires_s, "register")

@@ -74,7 +74,7 @@ class Server:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serves until ``stop`` is set; Asterisk may come and go meanwhile."""
-        restore_agents(self.journal_store, self.runner, self.runner.clock())
+        restore_agents(self.settings.journal.path, self.runner, self.runner.clock())
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
         await self.api.setup()

@@ -4,16 +4,22 @@ Asterisk (callcontrol/recovery.py); waiting callers too."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from acd.engine.events import AgentLoggedIn, AgentPaused
 from acd.engine.facts import AgentStateChanged
 from acd.journal import Journal
 from acd.server.runner import EngineRunner
 
 
-def restore_agents(journal: Journal, runner: EngineRunner, now: float) -> int:
-    """Feeds the engine each agent's last known login state; returns how many were in."""
+def restore_agents(journal_path: Path, runner: EngineRunner, now: float) -> int:
+    """Feeds the engine each agent's last known login state; returns how many were in.
+
+    Reads on a connection of its own: the journal's writer thread owns the other."""
+    with Journal.open(journal_path) as journal:
+        rows = journal.agent_states_before(now)
     restored = 0
-    for row in journal.agent_states_before(now):
+    for row in rows:
         fact = row.fact
         if not isinstance(fact, AgentStateChanged) or fact.state == "logged_out":
             continue
