@@ -45,9 +45,11 @@ class CallerPhone:
     def __init__(
         self, workdir: Path, caller_id: str, *, ip: str = "127.0.0.2",
         asterisk: str = "127.0.0.1:5060", caller_name: str = "Customer", codec: str = "pcmu",
+        trace: bool = False,
     ) -> None:  # fmt: skip
         self.caller_id, self.caller_name, self.ip, self.codec = caller_id, caller_name, ip, codec
         self._asterisk = asterisk
+        self._trace = trace  # keep every SIP message with its time (benchmarks)
         self._workdir = workdir / f"caller-{caller_id}"
         self._proc: asyncio.subprocess.Process | None = None
 
@@ -63,7 +65,13 @@ class CallerPhone:
         )  # fmt: skip
         where = sipp.SippEndpoint(self._asterisk, self.ip, free_udp_port(self.ip))
         extra = ["-bind_local", "-mi", self.ip, "-mp", str(free_even_udp_port(self.ip)), "-m", "1"]
+        if self._trace:
+            extra += ["-trace_msg", "-message_file", str(self.messages_file)]
         self._proc = await sipp.start(scenario, where, extra, self._workdir / "caller.log")
+
+    @property
+    def messages_file(self) -> Path:
+        return self._workdir / "caller.messages"
 
     async def finished(self, timeout_s: float) -> None:
         """Waits for the call to end; raises SippError unless it went as scripted."""
