@@ -25,6 +25,7 @@ from acd.engine.commands import (
 )
 from acd.engine.events import AgentMissed
 from acd.engine.events import Event as EngineEvent
+from acd.prompts import prompt_name
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,15 @@ _ORIGINATE_MARGIN_S = 5.0
 
 
 class Executor:
-    def __init__(self, ami: AmiClient, legs: Legs, feed: Callable[[EngineEvent], None]) -> None:
+    def __init__(
+        self,
+        ami: AmiClient,
+        legs: Legs,
+        feed: Callable[[EngineEvent], None],
+        language: str = "en",  # of the whispers to agents
+    ) -> None:
         self._ami = ami
+        self._language = language
         self._legs = legs
         self._feed = feed  # back into the engine's inbox
         self._tasks: set[asyncio.Task[None]] = set()
@@ -72,8 +80,9 @@ class Executor:
     async def _ring(self, cmd: RingAgent) -> None:
         caller = self._legs.callers.get(cmd.call_id)
         leg = self._legs.new_agent_leg(cmd.call_id, cmd.agent_id)
+        whisper = prompt_name(cmd.whisper, self._language) if cmd.whisper else ""
         variables = {"ACD_CALL_ID": cmd.call_id, "ACD_AGENT": cmd.agent_id,
-                     "ACD_WHISPER": cmd.whisper}  # fmt: skip
+                     "ACD_WHISPER": whisper}  # fmt: skip
         try:
             result = await self._ami.originate(
                 f"PJSIP/{cmd.agent_id}", context="acd-agent-leg", exten="s", priority=1,

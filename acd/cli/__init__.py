@@ -41,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
         datefmt="%H:%M:%S",
     )
+    if not args.verbose:  # connection chatter of the protocol layer: only with -v
+        logging.getLogger("acd.asterisk").setLevel(logging.WARNING)
     try:
         code: int = args.handler(args)
     except ConfigError as exc:

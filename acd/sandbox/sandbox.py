@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acd.asterisk.ami import AmiClient
+from acd.prompts import synthesize
 from acd.sandbox import process
 from acd.sandbox.errors import BootError
 from acd.sandbox.layout import SandboxLayout
@@ -51,6 +52,7 @@ class Sandbox:
             provision(self.layout, find_debian_mirror())
         secrets = self.secrets()
         render_all(self._templates, self.layout.etc, self.settings, secrets)
+        self._make_prompts()
         if process.running_pid(self.layout) is not None:
             process.cli(self.layout, "core reload")
             await self.wait_booted(boot_timeout_s)
@@ -59,6 +61,13 @@ class Sandbox:
         process.spawn(self.layout)
         await self.wait_booted(boot_timeout_s)
         return True
+
+    def _make_prompts(self) -> None:
+        """Spoken prompts the configuration needs (the queues' whispers), into the chroot."""
+        sounds = self.layout.rootfs / "usr/share/asterisk/sounds"
+        for queue in self.settings.acd.queues:
+            if queue.whisper:
+                synthesize(queue.whisper, self.settings.default_language, sounds)
 
     def _require_free_ports(self) -> None:
         """Another Asterisk on our ports would answer in our place: refuse, and say why."""

@@ -54,7 +54,7 @@ class Server:
             settings.journal.queue_log, QueueLogContext.from_config(settings.acd)
         )
         self.journal = AsyncJournal(self.journal_store, sinks=[queue_log.write])
-        self.executor = Executor(self.ami, self.legs, feed=self._feed)
+        self.executor = Executor(self.ami, self.legs, self._feed, settings.default_language)
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)
         entrance = QueueEntrance(settings.numbers, self.legs, self.runner.feed, clock)

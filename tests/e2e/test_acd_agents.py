@@ -13,6 +13,7 @@ from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
 from acd.engine.facts import AgentStateChanged, CallAnswered, CallEntered, OfferMissed
 from acd.phones import CallerPhone, CallerScript
+from acd.prompts import prompt_name
 from acd.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
@@ -35,9 +36,16 @@ def _linear_sales(config: dict[str, Any]) -> None:
 
 
 async def test_missed_call_keeps_the_callers_place_and_pauses_the_agent(
-    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
     config = write_config(tmp_path, _linear_sales)
+    whispers: list[str] = []
+    ami.subscribe(
+        lambda e: whispers.append(e.get("AppData") or "")
+        if (e.get("Channel") or "").startswith("PJSIP/1002-") and e.get("Application") == "Playback"
+        else None,
+        "Newexten",
+    )  # fmt: skip
     phones: dict[str, dict[str, Any]] = {
         "1001": {"ring_ms": None},  # never answers
         "1002": {"ring_ms": 200, "talk_ms": 2500},
@@ -68,6 +76,10 @@ async def test_missed_call_keeps_the_callers_place_and_pauses_the_agent(
     assert [a.call_id for a in answers] == entered  # nobody lost their place to a miss
     for answer in answers[:2]:
         assert answer.wait_s >= 2.0  # the ring of the missed offer counts as waiting
+    # Each answered call was whispered to the agent first: the queue's name, spoken.
+    expected = prompt_name("sales", "en")
+    assert whispers == [expected] * 3
+    assert (sandbox.layout.rootfs / f"usr/share/asterisk/sounds/{expected}.wav").exists()
     paused = [f for f in journal if isinstance(f, AgentStateChanged) and f.state == "paused"]
     assert [(p.agent_id, p.reason) for p in paused] == [("1001", "auto")]
 
