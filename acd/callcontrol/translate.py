@@ -95,12 +95,15 @@ class Translator:
                 return [CallEnded(uniqueid, "caller")]
             return [CallAbandoned(uniqueid)]
         leg = self._legs.agent_legs.get(uniqueid)
-        if leg is not None:
-            self._legs.drop_agent_leg(uniqueid)
-            bridged = self._legs.callers.get(leg.call_id)
-            if bridged is not None and bridged.connected_to == leg.agent_id:
-                self._legs.drop_caller(leg.call_id)
-                return [CallEnded(leg.call_id, "agent")]
+        if leg is None:
+            # Feature-code calls, app_queue's legs, channels of other systems: not ours.
+            log.debug("hangup of %s, which is not an ACD call: ignored", event.get("Channel"))
+            return []
+        self._legs.drop_agent_leg(uniqueid)
+        bridged = self._legs.callers.get(leg.call_id)
+        if bridged is not None and bridged.connected_to == leg.agent_id:
+            self._legs.drop_caller(leg.call_id)
+            return [CallEnded(leg.call_id, "agent")]
         return []
 
     def _dtmf(self, event: AmiEvent) -> list[EngineEvent]:

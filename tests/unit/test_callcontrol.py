@@ -63,9 +63,14 @@ def test_caller_hangup_during_the_call_is_ended_by_caller(legs: Legs) -> None:
     assert translator.translate(ami("Hangup", Uniqueid="1700.1")) == [CallEnded("1700.1", "caller")]
 
 
-def test_events_about_unknown_channels_are_ignored(legs: Legs) -> None:
+def test_events_about_unknown_channels_are_logged_and_ignored(
+    legs: Legs, caplog: pytest.LogCaptureFixture
+) -> None:
     translator = Translator(legs, {"1001"})
-    assert translator.translate(ami("Hangup", Uniqueid="99.9")) == []
+    with caplog.at_level("DEBUG", logger="acd.callcontrol.translate"):
+        unknown = ami("Hangup", Uniqueid="99.9", Channel="PJSIP/other-00000009")
+        assert translator.translate(unknown) == []
+    assert "PJSIP/other-00000009" in caplog.text
     stale = ami("UserEvent", UserEvent="AcdAgentAnswered", Uniqueid="acd-gone-1001-7")
     assert translator.translate(stale) == []
     assert translator.translate(ami("Newexten", Uniqueid="1700.1")) == []
