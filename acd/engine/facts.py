@@ -49,7 +49,7 @@ class CallOffered:
     """An agent's phone is rung for this call. ``eligible`` lists the agents who could
     take it at that moment and ``why`` says why this one won (the strategy's reason).
 
-    ``eligible`` starts with the chosen agent, then names up to 9 runners-up in the
+    ``eligible`` starts with the chosen agent, then names up to 4 runners-up in the
     strategy's order; ``eligible_count`` says how many agents could have taken it."""
 
     kind: ClassVar[str] = "OFFERED"

@@ -67,6 +67,8 @@ class EngineRunner:
         except Exception:  # one bad event must not stop the contact centre
             log.exception("engine failed on %r; event skipped", event)
             return
+        for reason in output.rejected:  # e.g. an answer that came after the ring timed out
+            log.info("engine ignored %s: %s", type(event).__name__, reason)
         facts = [fact for fact in output.facts if not self._is_recount(fact)]
         if facts:
             self._record(facts)

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from acd.engine.config import AcdConfig
 from acd.settings import yamlnodes as y
+from acd.settings.acd_model import AGENT_KEYS, parse_acd
+from acd.settings.routing import JournalSettings, QueueEntry, parse_journal, parse_numbers
 from acd.settings.yamlnodes import ConfigError, Node
 
 _AGENT_ID = re.compile(r"^[0-9]{2,8}$")
@@ -60,6 +64,9 @@ class Settings:
     agents: tuple[Agent, ...]
     default_language: str
     source: str
+    acd: AcdConfig = field(default_factory=AcdConfig)  # queues, pause reasons, agents' skills
+    numbers: Mapping[str, QueueEntry] = field(default_factory=dict)  # dialled number -> queue
+    journal: JournalSettings = field(default_factory=JournalSettings)
 
 
 def load_settings(path: Path) -> Settings:
@@ -71,7 +78,8 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 
 def _settings(root: Node) -> Settings:
-    top = y.mapping(root, {"asterisk", "agents"}, {"trunks", "language", "api"})
+    optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal"}
+    top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
     trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
@@ -81,6 +89,7 @@ def _settings(root: Node) -> Settings:
     language = y.text(top["language"]) if "language" in top else "en"
     if language not in LANGUAGES:
         raise top["language"].error(f"unknown language {language!r} (known: en, fr)")
+    acd = parse_acd(top)
     return Settings(
         ami=_endpoint(ami, 5038),
         ami_username=_name(ami["username"]),
@@ -91,6 +100,9 @@ def _settings(root: Node) -> Settings:
         agents=agents,
         default_language=language,
         source=root.file,
+        acd=acd,
+        numbers=parse_numbers(top["numbers"], acd) if "numbers" in top else {},
+        journal=parse_journal(top["journal"]) if "journal" in top else JournalSettings(),
     )
 
 
@@ -122,7 +134,7 @@ def _trunk(node: Node) -> Trunk:
 
 
 def _agent(node: Node) -> Agent:
-    fields = y.mapping(node, {"id", "name"}, set())
+    fields = y.mapping(node, {"id", "name"}, AGENT_KEYS)
     agent_id = y.text(fields["id"])
     if not _AGENT_ID.match(agent_id):
         raise fields["id"].error(f"{agent_id!r} is not an agent id (2 to 8 digits)")

@@ -1,0 +1,116 @@
+"""The ACD configuration the engine runs on: frozen, already validated values.
+
+``acd.settings.acd_model`` builds these from ``config/acd.yaml`` (and says which file,
+line and key is wrong); tests and simulations build them directly. The engine imports
+nothing from the settings, so it runs the same live, in tests and in the simulators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+Skills = tuple[tuple[str, int], ...]
+"""Skill name -> proficiency (agents) or minimum proficiency (callers), 1 to 5, by name."""
+
+MIN_PROFICIENCY, MAX_PROFICIENCY = 1, 5
+
+
+class Strategy(Enum):
+    """How a queue picks among several ready agents who could all take the call."""
+
+    LONGEST_IDLE = "longest-idle"  # longest in the ready state
+    ROUND_ROBIN = "round-robin"  # the member after the one offered last (remembered)
+    FEWEST_CALLS = "fewest-calls"  # fewest answered calls since login
+    LEAST_TALK_TIME = "least-talk-time"  # least talk time since login
+    RANDOM = "random"  # uniformly among them (seeded)
+    LINEAR = "linear"  # first in the queue's member order
+    RING_ALL = "ring-all"  # all of them at once; the first to answer wins
+    SKILLS = "skills"  # highest total proficiency on the required skills, then longest idle
+
+
+class MemberCondition(Enum):
+    """app_queue's names for why a member cannot take calls (joinempty, leavewhenempty)."""
+
+    PAUSED = "paused"  # agent paused
+    PENALTY = "penalty"  # agent lacks the caller's required skills
+    INUSE = "inuse"  # on a call, or the phone is in use / busy / on hold
+    RINGING = "ringing"  # being offered a call, or the phone rings
+    UNAVAILABLE = "unavailable"  # phone not registered
+    INVALID = "invalid"
+    UNKNOWN = "unknown"  # phone state not known yet
+    WRAPUP = "wrapup"  # in wrap-up after a call
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """After ``after_s`` seconds of waiting, these minimum proficiencies apply instead.
+
+    Each entry sets a skill's minimum (widen: lower it; narrow: raise it or add a skill);
+    a minimum of 0 drops the skill from the requirement. Steps accumulate in order.
+    """
+
+    after_s: float
+    skills: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class QueueConfig:
+    name: str
+    members: tuple[str, ...]  # agent ids, in order (linear, round-robin)
+    strategy: Strategy = Strategy.LONGEST_IDLE
+    skills: Skills = ()  # every caller of this queue needs these
+    max_length: int = 0  # callers waiting or ringing; 0 = no limit
+    join_empty: frozenset[MemberCondition] = frozenset()  # empty: always join
+    leave_when_empty: frozenset[MemberCondition] = frozenset()  # empty: never removed
+    max_wait_s: float = 0.0  # 0 = wait for ever
+    exit_key: str = ""  # a DTMF digit that takes the caller out; "" = none
+    ring_timeout_s: float = 15.0
+    reoffer_delay_s: float = 30.0  # an agent who missed a call is not offered it again sooner
+    wrap_up_s: float = 0.0
+    service_level_s: float = 20.0
+    announce_every_s: float = 0.0  # 0 = no announcements
+    escalation: tuple[EscalationStep, ...] = ()
+    default_handle_s: float = 180.0  # handle time assumed until calls have completed
+    whisper: str = ""  # said to the agent before the bridge
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    id: str
+    skills: Skills = ()
+    auto_pause_after: int = 0  # consecutive missed offers before pausing; 0 = never
+
+
+@dataclass(frozen=True)
+class PauseReason:
+    digit: str  # dialled after the pause feature code
+    code: str  # what the journal and the API use
+
+
+AUTO_PAUSE_REASON = "auto"
+
+
+@dataclass(frozen=True)
+class AcdConfig:
+    queues: tuple[QueueConfig, ...] = ()
+    agents: tuple[AgentConfig, ...] = ()
+    pause_reasons: tuple[PauseReason, ...] = field(default=())
+
+    def queue(self, name: str) -> QueueConfig | None:
+        return next((q for q in self.queues if q.name == name), None)
+
+    def pause_reason_for_digit(self, digit: str) -> PauseReason | None:
+        """The reason an agent means by dialling ``digit`` (None: unknown digit)."""
+        return next((r for r in self.pause_reasons if r.digit == digit), None)
+
+    def pause_reason_error(self, code: str) -> str | None:
+        """Why ``code`` cannot be used to pause an agent, or None if it can.
+
+        Adapters call this before feeding AgentPaused, to answer the agent at once (a
+        spoken error, an HTTP 400); the engine refuses the same codes by itself too.
+        """
+        known = [r.code for r in self.pause_reasons]
+        if code in known:
+            return None
+        return f"pause reason {code!r} is not configured (known: {', '.join(known)})"

@@ -1,0 +1,48 @@
+"""A waiting caller's place and estimated wait, read from the live state (model: ewt.py).
+
+Callers ahead are counted in every pool that shares agents with the caller's own pool
+(the same queue or another one): a caller ahead in a pool whose agents are only partly
+the caller's counts for that share, as if that pool's callers spread evenly over its
+agents. Staffing is the agents eligible for the caller who are logged in and not
+paused, whatever they are doing now.
+"""
+
+from __future__ import annotations
+
+import math
+
+from acd.engine.ewt import expected_wait
+from acd.engine.state import Call, CallState
+from acd.engine.world import World
+
+UNKNOWN_WAIT = -1.0  # Announce.estimated_wait_s when nobody could ever answer
+
+
+def position(w: World, call: Call) -> int:
+    """1 for the caller who goes first in the queue (callers being rung included)."""
+    return w.in_queue[call.queue.name].rank(call.key) + 1
+
+
+def estimated_wait(w: World, call: Call) -> float:
+    """Seconds until an agent answers; 0 once rung or answered; math.inf if nobody is
+    staffed for the caller's current requirement."""
+    pool = call.pool
+    if call.state is not CallState.WAITING or pool is None:
+        return 0.0
+    mine = pool.mask & w.sets.staffed
+    servers = mine.bit_count()
+    if servers == 0:
+        return math.inf
+    ahead = 0.0
+    for name in w.index.related[call.queue.name]:
+        for other in w.pools.by_queue[name]:
+            shared = other.mask & mine
+            if not shared or not len(other):
+                continue
+            count = other.ahead_of(call.key)
+            if count and other is pool:
+                ahead += count
+            elif count:
+                ahead += count * shared.bit_count() / (other.mask & w.sets.staffed).bit_count()
+    stats = w.stats[call.queue.name]
+    return expected_wait(ahead, servers, stats.handle_s, stats.abandon_rate)

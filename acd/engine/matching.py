@@ -1,0 +1,107 @@
+"""Callers meet agents. Two entry points, one for each side that can become free:
+
+* ``match_call``: a caller became waiting (arrived, an offer failed, the requirement
+  changed, an excluded agent may be tried again): ring the best offerable agent.
+* ``match_agent``: an agent became offerable: ring them for the first caller, in the
+  global order, among the heads of the pools they are eligible for.
+
+After every event the engine keeps one invariant: no offerable agent is eligible for a
+waiting caller (except one the caller is excluded from after a miss). That is why the
+caller side never has to look for an earlier caller, and the agent side only looks at
+pool heads: together they give the global order (priority, then entry time) across
+queues.
+"""
+
+from __future__ import annotations
+
+from acd.engine.commands import CancelRing, RingAgent
+from acd.engine.facts import CallOffered
+from acd.engine.pools import NO_CALL, Pool
+from acd.engine.state import Agent, AgentState, Call, CallState
+from acd.engine.strategies import choose
+from acd.engine.timers import Alarm
+from acd.engine.world import World
+
+
+def match_call(w: World, call: Call) -> None:
+    pool = call.pool
+    if pool is None:
+        return
+    candidates = pool.mask & w.sets.offerable & ~call.excluded_mask
+    if candidates:
+        choice = choose(w, call, candidates)
+        offer(w, call, choice.agents, choice.eligible, choice.count, choice.why)
+
+
+def make_ready(w: World, agent: Agent) -> None:
+    """The agent is ready (logged in, back from pause, wrap-up or a failed ring)."""
+    w.set_agent_state(agent, AgentState.READY, refresh=False)
+    match_agent(w, agent)
+
+
+def match_agent(w: World, agent: Agent) -> None:
+    """Ring the agent for the first caller they can take; if there is none, record them
+    as offerable (agent sets, ready lists). Called after any change that may have made
+    the agent offerable: looking for a caller first spares listing them for nothing."""
+    if not agent.offerable or w.ready.contains(agent):
+        w.refresh(agent)
+        return
+    best: Call | None = None
+    best_key = NO_CALL
+    for pool in agent.pools:  # the hot loop: one attribute read per pool
+        if pool.head_key < best_key:
+            call = _first_for(pool, agent)
+            if call is not None and call.key < best_key:
+                best, best_key = call, call.key
+    if best is None:
+        w.refresh(agent)
+        return
+    why = (f"first in the global order among the callers this agent can serve "
+           f"(priority {best.priority}, waiting {w.now - best.entered_at:.0f} s)")  # fmt: skip
+    offer(w, best, [agent], (agent.id,), 1, why)
+
+
+def _first_for(pool: Pool, agent: Agent) -> Call | None:
+    """The pool's head, or the first caller behind it who did not just miss this agent."""
+    head = pool.head()
+    if head is None or agent.id not in head.excluded:
+        return head
+    return next((call for call in pool.in_order() if agent.id not in call.excluded), None)
+
+
+def offer(
+    w: World, call: Call, agents: list[Agent], eligible: tuple[str, ...], count: int, why: str
+) -> None:
+    queue = call.queue
+    if call.pool is not None:
+        call.pool.remove(call)
+    call.state = CallState.RINGING
+    for agent in agents:
+        call.offers[agent.id] = w.now
+        alarm = Alarm("ring", call.call_id, agent.id)
+        call.ring_timers[agent.id] = w.timers.schedule(w.now + queue.ring_timeout_s, alarm)
+        agent.call_id = call.call_id
+        w.set_agent_state(agent, AgentState.RESERVED)
+        w.command(RingAgent(call.call_id, agent.id, queue.name, queue.ring_timeout_s,
+                            queue.whisper))  # fmt: skip
+        w.emit(CallOffered(w.now, call.call_id, queue.name, agent.id, eligible, why, count))
+        w.last_offered[queue.name] = w.index.member_position[queue.name][agent.index]
+
+
+def end_ring(w: World, call: Call, agent: Agent, cancel: bool) -> None:
+    """The offer of ``call`` to ``agent`` is over (answered elsewhere, missed, withdrawn)."""
+    w.timers.cancel(call.ring_timers.pop(agent.id, None))
+    call.offers.pop(agent.id, None)
+    if cancel:
+        w.command(CancelRing(call.call_id, agent.id))
+    if agent.call_id == call.call_id and agent.state is AgentState.RESERVED:
+        agent.call_id = ""
+
+
+def requeue(w: World, call: Call) -> None:
+    """Back to waiting with the same place (entry time unchanged) once no phone rings."""
+    if call.offers or call.state is not CallState.RINGING:
+        return
+    call.state = CallState.WAITING
+    w.pools.get(call.queue.name, call.requirement).add(call)
+    match_call(w, call)

@@ -1,0 +1,218 @@
+"""The ACD part of ``config/acd.yaml``: queues, pause reasons, agents' skills.
+
+    pause_reasons: {1: lunch, 2: training}      # digit after the pause code -> reason
+    agents:
+      - {id: "1001", name: Alice, skills: {english: 5, french: 3}, auto_pause_after: 3}
+    queues:
+      - name: sales
+        strategy: longest-idle                  # see acd.engine.config.Strategy
+        members: ["1001", "1002"]               # default: every agent, in file order
+        skills: {english: 1}
+        escalation: [{after_s: 30, skills: {english: 0}}]
+        ...                                     # and the keys of _QUEUE_KEYS
+
+:func:`parse_acd` turns the top-level mapping into the engine's frozen
+:class:`~acd.engine.config.AcdConfig`, or raises ConfigError with file, line and key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import TypeVar
+
+import yaml
+
+from acd.engine.config import (
+    AUTO_PAUSE_REASON,
+    MAX_PROFICIENCY,
+    MIN_PROFICIENCY,
+    AcdConfig,
+    AgentConfig,
+    EscalationStep,
+    MemberCondition,
+    PauseReason,
+    QueueConfig,
+    Skills,
+    Strategy,
+)
+from acd.settings import yamlnodes as y
+from acd.settings.yamlnodes import Node
+
+T = TypeVar("T")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+_DAY_S = 86400.0
+# key -> (lowest, highest) seconds
+_QUEUE_SECONDS = {
+    "max_wait_s": (0.0, _DAY_S), "ring_timeout_s": (1.0, 600.0),
+    "reoffer_delay_s": (0.0, 3600.0), "wrap_up_s": (0.0, 3600.0),
+    "service_level_s": (1.0, 3600.0), "announce_every_s": (0.0, 3600.0),
+    "default_handle_s": (1.0, _DAY_S),
+}  # fmt: skip
+_QUEUE_KEYS = {"strategy", "members", "skills", "max_length", "join_empty", "leave_when_empty",
+               "exit_key", "escalation", "whisper", *_QUEUE_SECONDS}  # fmt: skip
+AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by settings.model)
+
+
+def parse_acd(top: dict[str, Node]) -> AcdConfig:
+    """``top``: the entries of the file's top-level mapping (``agents`` is required)."""
+    agents = y.listed(top["agents"], _agent)
+    queues = y.listed(top["queues"], lambda n: _queue(n, agents)) if "queues" in top else ()
+    if "queues" in top:
+        _unique([q.name for q in queues], top["queues"])
+    reasons = _pause_reasons(top["pause_reasons"]) if "pause_reasons" in top else ()
+    return AcdConfig(queues=queues, agents=agents, pause_reasons=reasons)
+
+
+def _agent(node: Node) -> AgentConfig:
+    fields = y.mapping(node, {"id", "name"}, AGENT_KEYS)
+    skills = _skills(fields["skills"], MIN_PROFICIENCY) if "skills" in fields else ()
+    pause_after = 0
+    if "auto_pause_after" in fields:
+        pause_after = y.integer(fields["auto_pause_after"], 0, 100)
+    return AgentConfig(y.text(fields["id"]), skills, pause_after)
+
+
+def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
+    fields = y.mapping(node, {"name"}, _QUEUE_KEYS)
+
+    def optional(key: str, read: Callable[[Node], T], default: T) -> T:
+        return read(fields[key]) if key in fields else default
+
+    seconds = {
+        key: _seconds(fields[key], *limits)
+        for key, limits in _QUEUE_SECONDS.items()
+        if key in fields
+    }
+    return QueueConfig(
+        name=_name(fields["name"]),
+        members=optional("members", lambda n: _members(n, agents), tuple(a.id for a in agents)),
+        strategy=optional("strategy", _strategy, Strategy.LONGEST_IDLE),
+        skills=optional("skills", lambda n: _skills(n, MIN_PROFICIENCY), ()),
+        max_length=optional("max_length", lambda n: y.integer(n, 0, 1_000_000), 0),
+        join_empty=optional("join_empty", _conditions, frozenset()),
+        leave_when_empty=optional("leave_when_empty", _conditions, frozenset()),
+        exit_key=optional("exit_key", _exit_key, ""),
+        escalation=optional("escalation", _escalation, ()),
+        whisper=optional("whisper", y.text, ""),
+        **seconds,
+    )
+
+
+def _strategy(node: Node) -> Strategy:
+    value = y.text(node)
+    try:
+        return Strategy(value)
+    except ValueError:
+        known = ", ".join(s.value for s in Strategy)
+        raise node.error(f"unknown strategy {value!r} (known: {known})") from None
+
+
+def _members(node: Node, agents: tuple[AgentConfig, ...]) -> tuple[str, ...]:
+    known = {a.id for a in agents}
+    members = []
+    for item in y.sequence(node):
+        agent_id = y.text(item)
+        if agent_id not in known:
+            raise item.error(f"{agent_id!r} is not a configured agent (see 'agents')")
+        if agent_id in members:
+            raise item.error(f"{agent_id!r} is listed twice")
+        members.append(agent_id)
+    return tuple(members)
+
+
+def _skills(node: Node, lowest: int) -> Skills:
+    """A mapping skill name -> level, ``lowest`` to 5."""
+    levels = {}
+    for key, value in _entries(node):
+        levels[_name(key)] = y.integer(value, lowest, MAX_PROFICIENCY)
+    return tuple(sorted(levels.items()))
+
+
+def _conditions(node: Node) -> frozenset[MemberCondition]:
+    found = set()
+    for item in y.sequence(node):
+        value = y.text(item)
+        try:
+            found.add(MemberCondition(value))
+        except ValueError:
+            known = ", ".join(c.value for c in MemberCondition)
+            raise item.error(f"unknown member state {value!r} (known: {known})") from None
+    return frozenset(found)
+
+
+def _escalation(node: Node) -> tuple[EscalationStep, ...]:
+    steps: list[EscalationStep] = []
+    for item in y.sequence(node):
+        fields = y.mapping(item, {"after_s", "skills"}, set())
+        after = _seconds(fields["after_s"], 0.0, _DAY_S)
+        if steps and after <= steps[-1].after_s:
+            raise fields["after_s"].error(
+                f"steps must come in increasing order of time ({after:g} <= {steps[-1].after_s:g})"
+            )
+        steps.append(EscalationStep(after, _skills(fields["skills"], 0)))
+    return tuple(steps)
+
+
+def _pause_reasons(node: Node) -> tuple[PauseReason, ...]:
+    reasons: list[PauseReason] = []
+    for key, value in _entries(node):
+        if not (len(key.raw.value) == 1 and key.raw.value.isdigit()):
+            raise key.error(f"{key.raw.value!r}: a pause reason is chosen by one digit, 0 to 9")
+        code = _name(value)
+        if code == AUTO_PAUSE_REASON or code in [r.code for r in reasons]:
+            raise value.error(f"{code!r} is reserved or already used by another digit")
+        reasons.append(PauseReason(key.raw.value, code))
+    return tuple(reasons)
+
+
+def _exit_key(node: Node) -> str:
+    value = y.text(node)
+    if len(value) != 1 or value not in "0123456789*#":
+        raise node.error(f"{value!r}: the exit key is one of 0-9, * or #")
+    return value
+
+
+def _seconds(node: Node, low: float, high: float) -> float:
+    text = y.text(node)
+    try:
+        value = float(text)
+    except ValueError:
+        raise node.error(f"{text!r}: expected a number of seconds") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise node.error(f"{text} is out of range ({low:g} to {high:g} seconds)")
+    return value
+
+
+def _entries(node: Node) -> list[tuple[Node, Node]]:
+    """(key node, value node) of a mapping with free keys, each key once."""
+    if not isinstance(node.raw, yaml.MappingNode):
+        raise node.error("expected a mapping of names to values")
+    seen: set[str] = set()
+    entries = []
+    for key_raw, value_raw in node.raw.value:
+        name = str(key_raw.value)
+        key, value = Node(key_raw, node.file, f"{node.key}.{name}"), node.child(value_raw, name)
+        if not isinstance(key_raw, yaml.ScalarNode):
+            raise key.error("keys must be plain words")
+        if name in seen:
+            raise value.error("this key appears twice")
+        seen.add(name)
+        entries.append((key, value))
+    return entries
+
+
+def _name(node: Node) -> str:
+    value = y.text(node)
+    if not _NAME.match(value):
+        raise node.error(f"{value!r}: use lower-case letters, digits, '-' or '_'")
+    return value
+
+
+def _unique(keys: list[str], where: Node) -> None:
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise where.error(f"{key!r} is defined twice")
+        seen.add(key)
