@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RingAgent:
     """Ring the agent's phone for this caller; the caller stays on hold and keeps their
     place. Answered -> AgentAnswered; otherwise -> AgentMissed (the engine also gives up
@@ -18,13 +18,13 @@ class RingAgent:
     whisper: str = ""  # spoken to the agent before the bridge (e.g. the queue's name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CancelRing:
     call_id: str
     agent_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConnectCall:
     """Bridge the caller with the agent who answered."""
 
@@ -32,7 +32,7 @@ class ConnectCall:
     agent_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Announce:
     """Play the caller's position and estimated wait (seconds), in the caller's language."""
 
@@ -42,7 +42,7 @@ class Announce:
     language: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoveCaller:
     """Take the caller out of the queue: max wait reached, exit key, queue full or empty,
     join refused. The adapter sends the call to the queue's exit destination."""
@@ -52,7 +52,7 @@ class RemoveCaller:
     reason: str  # timeout | exitkey | full | joinempty | leaveempty
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PauseAgent:
     """Auto-pause after too many missed calls (the adapter tells the agent's phone too)."""
 

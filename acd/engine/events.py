@@ -25,7 +25,7 @@ class PhoneState(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallArrived:
     """A caller joined a queue (after the IVR).
 
@@ -44,47 +44,47 @@ class CallArrived:
     language: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallAbandoned:
     """The caller hung up while waiting (or while an agent's phone was ringing)."""
 
     call_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallerPressedExitKey:
     call_id: str
     key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentLoggedIn:
     agent_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentLoggedOut:
     agent_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentPaused:
     agent_id: str
     reason: str  # a code from the configured pause reasons
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentUnpaused:
     agent_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PhoneStateChanged:
     agent_id: str
     state: PhoneState
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentAnswered:
     """The agent picked up the offered call; the adapter bridges caller and agent."""
 
@@ -92,7 +92,7 @@ class AgentAnswered:
     agent_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentMissed:
     """The offer failed: no answer within the ring timeout, rejected, busy or failed."""
 
@@ -101,7 +101,7 @@ class AgentMissed:
     reason: str = "noanswer"  # noanswer | busy | rejected | failed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallEnded:
     """A connected call ended. ``by`` is "caller" or "agent"."""
 
@@ -109,18 +109,18 @@ class CallEnded:
     by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallTransferred:
     call_id: str
     target: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """The shell calls the engine at the time ``Engine.next_deadline()`` asked for."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConfigReloaded:
     """New queue and agent configuration; waiting callers and agent states are kept."""
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallEntered:
     kind: ClassVar[str] = "ENTERQUEUE"
     at: float
@@ -23,7 +23,7 @@ class CallEntered:
     caller: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallRefused:
     """Not admitted: queue full (FULL) or no agent to serve it (JOINEMPTY)."""
 
@@ -34,7 +34,7 @@ class CallRefused:
     reason: str  # full | joinempty
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallAnnounced:
     kind: ClassVar[str] = "ANNOUNCED"
     at: float
@@ -44,7 +44,7 @@ class CallAnnounced:
     estimated_wait_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallOffered:
     """An agent's phone is rung for this call. ``eligible`` lists the agents who could
     take it at that moment and ``why`` says why this one won (the strategy's reason).
@@ -62,7 +62,7 @@ class CallOffered:
     eligible_count: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OfferMissed:
     kind: ClassVar[str] = "RINGNOANSWER"
     at: float
@@ -73,7 +73,7 @@ class OfferMissed:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallAnswered:
     kind: ClassVar[str] = "CONNECT"
     at: float
@@ -84,7 +84,7 @@ class CallAnswered:
     ring_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallAbandonedInQueue:
     kind: ClassVar[str] = "ABANDON"
     at: float
@@ -95,7 +95,7 @@ class CallAbandonedInQueue:
     wait_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallLeftQueue:
     """Taken out without an agent: EXITWITHTIMEOUT, EXITWITHKEY or EXITEMPTY."""
 
@@ -108,7 +108,7 @@ class CallLeftQueue:
     wait_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallCompleted:
     kind: ClassVar[str] = "COMPLETE"
     at: float
@@ -120,7 +120,7 @@ class CallCompleted:
     talk_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallTransferredOut:
     kind: ClassVar[str] = "TRANSFER"
     at: float
@@ -132,7 +132,7 @@ class CallTransferredOut:
     talk_s: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentStateChanged:
     """Every agent state change; ``reason`` is the pause code when ``state`` is paused."""
 
