@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 
 from acd.asterisk.ami import Event as AmiEvent
-from acd.callcontrol.legs import Legs
+from acd.callcontrol.legs import AgentLeg, Legs
 from acd.engine.events import (
     AgentAnswered,
     CallAbandoned,
@@ -78,13 +78,15 @@ class Translator:
             self._legs.drop_caller(uniqueid)
             return [CallEnded(uniqueid, "caller")]
         leg = self._legs.agent_legs.get(uniqueid)
-        if leg is None:
-            return []
+        return self._ended_by_agent(leg) if leg is not None else []
+
+    def _ended_by_agent(self, leg: AgentLeg) -> list[EngineEvent]:
+        """The agent's leg left: if it was bridged with its caller, the agent ended the call."""
         bridged = self._legs.callers.get(leg.call_id)
-        if bridged is not None and bridged.connected_to == leg.agent_id:
-            self._legs.drop_caller(leg.call_id)
-            return [CallEnded(leg.call_id, "agent")]
-        return []
+        if bridged is None or bridged.connected_to != leg.agent_id:
+            return []
+        self._legs.drop_caller(leg.call_id)
+        return [CallEnded(leg.call_id, "agent")]
 
     def _hangup(self, event: AmiEvent) -> list[EngineEvent]:
         uniqueid = event.get("Uniqueid") or ""
@@ -100,11 +102,7 @@ class Translator:
             log.debug("hangup of %s, which is not an ACD call: ignored", event.get("Channel"))
             return []
         self._legs.drop_agent_leg(uniqueid)
-        bridged = self._legs.callers.get(leg.call_id)
-        if bridged is not None and bridged.connected_to == leg.agent_id:
-            self._legs.drop_caller(leg.call_id)
-            return [CallEnded(leg.call_id, "agent")]
-        return []
+        return self._ended_by_agent(leg)
 
     def _dtmf(self, event: AmiEvent) -> list[EngineEvent]:
         uniqueid = event.get("Uniqueid") or ""

@@ -22,8 +22,6 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-import yaml
-
 from acd.engine.config import (
     AUTO_PAUSE_REASON,
     MAX_PROFICIENCY,
@@ -60,14 +58,14 @@ def parse_acd(top: dict[str, Node]) -> AcdConfig:
     agents = y.listed(top["agents"], _agent)
     queues = y.listed(top["queues"], lambda n: _queue(n, agents)) if "queues" in top else ()
     if "queues" in top:
-        _unique([q.name for q in queues], top["queues"])
+        y.unique([q.name for q in queues], top["queues"])
     reasons = _pause_reasons(top["pause_reasons"]) if "pause_reasons" in top else ()
     return AcdConfig(queues=queues, agents=agents, pause_reasons=reasons)
 
 
 def _agent(node: Node) -> AgentConfig:
     fields = y.mapping(node, {"id", "name"}, AGENT_KEYS)
-    skills = _skills(fields["skills"], MIN_PROFICIENCY) if "skills" in fields else ()
+    skills = skills_of(fields["skills"], MIN_PROFICIENCY) if "skills" in fields else ()
     pause_after = 0
     if "auto_pause_after" in fields:
         pause_after = y.integer(fields["auto_pause_after"], 0, 100)
@@ -89,7 +87,7 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
         name=_name(fields["name"]),
         members=optional("members", lambda n: _members(n, agents), tuple(a.id for a in agents)),
         strategy=optional("strategy", _strategy, Strategy.LONGEST_IDLE),
-        skills=optional("skills", lambda n: _skills(n, MIN_PROFICIENCY), ()),
+        skills=optional("skills", lambda n: skills_of(n, MIN_PROFICIENCY), ()),
         max_length=optional("max_length", lambda n: y.integer(n, 0, 1_000_000), 0),
         join_empty=optional("join_empty", _conditions, frozenset()),
         leave_when_empty=optional("leave_when_empty", _conditions, frozenset()),
@@ -122,10 +120,10 @@ def _members(node: Node, agents: tuple[AgentConfig, ...]) -> tuple[str, ...]:
     return tuple(members)
 
 
-def _skills(node: Node, lowest: int) -> Skills:
+def skills_of(node: Node, lowest: int) -> Skills:
     """A mapping skill name -> level, ``lowest`` to 5."""
     levels = {}
-    for key, value in _entries(node):
+    for key, value in y.entries(node):
         levels[_name(key)] = y.integer(value, lowest, MAX_PROFICIENCY)
     return tuple(sorted(levels.items()))
 
@@ -151,13 +149,13 @@ def _escalation(node: Node) -> tuple[EscalationStep, ...]:
             raise fields["after_s"].error(
                 f"steps must come in increasing order of time ({after:g} <= {steps[-1].after_s:g})"
             )
-        steps.append(EscalationStep(after, _skills(fields["skills"], 0)))
+        steps.append(EscalationStep(after, skills_of(fields["skills"], 0)))
     return tuple(steps)
 
 
 def _pause_reasons(node: Node) -> tuple[PauseReason, ...]:
     reasons: list[PauseReason] = []
-    for key, value in _entries(node):
+    for key, value in y.entries(node):
         if not (len(key.raw.value) == 1 and key.raw.value.isdigit()):
             raise key.error(f"{key.raw.value!r}: a pause reason is chosen by one digit, 0 to 9")
         code = _name(value)
@@ -185,34 +183,8 @@ def _seconds(node: Node, low: float, high: float) -> float:
     return value
 
 
-def _entries(node: Node) -> list[tuple[Node, Node]]:
-    """(key node, value node) of a mapping with free keys, each key once."""
-    if not isinstance(node.raw, yaml.MappingNode):
-        raise node.error("expected a mapping of names to values")
-    seen: set[str] = set()
-    entries = []
-    for key_raw, value_raw in node.raw.value:
-        name = str(key_raw.value)
-        key, value = Node(key_raw, node.file, f"{node.key}.{name}"), node.child(value_raw, name)
-        if not isinstance(key_raw, yaml.ScalarNode):
-            raise key.error("keys must be plain words")
-        if name in seen:
-            raise value.error("this key appears twice")
-        seen.add(name)
-        entries.append((key, value))
-    return entries
-
-
 def _name(node: Node) -> str:
     value = y.text(node)
     if not _NAME.match(value):
         raise node.error(f"{value!r}: use lower-case letters, digits, '-' or '_'")
     return value
-
-
-def _unique(keys: list[str], where: Node) -> None:
-    seen: set[str] = set()
-    for key in keys:
-        if key in seen:
-            raise where.error(f"{key!r} is defined twice")
-        seen.add(key)

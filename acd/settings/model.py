@@ -84,8 +84,8 @@ def _settings(root: Node) -> Settings:
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
     trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
     agents = y.listed(top["agents"], _agent)
-    _unique([t.name for t in trunks], top.get("trunks", root))
-    _unique([a.id for a in agents], top["agents"])
+    y.unique([t.name for t in trunks], top.get("trunks", root))
+    y.unique([a.id for a in agents], top["agents"])
     language = y.text(top["language"]) if "language" in top else "en"
     if language not in LANGUAGES:
         raise top["language"].error(f"unknown language {language!r} (known: en, fr)")
@@ -162,14 +162,6 @@ def _loopback_or_ip(node: Node) -> str:
         return str(ipaddress.ip_address(value))
     except ValueError as exc:
         raise node.error(f"{value!r} is not an IP address") from exc
-
-
-def _unique(keys: list[str], where: Node) -> None:
-    seen: set[str] = set()
-    for key in keys:
-        if key in seen:
-            raise where.error(f"{key!r} is defined twice")
-        seen.add(key)
 
 
 __all__ = ["Agent", "ConfigError", "Endpoint", "Settings", "SipSettings", "Trunk", "load_settings"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from acd.engine.config import AcdConfig
 from acd.settings import yamlnodes as y
-from acd.settings.acd_model import _entries, _skills
+from acd.settings.acd_model import skills_of
 from acd.settings.yamlnodes import Node
 
 _NUMBER = re.compile(r"^[0-9+*#]{1,20}$")
@@ -41,7 +41,7 @@ class JournalSettings:
 
 def parse_numbers(node: Node, acd: AcdConfig) -> dict[str, QueueEntry]:
     numbers = {}
-    for key, value in _entries(node):
+    for key, value in y.entries(node):
         number = y.text(key)
         if not _NUMBER.match(number):
             raise key.error(f"{number!r} is not a phone number (digits, +, * or #)")
@@ -56,7 +56,7 @@ def _entry(node: Node, acd: AcdConfig) -> QueueEntry:
         known = ", ".join(q.name for q in acd.queues) or "none configured"
         raise fields["queue"].error(f"no queue named {queue!r} (queues: {known})")
     priority = y.integer(fields["priority"], 0, 100) if "priority" in fields else 0
-    skills = _skills(fields["skills"], 1) if "skills" in fields else ()
+    skills = skills_of(fields["skills"], 1) if "skills" in fields else ()
     language = y.text(fields["language"]) if "language" in fields else ""
     if language not in ("", "en", "fr"):
         raise fields["language"].error(f"unknown language {language!r} (known: en, fr)")

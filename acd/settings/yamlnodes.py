@@ -126,3 +126,30 @@ def integer(node: Node, low: int, high: int) -> int:
 
 def listed(node: Node, read: Callable[[Node], T]) -> tuple[T, ...]:
     return tuple(read(item) for item in sequence(node))
+
+
+def entries(node: Node) -> list[tuple[Node, Node]]:
+    """(key node, value node) of a mapping whose keys are free (names, numbers), each once."""
+    if not isinstance(node.raw, yaml.MappingNode):
+        raise node.error("expected a mapping of names to values")
+    seen: set[str] = set()
+    found = []
+    for key_raw, value_raw in node.raw.value:
+        name = str(key_raw.value)
+        key, value = Node(key_raw, node.file, f"{node.key}.{name}"), node.child(value_raw, name)
+        if not isinstance(key_raw, yaml.ScalarNode):
+            raise key.error("keys must be plain words")
+        if name in seen:
+            raise value.error("this key appears twice")
+        seen.add(name)
+        found.append((key, value))
+    return found
+
+
+def unique(keys: list[str], where: Node) -> None:
+    """Refuses a name given twice (two agents with one id, two queues with one name)."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise where.error(f"{key!r} is defined twice")
+        seen.add(key)
