@@ -50,8 +50,9 @@ def render(status: dict[str, Any]) -> str:
         note = a["reason"] or (f"call {a['call_id']}" if a["call_id"] else "")
         if a["pending"] not in ("", "nothing"):
             note = f"{note} (then {a['pending']})".strip()
+        since = "-" if not a["since"] else _duration(a["in_state_s"])  # never changed state
         lines.append(
-            f"{a['agent_id']:<7} {a['state']:<10} {_duration(a['in_state_s']):>7}  "
+            f"{a['agent_id']:<7} {a['state']:<10} {since:>7}  "
             f"{a['phone']:<12} {a['calls']:>5}  {note}"
         )
     return "\n".join(lines) + "\n"
