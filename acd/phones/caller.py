@@ -77,7 +77,3 @@ class CallerPhone:
         """Waits for the call to end; raises SippError unless it went as scripted."""
         assert self._proc is not None, "dial() first"
         await sipp.finish(self._proc, timeout_s, f"caller {self.caller_id}")
-
-    async def hang_up_now(self) -> None:
-        if self._proc is not None:
-            await sipp.stop(self._proc)

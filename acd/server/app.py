@@ -49,11 +49,10 @@ class Server:
         self.ami_state = AmiState.DISCONNECTED
         self.legs = Legs()
         self.engine = Engine(settings.acd)
-        self.journal_store = Journal.open(settings.journal.path)
         queue_log = QueueLogWriter(
             settings.journal.queue_log, QueueLogContext.from_config(settings.acd)
         )
-        self.journal = AsyncJournal(self.journal_store, sinks=[queue_log.write])
+        self.journal = AsyncJournal(Journal.open(settings.journal.path), sinks=[queue_log.write])
         self.executor = Executor(self.ami, self.legs, self._feed, settings.default_language)
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)
@@ -101,6 +100,7 @@ class Server:
         await self.journal.close()
 
     def _feed(self, event: Any) -> None:
+        # The executor is built before the runner it feeds (the runner needs the executor).
         self.runner.feed(event)
 
     def _record(self, facts: Any) -> None:

@@ -51,9 +51,8 @@ async def test_twenty_callers_five_agents_two_queues(
     talk = {"ring_ms": 300, "talk_ms": 1500}
     async with (
         running_server(config, tmp_path) as server,
-        agent_phones(sandbox, phones_dir, {a: talk for a in ("1001", "1002", "1003", "1005")})
-        as phones,
-    ):  # fmt: skip
+        agent_phones(sandbox, phones_dir, {a: talk for a in ("1001", "1002", "1003", "1005")}),
+    ):
         # 1004 is logged in but its phone is not registered yet; 1005 is on a lunch break.
         await unregister(sandbox, phones_dir, "1004")
         await until(server, lambda s: _phone(s, "1004") == "unavailable")
@@ -70,7 +69,6 @@ async def test_twenty_callers_five_agents_two_queues(
         async with agent_phones(sandbox, phones_dir, {"1004": talk}):
             await server.request("POST", "/api/agents/1005/ready")
             await asyncio.gather(*(caller.finished(120) for caller in callers))
-        del phones
     journal = facts(tmp_path)
 
     entered = {f.call_id: f for f in journal if isinstance(f, CallEntered)}
