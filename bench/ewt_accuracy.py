@@ -35,6 +35,7 @@ import math
 import random
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -77,12 +78,14 @@ class Estimate:
     at: float
     ours: float
     app_queue: float
+    other: float | None = None  # a third estimator's, when one is given (ewt_floor.py)
 
 
 @dataclass
 class Day:
     rng: random.Random
     sim: Simulation | None = None
+    other: Callable[[Simulation, str], float] | None = None
     holdtime: float = 0.0  # app_queue's running average
     entered: dict[str, float] = field(default_factory=dict)
     answered_at: dict[str, float] = field(default_factory=dict)
@@ -99,7 +102,7 @@ class Day:
                 answer = AgentAnswered(command.call_id, command.agent_id)
                 sim.at(sim.now + RING_S, partial(sim.send, answer))
             elif isinstance(command, ConnectCall):
-                talk = self.rng.lognormvariate(_mu(), HANDLE_SIGMA)
+                talk = self.rng.lognormvariate(log_mean(), HANDLE_SIGMA)
                 sim.at(sim.now + talk, partial(sim.send, CallEnded(command.call_id, "agent")))
             elif isinstance(command, Announce):
                 self.record_estimate(command.call_id, command.estimated_wait_s, sim.now)
@@ -109,7 +112,8 @@ class Day:
             self.unknown += 1
             return
         app_queue = max(0.0, self.holdtime - (now - self.entered[call_id]))
-        self.estimates.append(Estimate(call_id, now, ours, app_queue))
+        other = self.other(self.sim, call_id) if self.other and self.sim else None
+        self.estimates.append(Estimate(call_id, now, ours, app_queue, other))
 
     def errors(self) -> tuple[list[float], list[float]]:
         ours, theirs = [], []
@@ -121,11 +125,14 @@ class Day:
         return ours, theirs
 
 
-def _mu() -> float:
+def log_mean() -> float:
+    """μ of the lognormal handle time whose mean is HANDLE_MEAN_S."""
     return math.log(HANDLE_MEAN_S) - HANDLE_SIGMA**2 / 2
 
 
-def simulate_day(seed: int, staffing: tuple[int, ...]) -> Day:
+def simulate_day(
+    seed: int, staffing: tuple[int, ...], other: Callable[[Simulation, str], float] | None = None
+) -> Day:
     rng = random.Random(seed)
     config = AcdConfig(
         queues=(QueueConfig("q", AGENT_IDS, wrap_up_s=WRAP_UP_S, announce_every_s=ANNOUNCE_S,
@@ -133,8 +140,8 @@ def simulate_day(seed: int, staffing: tuple[int, ...]) -> Day:
         agents=tuple(AgentConfig(a) for a in AGENT_IDS),
         pause_reasons=(PauseReason("1", "lunch"),),
     )  # fmt: skip
-    day = Day(rng)
-    sim = Simulation(Engine(config, seed), day.react)
+    day = Day(rng, other=other)
+    sim = day.sim = Simulation(Engine(config, seed), day.react)
     for agent in AGENT_IDS:
         sim.send(PhoneStateChanged(agent, PhoneState.NOT_INUSE))
     _schedule_shifts(sim, rng, staffing)

@@ -111,7 +111,8 @@ def _call_over(w: World, call: Call, talk_s: float) -> None:
     agent.talk_s += talk_s
     if queue.wrap_up_s > 0:
         w.set_agent_state(agent, AgentState.WRAP_UP)
-        agent.wrap_timer = w.timers.schedule(w.now + queue.wrap_up_s, Alarm("wrap", "", agent.id))
+        agent.wrap_ends_at = w.now + queue.wrap_up_s
+        agent.wrap_timer = w.timers.schedule(agent.wrap_ends_at, Alarm("wrap", "", agent.id))
     else:
         after_call(w, agent)
 

@@ -20,7 +20,8 @@ from acd.engine.state import AgentState, Call, CallState
 from acd.engine.world import World
 
 _CARRIED = ("state", "since", "reason", "phone", "idle_since", "calls", "talk_s",
-            "missed_in_row", "pending", "pending_reason", "call_id", "wrap_timer")  # fmt: skip
+            "missed_in_row", "pending", "pending_reason", "call_id", "wrap_timer",
+            "wrap_ends_at")  # fmt: skip
 
 
 def reload(old: World, config: AcdConfig) -> World:

@@ -50,6 +50,7 @@ class Agent:
     pending_reason: str = ""
     call_id: str = ""  # the call ringing, connected or just ended (wrap-up)
     wrap_timer: int | None = None
+    wrap_ends_at: float = 0.0  # when the wrap-up under way ends (estimated wait)
     pools: list[Pool] = field(default_factory=list)  # every pool this agent may serve
     conditions: int = -1  # AgentSets' flags for this agent, as last recorded
     id: str = field(init=False)

@@ -132,7 +132,9 @@ def test_snapshot_shows_queues_and_agents() -> None:
     queue = snap.queues[0]
     assert (queue.waiting, queue.longest_wait_s, queue.answered, queue.service_level) == (
         1, 30, 1, 1.0)  # fmt: skip
-    assert queue.callers[0].estimated_wait_s == 180.0  # one staffed agent, default 180 s
+    # One staffed agent, on a call: its wrap-up (5 s), then the median of the rest of the
+    # default 180 s handle time, memoryless: 175 s · (8/9)³ by the gamma approximation.
+    assert queue.callers[0].estimated_wait_s == pytest.approx(5 + 175 * (8 / 9) ** 3, abs=0.1)
     agents = {a.agent_id: a for a in snap.agents}
     assert (agents["1001"].state, agents["1001"].call_id, agents["1001"].in_state_s) == (
         "on_call", "c1", 38)  # fmt: skip
