@@ -7,8 +7,10 @@ nothing from the settings, so it runs the same live, in tests and in the simulat
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Protocol
 
 Skills = tuple[tuple[str, int], ...]
 """Skill name -> proficiency (agents) or minimum proficiency (callers), 1 to 5, by name."""
@@ -54,6 +56,51 @@ class EscalationStep:
     skills: tuple[tuple[str, int], ...]
 
 
+class OverflowWhen(Enum):
+    """An overflow rule's condition, checked while the caller waits (and at entry)."""
+
+    WAITED_OVER = "waited_over"  # the caller has waited more than ``threshold`` seconds
+    ESTIMATED_WAIT_OVER = "estimated_wait_over"  # the caller's estimated wait > threshold s
+    LENGTH_OVER = "length_over"  # more than ``threshold`` callers waiting in the queue
+    PER_READY_AGENT_OVER = "per_ready_agent_over"  # waiting callers per ready agent > threshold
+    NO_AGENT_LOGGED_IN = "no_agent_logged_in"  # no member logged in (paused counts as in)
+    NO_AGENT_READY = "no_agent_ready"  # no member ready (idle, not paused)
+    SERVICE_LEVEL_UNDER = "service_level_under"  # SL % of the last ``window_s`` < threshold
+    CLOSED = "closed"  # outside the queue's business hours, or a holiday / closure
+
+
+class OverflowTo(Enum):
+    """Where an overflowing caller goes."""
+
+    QUEUE = "queue"  # another queue: original entry time, priority + ``priority_boost``
+    CENTRE = "centre"  # another contact centre, over a SIP trunk (``target`` = trunk)
+    NUMBER = "number"  # an external number (``target``), through the outbound trunk
+    VOICEMAIL = "voicemail"  # Asterisk VoiceMail, mailbox ``target``
+    CALLBACK = "callback"  # offer a callback that keeps the caller's place
+    MESSAGE = "message"  # say ``target`` (a prompt name or text), then hang up
+
+
+@dataclass(frozen=True)
+class OverflowRule:
+    """When ``when`` holds for a waiting caller, send them to ``to`` (rules in order)."""
+
+    when: OverflowWhen
+    to: OverflowTo
+    target: str = ""  # queue name, trunk name, phone number, mailbox or message
+    threshold: float = 0.0  # seconds, callers, callers per agent or percent (by ``when``)
+    window_s: float = 0.0  # service_level_under: over the last ``window_s`` seconds
+    priority_boost: int = 0  # to a queue: added to the caller's priority
+    number: str = ""  # centre: the number to dial at the other centre ("" = as dialled)
+
+
+class OpeningHours(Protocol):
+    """A business-hours calendar, as the engine uses it (acd.hours implements it)."""
+
+    def is_open(self, at: float) -> bool:
+        """True when ``at`` (epoch seconds) falls inside opening hours."""
+        ...
+
+
 @dataclass(frozen=True)
 class QueueConfig:
     name: str
@@ -73,6 +120,9 @@ class QueueConfig:
     escalation: tuple[EscalationStep, ...] = ()
     default_handle_s: float = 180.0  # handle time assumed until calls have completed
     whisper: str = ""  # said to the agent before the bridge
+    overflow: tuple[OverflowRule, ...] = ()  # checked in order; the first that holds wins
+    overflow_check_s: float = 1.0  # how often rules are checked while callers wait
+    calendar: str = ""  # name in AcdConfig.calendars; "" = always open
 
 
 @dataclass(frozen=True)
@@ -96,6 +146,7 @@ class AcdConfig:
     queues: tuple[QueueConfig, ...] = ()
     agents: tuple[AgentConfig, ...] = ()
     pause_reasons: tuple[PauseReason, ...] = field(default=())
+    calendars: Mapping[str, OpeningHours] = field(default_factory=dict)
 
     def queue(self, name: str) -> QueueConfig | None:
         return next((q for q in self.queues if q.name == name), None)
