@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Callable
@@ -50,6 +51,7 @@ _QUEUE_SECONDS = {
 }  # fmt: skip
 _QUEUE_KEYS = {"strategy", "members", "skills", "max_length", "join_empty", "leave_when_empty",
                "exit_key", "escalation", "whisper", *_QUEUE_SECONDS}  # fmt: skip
+_QUEUE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(QueueConfig)}
 AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by settings.model)
 
 
@@ -78,11 +80,10 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
     def optional(key: str, read: Callable[[Node], T], default: T) -> T:
         return read(fields[key]) if key in fields else default
 
-    seconds = {
-        key: _seconds(fields[key], *limits)
-        for key, limits in _QUEUE_SECONDS.items()
-        if key in fields
-    }
+    def seconds(key: str) -> float:
+        default = _QUEUE_DEFAULTS[key]
+        assert isinstance(default, float)
+        return _seconds(fields[key], *_QUEUE_SECONDS[key]) if key in fields else default
     return QueueConfig(
         name=_name(fields["name"]),
         members=optional("members", lambda n: _members(n, agents), tuple(a.id for a in agents)),
@@ -94,7 +95,13 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
         exit_key=optional("exit_key", _exit_key, ""),
         escalation=optional("escalation", _escalation, ()),
         whisper=optional("whisper", y.text, ""),
-        **seconds,
+        max_wait_s=seconds("max_wait_s"),
+        ring_timeout_s=seconds("ring_timeout_s"),
+        reoffer_delay_s=seconds("reoffer_delay_s"),
+        wrap_up_s=seconds("wrap_up_s"),
+        service_level_s=seconds("service_level_s"),
+        announce_every_s=seconds("announce_every_s"),
+        default_handle_s=seconds("default_handle_s"),
     )
 
 
