@@ -84,6 +84,7 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
         default = _QUEUE_DEFAULTS[key]
         assert isinstance(default, float)
         return _seconds(fields[key], *_QUEUE_SECONDS[key]) if key in fields else default
+
     return QueueConfig(
         name=_name(fields["name"]),
         members=optional("members", lambda n: _members(n, agents), tuple(a.id for a in agents)),
