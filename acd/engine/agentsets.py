@@ -61,6 +61,11 @@ class AgentSets:
         """Logged in and not paused."""
         return self._sets[STAFFED]
 
+    @property
+    def logged_in(self) -> int:
+        """Logged in, paused or not."""
+        return self._sets[LOGGED_IN]
+
     def holding(self, condition: MemberCondition) -> int:
         return self._sets[_CONDITION_FLAG[condition]]
 

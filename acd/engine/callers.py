@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from acd.engine import overflow
 from acd.engine.commands import Announce, RemoveCaller
 from acd.engine.escalation import next_step_at, requirement
 from acd.engine.estimate import UNKNOWN_WAIT, estimated_wait, position
@@ -42,16 +43,28 @@ def arrive(w: World, event: CallArrived) -> None:
     w.seq += 1
     call = Call(event.call_id, queue, event.entered_at, event.priority, w.seq, event.skills,
                 event.caller, event.language, needs, original_position=0)  # fmt: skip
+    enter(w, call)
+
+
+def enter(w: World, call: Call) -> None:
+    """The caller takes their place in ``call.queue`` (arrival, or overflow from another
+    queue with the original entry time): closed-hours rules first, then an agent if one
+    is free, then the other overflow rules for a caller left waiting."""
+    queue = call.queue
     w.calls[call.call_id] = call
     w.in_queue[queue.name].add(call.key)
     call.original_position = position(w, call)
     w.emit(CallEntered(w.now, call.call_id, queue.name, call.original_position, call.priority,
                        call.caller))  # fmt: skip
-    _schedule(w, call, "maxwait", event.entered_at + queue.max_wait_s if queue.max_wait_s else None)
+    if overflow.at_entry(w, call, closed_only=True):
+        return
+    _schedule(w, call, "maxwait", call.entered_at + queue.max_wait_s if queue.max_wait_s else None)
     _schedule(w, call, "escalate", next_step_at(queue, call.entered_at, w.now))
     _schedule_announcement(w, call)
-    pool.add(call)
+    w.pools.get(queue.name, call.requirement).add(call)
     match_call(w, call)
+    if call.state is CallState.WAITING:
+        overflow.at_entry(w, call, closed_only=False)
 
 
 def _refuse(w: World, event: CallArrived, reason: str) -> None:
@@ -106,6 +119,7 @@ def abandon(w: World, call: Call) -> None:
     stats = w.stats[call.queue.name]
     stats.abandoned += 1
     stats.abandonment.add(w.now, 1.0, waited)
+    stats.recent.add(w.now, False)
     leave(w, call)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acd.engine.config import OverflowTo
+
 
 @dataclass(frozen=True, slots=True)
 class RingAgent:
@@ -53,6 +55,29 @@ class RemoveCaller:
 
 
 @dataclass(frozen=True, slots=True)
+class OverflowCaller:
+    """Send a waiting caller out of the ACD: another centre, a number, voicemail, a
+    message then hang-up, or the callback offer (see OverflowTo). The caller has left
+    the queue, except for a callback offer, where they keep their place meanwhile."""
+
+    call_id: str
+    queue: str
+    to: OverflowTo
+    target: str  # trunk, number, mailbox, message; "" for a callback offer
+    number: str = ""  # centre: the number to dial there ("" = the number the caller dialled)
+
+
+@dataclass(frozen=True, slots=True)
+class MoveCaller:
+    """The caller now waits in ``queue`` with ``priority`` (overflow to another queue);
+    the adapter records it on the call so a restart finds them there. Entry time kept."""
+
+    call_id: str
+    queue: str
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
 class PauseAgent:
     """Auto-pause after too many missed calls (the adapter tells the agent's phone too)."""
 
@@ -60,4 +85,7 @@ class PauseAgent:
     reason: str
 
 
-Command = RingAgent | CancelRing | ConnectCall | Announce | RemoveCaller | PauseAgent
+Command = (
+    RingAgent | CancelRing | ConnectCall | Announce | RemoveCaller | OverflowCaller | MoveCaller
+    | PauseAgent
+)  # fmt: skip

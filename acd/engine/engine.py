@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from acd.engine import agents, callers, offers
+from acd.engine import agents, callers, offers, overflow
 from acd.engine.config import AcdConfig
 from acd.engine.errors import UnknownCallError
 from acd.engine.estimate import estimated_wait
@@ -180,6 +180,9 @@ class Engine:
             agent = w.agents.get(alarm.agent_id)
             if agent is not None and agent.wrap_timer is not None:
                 offers.after_call(w, agent)
+            return
+        if alarm.kind == "overflow":
+            overflow.check_queue(w, alarm.queue)
             return
         call = w.calls.get(alarm.call_id)
         if call is None:

@@ -29,6 +29,7 @@ abandons / total seconds waited (answered callers count as waits that did not en
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass
 
 HALF_LIFE_S = 1200.0
@@ -56,10 +57,35 @@ class DecayingRatio:
         return self.numerator / self.denominator if self.denominator > 0 else default
 
 
+class RecentOutcomes:
+    """Answered-in-time or not, for the calls of the last ``keep_s`` seconds: the live
+    service level an overflow rule watches (answered within the threshold / answered +
+    abandoned; calls sent elsewhere by overflow do not count)."""
+
+    def __init__(self, keep_s: float) -> None:
+        self.keep_s = keep_s
+        self._outcomes: deque[tuple[float, bool]] = deque()
+
+    def add(self, now: float, in_time: bool) -> None:
+        if self.keep_s > 0:
+            self._outcomes.append((now, in_time))
+            self._forget(now - self.keep_s)
+
+    def service_level(self, now: float, window_s: float) -> float | None:
+        """Percent in time over the last ``window_s`` seconds; None without any call."""
+        self._forget(now - self.keep_s)
+        recent = [in_time for at, in_time in self._outcomes if at >= now - window_s]
+        return 100 * sum(recent) / len(recent) if recent else None
+
+    def _forget(self, before: float) -> None:
+        while self._outcomes and self._outcomes[0][0] < before:
+            self._outcomes.popleft()
+
+
 class QueueStats:
     """What a queue has seen: handle times, abandonments, service level so far."""
 
-    def __init__(self, default_handle_s: float) -> None:
+    def __init__(self, default_handle_s: float, keep_outcomes_s: float = 0.0) -> None:
         # The configured handle time counts as one call, so the first real calls take over.
         self.handle = DecayingRatio(default_handle_s, 1.0)
         self.abandonment = DecayingRatio()  # abandons / seconds waited
@@ -67,6 +93,7 @@ class QueueStats:
         self.answered_within = 0
         self.abandoned = 0
         self.removed = 0
+        self.recent = RecentOutcomes(keep_outcomes_s)
 
     @property
     def handle_s(self) -> float:

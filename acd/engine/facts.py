@@ -109,6 +109,23 @@ class CallLeftQueue:
 
 
 @dataclass(frozen=True, slots=True)
+class CallOverflowed:
+    """An overflow rule sent the caller elsewhere (to another queue: a CallEntered for
+    that queue follows, with the original entry time)."""
+
+    kind: ClassVar[str] = "OVERFLOW"
+    at: float
+    call_id: str
+    queue: str
+    rule: int  # index of the rule in the queue's list, from 0
+    when: str  # the rule's condition (OverflowWhen value)
+    to: str  # OverflowTo value
+    target: str  # queue, trunk, number, mailbox or message
+    position: int
+    wait_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class CallCompleted:
     kind: ClassVar[str] = "COMPLETE"
     at: float
@@ -146,6 +163,6 @@ class AgentStateChanged:
 
 Fact = (
     CallEntered | CallRefused | CallAnnounced | CallOffered | OfferMissed | CallAnswered
-    | CallAbandonedInQueue | CallLeftQueue | CallCompleted | CallTransferredOut
+    | CallAbandonedInQueue | CallLeftQueue | CallOverflowed | CallCompleted | CallTransferredOut
     | AgentStateChanged
 )  # fmt: skip

@@ -40,6 +40,7 @@ def _count_answer(w: World, call: Call, waited: float) -> None:
     stats = w.stats[call.queue.name]
     stats.answered += 1
     stats.answered_within += waited <= call.queue.service_level_s
+    stats.recent.add(w.now, waited <= call.queue.service_level_s)
     stats.abandonment.add(w.now, 0.0, waited)
 
 

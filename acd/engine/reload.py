@@ -28,6 +28,7 @@ def reload(old: World, config: AcdConfig) -> World:
     new = World(config, 0)
     new.rng, new.timers, new.seq, new.now = old.rng, old.timers, old.seq, old.now
     new.out, new.touched = old.out, old.touched
+    new.overflow_ticks = old.overflow_ticks
     new.last_offered = {q: p for q, p in old.last_offered.items() if q in new.index.queues}
     new.stats.update({q: s for q, s in old.stats.items() if q in new.stats})
     for agent in new.by_index:

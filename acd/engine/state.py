@@ -94,6 +94,8 @@ class Call:
     agent_id: str = ""  # who answered
     answered_at: float = 0.0
     ring_s: float = 0.0
+    overflowed_from: tuple[str, ...] = ()  # queues left by overflow (never sent back)
+    callback_offered: bool = False  # the callback offer was made: not made again
     # The one global order across all queues: priority, then entry time, then arrival.
     key: CallKey = field(init=False)
 

@@ -14,9 +14,10 @@ class Alarm(NamedTuple):
     """What to do when a timer is due. ``kind`` names the handler; ids say for whom.
     (A named tuple: one is made per ring, and it is cheaper than a dataclass.)"""
 
-    kind: str  # ring | wrap | announce | maxwait | escalate | reoffer
+    kind: str  # ring | wrap | announce | maxwait | escalate | reoffer | overflow
     call_id: str = ""
     agent_id: str = ""
+    queue: str = ""
 
 
 class Timers:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from acd.engine.agentsets import AgentSets
 from acd.engine.commands import Command
-from acd.engine.config import AcdConfig
+from acd.engine.config import AcdConfig, OverflowWhen, QueueConfig
 from acd.engine.ewt import QueueStats
 from acd.engine.facts import AgentStateChanged, Fact
 from acd.engine.index import build_index
@@ -49,7 +49,10 @@ class World:
         self.sets = AgentSets()
         self.timers = Timers()
         self.rng = random.Random(rng_seed)
-        self.stats = {q.name: QueueStats(q.default_handle_s) for q in config.queues}
+        self.stats = {
+            q.name: QueueStats(q.default_handle_s, _outcomes_kept(q)) for q in config.queues
+        }
+        self.overflow_ticks: dict[str, int] = {}  # queue -> timer handle, while callers wait
         self.in_queue = {q.name: RankedList() for q in config.queues}  # waiting or ringing
         self.last_offered: dict[str, int] = {}  # round-robin memory: queue -> position
         self.touched: set[str] = set()  # agents changed by this event (leave-when-empty)
@@ -106,3 +109,9 @@ _NAMES = {state: state.value for state in AgentState}  # Enum.value is slow in a
 
 def _queues_of(config: AcdConfig, agent_id: str) -> tuple[str, ...]:
     return tuple(q.name for q in config.queues if agent_id in q.members)
+
+
+def _outcomes_kept(queue: QueueConfig) -> float:
+    """How long a queue's recent outcomes are kept: its longest service-level rule window."""
+    return max((r.window_s for r in queue.overflow if r.when is OverflowWhen.SERVICE_LEVEL_UNDER),
+               default=0.0)  # fmt: skip

@@ -23,6 +23,7 @@ from acd.engine.facts import (
     CallEntered,
     CallLeftQueue,
     CallOffered,
+    CallOverflowed,
     CallRefused,
     CallTransferredOut,
     Fact,
@@ -32,7 +33,8 @@ from acd.journal.errors import CorruptFactError
 
 FACT_TYPES = (
     CallEntered, CallRefused, CallAnnounced, CallOffered, OfferMissed, CallAnswered,
-    CallAbandonedInQueue, CallLeftQueue, CallCompleted, CallTransferredOut, AgentStateChanged,
+    CallAbandonedInQueue, CallLeftQueue, CallOverflowed, CallCompleted, CallTransferredOut,
+    AgentStateChanged,
 )  # fmt: skip
 _BY_KIND: dict[str, type[Fact]] = {cls.kind: cls for cls in FACT_TYPES}
 _COLUMNS = ("at", "call_id", "queue", "agent_id")

@@ -22,6 +22,9 @@ QueueMetrics expect it): an agent is a person who logs in, whatever phone they u
 | CallLeftQueue timeout   | EXITWITHTIMEOUT(position|origposition|waittime)              |
 | CallLeftQueue exitkey   | EXITWITHKEY(key|position|origposition|waittime)              |
 | CallLeftQueue other     | EXITEMPTY(position|origposition|waittime)                    |
+| CallOverflowed          | EXITWITHTIMEOUT(position|origposition|waittime), as app_queue's  |
+|                         | timeout before the dialplan's next destination; none for a    |
+|                         | callback offer (the caller keeps their place)                 |
 | CallCompleted           | COMPLETECALLER / COMPLETEAGENT(holdtime|calltime|origpos)    |
 | CallTransferredOut      | TRANSFER(extension|context|holdtime|calltime|origposition)   |
 | agent logs in           | AGENTLOGIN(PJSIP/<id>) queue NONE, then ADDMEMBER per queue  |
@@ -50,6 +53,7 @@ from acd.engine.facts import (
     CallCompleted,
     CallEntered,
     CallLeftQueue,
+    CallOverflowed,
     CallRefused,
     CallTransferredOut,
     Fact,
@@ -121,6 +125,9 @@ class QueueLogLines:
                 return "ABANDON", NONE, [fact.position, fact.original_position, _s(fact.wait_s)]
             case CallLeftQueue():
                 return self._exit(fact)
+            case CallOverflowed() if fact.to != "callback":
+                data = [fact.position, self._origin(fact.call_id, fact.position), _s(fact.wait_s)]
+                return "EXITWITHTIMEOUT", NONE, data
             case CallCompleted():
                 event = "COMPLETECALLER" if fact.by == "caller" else "COMPLETEAGENT"
                 data = [_s(fact.wait_s), _s(fact.talk_s), self._origin(fact.call_id, 0)]
