@@ -21,7 +21,10 @@ import dataclasses
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
+
+import yaml
 
 from acd.engine.config import (
     AUTO_PAUSE_REASON,
@@ -31,12 +34,14 @@ from acd.engine.config import (
     AgentConfig,
     EscalationStep,
     MemberCondition,
+    OverflowRule,
     PauseReason,
     QueueConfig,
     Skills,
     Strategy,
 )
 from acd.settings import yamlnodes as y
+from acd.settings.overflow_model import Known, parse_closed, parse_rules
 from acd.settings.yamlnodes import Node
 
 T = TypeVar("T")
@@ -47,10 +52,11 @@ _QUEUE_SECONDS = {
     "max_wait_s": (0.0, _DAY_S), "ring_timeout_s": (1.0, 600.0),
     "reoffer_delay_s": (0.0, 3600.0), "wrap_up_s": (0.0, 3600.0),
     "service_level_s": (1.0, 3600.0), "announce_every_s": (0.0, 3600.0),
-    "default_handle_s": (1.0, _DAY_S),
+    "default_handle_s": (1.0, _DAY_S), "overflow_check_s": (0.5, 60.0),
 }  # fmt: skip
 _QUEUE_KEYS = {"strategy", "members", "skills", "max_length", "join_empty", "leave_when_empty",
-               "exit_key", "escalation", "whisper", *_QUEUE_SECONDS}  # fmt: skip
+               "exit_key", "escalation", "whisper", "calendar", "closed", "overflow",
+               *_QUEUE_SECONDS}  # fmt: skip
 _QUEUE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(QueueConfig)}
 AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by settings.model)
 
@@ -58,7 +64,9 @@ AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by setti
 def parse_acd(top: dict[str, Node]) -> AcdConfig:
     """``top``: the entries of the file's top-level mapping (``agents`` is required)."""
     agents = y.listed(top["agents"], _agent)
-    queues = y.listed(top["queues"], lambda n: _queue(n, agents)) if "queues" in top else ()
+    names = _Names(_declared(top, "queues"), _declared(top, "trunks"),
+                   _declared(top, "calendars"))  # fmt: skip
+    queues = y.listed(top["queues"], lambda n: _queue(n, agents, names)) if "queues" in top else ()
     if "queues" in top:
         y.unique([q.name for q in queues], top["queues"])
     reasons = _pause_reasons(top["pause_reasons"]) if "pause_reasons" in top else ()
@@ -74,8 +82,34 @@ def _agent(node: Node) -> AgentConfig:
     return AgentConfig(y.text(fields["id"]), skills, pause_after)
 
 
-def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
+@dataclass(frozen=True)
+class _Names:
+    """Names declared elsewhere in the file that a queue may refer to."""
+
+    queues: frozenset[str]
+    trunks: frozenset[str]
+    calendars: frozenset[str]
+
+
+def _declared(top: dict[str, Node], section: str) -> frozenset[str]:
+    """The names a section declares, read ahead so a queue may refer to one declared
+    further down; the section's own parser checks everything else."""
+    raw = top[section].raw if section in top else None
+    if isinstance(raw, yaml.MappingNode):  # calendars: a mapping by name
+        return frozenset(str(key.value) for key, _ in raw.value)
+    if isinstance(raw, yaml.SequenceNode):  # queues, trunks: a list of {name: ...}
+        return frozenset(
+            str(value.value)
+            for item in raw.value if isinstance(item, yaml.MappingNode)
+            for key, value in item.value if key.value == "name"
+        )  # fmt: skip
+    return frozenset()
+
+
+def _queue(node: Node, agents: tuple[AgentConfig, ...], names: _Names) -> QueueConfig:
     fields = y.mapping(node, {"name"}, _QUEUE_KEYS)
+    name = _name(fields["name"])
+    known = Known(name, names.queues, names.trunks)
 
     def optional(key: str, read: Callable[[Node], T], default: T) -> T:
         return read(fields[key]) if key in fields else default
@@ -86,7 +120,7 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
         return _seconds(fields[key], *_QUEUE_SECONDS[key]) if key in fields else default
 
     return QueueConfig(
-        name=_name(fields["name"]),
+        name=name,
         members=optional("members", lambda n: _members(n, agents), tuple(a.id for a in agents)),
         strategy=optional("strategy", _strategy, Strategy.LONGEST_IDLE),
         skills=optional("skills", lambda n: skills_of(n, MIN_PROFICIENCY), ()),
@@ -96,6 +130,9 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
         exit_key=optional("exit_key", _exit_key, ""),
         escalation=optional("escalation", _escalation, ()),
         whisper=optional("whisper", y.text, ""),
+        overflow=_overflow(fields, known),
+        overflow_check_s=seconds("overflow_check_s"),
+        calendar=optional("calendar", lambda n: _calendar(n, names.calendars), ""),
         max_wait_s=seconds("max_wait_s"),
         ring_timeout_s=seconds("ring_timeout_s"),
         reoffer_delay_s=seconds("reoffer_delay_s"),
@@ -104,6 +141,21 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...]) -> QueueConfig:
         announce_every_s=seconds("announce_every_s"),
         default_handle_s=seconds("default_handle_s"),
     )
+
+
+def _overflow(fields: dict[str, Node], known: Known) -> tuple[OverflowRule, ...]:
+    closed = (parse_closed(fields["closed"], known),) if "closed" in fields else ()
+    rules = parse_rules(fields["overflow"], known) if "overflow" in fields else ()
+    if "closed" in fields and "calendar" not in fields:
+        raise fields["closed"].error("a closed treatment needs the queue's 'calendar'")
+    return closed + rules
+
+
+def _calendar(node: Node, calendars: frozenset[str]) -> str:
+    value = y.text(node)
+    if value not in calendars:
+        raise node.error(f"no calendar named {value!r} (see 'calendars')")
+    return value
 
 
 def _strategy(node: Node) -> Strategy:

@@ -39,6 +39,10 @@ class Node:
     def line(self) -> int:
         return self.raw.start_mark.line + 1
 
+    @property
+    def is_scalar(self) -> bool:
+        return isinstance(self.raw, yaml.ScalarNode)
+
     def error(self, message: str) -> ConfigError:
         return ConfigError(self.file, self.line, self.key, message)
 
