@@ -80,7 +80,8 @@ def test_every_condition_and_target() -> None:
         ("    overflow: [{when: {waited_over: 9}, to: {number: 'call me'}}]\n", 12,
          "queues[1].overflow[0].to.number", "not a phone number"),
         ("    calendar: paris\n", 12, "queues[1].calendar", "no calendar named 'paris'"),
-        ("    closed: {voicemail: '500'}\n", 12, "queues[1].closed", "needs the queue's 'calendar'"),
+        ("    closed: {voicemail: '500'}\n", 12, "queues[1].closed",
+         "needs the queue's 'calendar'"),
     ],
 )  # fmt: skip
 def test_mistakes_are_refused_with_file_line_and_key(
