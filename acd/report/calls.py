@@ -1,7 +1,9 @@
 """Each caller's stay in a queue, rebuilt from the journal's facts. Pure.
 
 A *visit* starts with ENTERQUEUE (or is a refusal) and ends with its outcome: answered
-(CONNECT, then COMPLETE or TRANSFER give the talk time), abandoned or exited. The
+(CONNECT, then COMPLETE or TRANSFER give the talk time), abandoned, exited or overflowed
+(to another queue, where a new visit starts and remembers where it came from, or out of
+the ACD; a callback offer does not end it). The
 agent's wrap-up after the call (AGENTSTATE wrap_up until the next state) is added to
 the visit the agent last completed.
 
@@ -23,14 +25,15 @@ from acd.engine.facts import (
     CallCompleted,
     CallEntered,
     CallLeftQueue,
+    CallOverflowed,
     CallRefused,
     CallTransferredOut,
     Fact,
     OfferMissed,
 )
 
-WAITING, ANSWERED, ABANDONED, EXITED, REFUSED = (
-    "waiting", "answered", "abandoned", "exited", "refused")  # fmt: skip
+WAITING, ANSWERED, ABANDONED, EXITED, REFUSED, OVERFLOWED = (
+    "waiting", "answered", "abandoned", "exited", "refused", "overflowed")  # fmt: skip
 
 
 @dataclass
@@ -39,12 +42,13 @@ class Visit:
     queue: str
     entered_at: float  # for a refusal: when it was refused
     outcome: str = WAITING
-    reason: str = ""  # exited: timeout | exitkey | leaveempty | ...; refused: full | ...
+    reason: str = ""  # exited: timeout | exitkey | ...; refused: full | ...; overflowed: target
     wait_s: float = 0.0  # entry to answer, abandon or exit
     agent_id: str = ""  # who answered
     talk_s: float | None = None  # known once the call is completed or transferred
     wrap_s: float = 0.0
     missed_by: list[str] = field(default_factory=list)  # agents who let it ring out
+    overflowed_from: str = ""  # the queue an overflow rule sent this caller from
 
     @property
     def handled(self) -> bool:
@@ -68,13 +72,16 @@ class _Visits:
         self.open: dict[str, Visit] = {}  # call id -> visit not over yet
         self.last_completed: dict[str, Visit] = {}  # agent -> the call they wrap up
         self.wrapping: dict[str, _Wrap] = {}  # agent -> wrap-up in progress
+        self.moved_from: dict[str, str] = {}  # call id -> queue it overflowed from
 
     def add(self, fact: Fact) -> None:
         match fact:
             case CallEntered():
                 known = self.open.get(fact.call_id)
                 if known is None or known.queue != fact.queue or known.outcome != WAITING:
-                    self.open[fact.call_id] = self._new(Visit(fact.call_id, fact.queue, fact.at))
+                    came_from = self.moved_from.pop(fact.call_id, "")
+                    entry = Visit(fact.call_id, fact.queue, fact.at, overflowed_from=came_from)
+                    self.open[fact.call_id] = self._new(entry)
             case CallRefused():
                 self._new(Visit(fact.call_id, fact.queue, fact.at, REFUSED, fact.reason))
             case OfferMissed():
@@ -86,6 +93,8 @@ class _Visits:
                     visit.agent_id = fact.agent_id
             case CallAbandonedInQueue() | CallLeftQueue():
                 self._end_wait(fact)
+            case CallOverflowed() if fact.to != "callback":  # a callback offer keeps the place
+                self._overflowed(fact)
             case CallCompleted() | CallTransferredOut():
                 if (visit := self.open.pop(fact.call_id, None)) is not None:
                     visit.talk_s = fact.talk_s
@@ -106,6 +115,15 @@ class _Visits:
             visit.outcome, visit.reason = EXITED, fact.reason
         else:
             visit.outcome = ABANDONED
+
+    def _overflowed(self, fact: CallOverflowed) -> None:
+        visit = self.open.pop(fact.call_id, None)
+        if visit is None:
+            return
+        visit.outcome, visit.wait_s = OVERFLOWED, fact.wait_s
+        visit.reason = f"{fact.to} {fact.target}" if fact.to != "message" else "message"
+        if fact.to == "queue":
+            self.moved_from[fact.call_id] = fact.queue
 
     def _agent_state(self, fact: AgentStateChanged) -> None:
         if fact.previous == "wrap_up":

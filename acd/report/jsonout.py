@@ -40,6 +40,8 @@ def _queue(q: QueueKpis) -> dict[str, Any]:
         "short_abandoned": q.short_abandoned,
         "exited": dict(q.exited),
         "refused": dict(q.refused),
+        "overflowed_out": dict(q.overflowed_out),
+        "overflowed_in": dict(q.overflowed_in),
         "waiting": q.waiting,
         "lost": q.lost,
         "service_level": q.service_level,

@@ -7,7 +7,11 @@ Definitions and the reasons for each choice: docs/kpi.md. In short:
   out of every rate: numerators and denominators;
 * service level is kpi.md's variant (d): answered within Y / (answered + abandoned),
   short abandons excluded; Y is the queue's ``service_level_s``;
-* agent times (logged in, paused, occupancy) are cut to the period.
+* agent times (logged in, paused, occupancy) are cut to the period;
+* an overflowed call counts as offered in each queue it visited; in a queue it left by
+  overflow it is neither answered nor abandoned (out of that queue's SL and rates, shown
+  as overflowed out per target); in the queue it went to, its wait counts from its first
+  entry, so the SL there is the caller's real experience.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from dataclasses import dataclass, field
 
 from acd.engine.facts import Fact
 from acd.report.agents import AgentTime, agent_times
-from acd.report.calls import ABANDONED, ANSWERED, EXITED, REFUSED, WAITING, Visit, visits
+from acd.report.calls import (
+    ABANDONED, ANSWERED, EXITED, OVERFLOWED, REFUSED, WAITING, Visit, visits)  # fmt: skip
 from acd.report.period import Period
 from acd.report.rates import AgentKpis, QueueKpis
 
@@ -95,14 +100,20 @@ def _queue_kpis(name: str, calls: Sequence[Visit], options: ReportOptions) -> Qu
         answered_wait_s=sum(v.wait_s for v in answered),
         handled=len(handled),
         handle_s=sum(v.handle_s for v in handled),
+        overflowed_out=_count_reasons(v for v in calls if v.outcome == OVERFLOWED),
+        overflowed_in=_count(v.overflowed_from for v in calls if v.overflowed_from),
     )
 
 
-def _count_reasons(calls: Iterable[Visit]) -> dict[str, int]:
+def _count(keys: Iterable[str]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for visit in calls:
-        counts[visit.reason] = counts.get(visit.reason, 0) + 1
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def _count_reasons(calls: Iterable[Visit]) -> dict[str, int]:
+    return _count(visit.reason for visit in calls)
 
 
 def _agent_kpis(agent_id: str, calls: Sequence[Visit], time: AgentTime) -> AgentKpis:

@@ -6,7 +6,7 @@ A rate with nothing to divide by is None (shown as "-"), never 0 or an error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Exits that are not a loss: the caller goes on elsewhere (overflow, voicemail, menu).
 NOT_LOST_EXITS = frozenset({"timeout", "exitkey"})
@@ -20,7 +20,7 @@ def ratio(part: float, whole: float) -> float | None:
 class QueueKpis:
     queue: str
     sl_threshold_s: float | None  # None for the all-queues line: each call uses its own
-    offered: int  # entered the queue: answered + abandoned + exited + waiting
+    offered: int  # entered the queue: answered + abandoned + exited + overflowed + waiting
     answered: int
     answered_within_sl: int
     abandoned: int  # short ones included
@@ -31,6 +31,8 @@ class QueueKpis:
     answered_wait_s: float  # sum of waits of answered calls
     handled: int  # answered calls whose talk time is known (completed or transferred)
     handle_s: float  # their talk + wrap-up
+    overflowed_out: Mapping[str, int] = field(default_factory=dict)  # "<to> <target>" -> calls
+    overflowed_in: Mapping[str, int] = field(default_factory=dict)  # from queue -> calls
 
     @property
     def long_abandoned(self) -> int:

@@ -21,6 +21,7 @@ def render_text(report: Report, queues: Iterable[str], agents: Iterable[str]) ->
         _calls_table([*shown_queues, report.all_queues]),
         _rates_table([*shown_queues, report.all_queues]),
         _exits(shown_queues),
+        _overflows(shown_queues),
         _agents_table([*shown_agents, report.all_agents]),
         _pauses_table([*shown_agents, report.all_agents]),
     ]
@@ -39,10 +40,11 @@ def _header(report: Report) -> str:
 
 
 def _calls_table(rows: Sequence[QueueKpis]) -> str:
-    head = ["CALLS", "offered", "answered", "abandoned", "short", "exited", "refused",
-            "waiting"]  # fmt: skip
+    head = ["CALLS", "offered", "answered", "abandoned", "short", "exited", "overflowed",
+            "refused", "waiting"]  # fmt: skip
     body = [[q.queue, q.offered, q.answered, q.abandoned, q.short_abandoned,
-             sum(q.exited.values()), sum(q.refused.values()), q.waiting] for q in rows]  # fmt: skip
+             sum(q.exited.values()), sum(q.overflowed_out.values()), sum(q.refused.values()),
+             q.waiting] for q in rows]  # fmt: skip
     return table(head, body)
 
 
@@ -60,6 +62,15 @@ def _exits(rows: Sequence[QueueKpis]) -> str:
     if not lines:
         return ""
     return "\n".join(["Left without an agent (exited) or turned away at entry (refused):",
+                      *(f"  {line}" for line in lines)])  # fmt: skip
+
+
+def _overflows(rows: Sequence[QueueKpis]) -> str:
+    lines = [f"{q.queue}: out {_reasons(q.overflowed_out)}; in from {_reasons(q.overflowed_in)}"
+             for q in rows if q.overflowed_out or q.overflowed_in]  # fmt: skip
+    if not lines:
+        return ""
+    return "\n".join(["Overflow (sent elsewhere by a rule, per target; received, per queue):",
                       *(f"  {line}" for line in lines)])  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from acd.engine.facts import (
     CallCompleted,
     CallEntered,
     CallLeftQueue,
+    CallOverflowed,
     CallRefused,
     Fact,
 )
@@ -188,3 +189,25 @@ def test_a_period_in_another_time_zone_and_its_label() -> None:
 def test_bad_periods_say_which_option_and_why(start: str, end: str | None, message: str) -> None:
     with pytest.raises(BadPeriodError, match=message):
         parse_period(start, end, NOW, UTC)
+
+
+def test_overflow_out_per_target_and_in_per_queue() -> None:
+    facts: list[Fact] = [
+        entered(1100, "moved", "q"),
+        CallOverflowed(1130, "moved", "q", 0, "waited_over", "queue", "other", 1, 30.0),
+        CallEntered(1130, "moved", "other", 1, 2, ""),
+        CallAnswered(1150, "moved", "other", "1001", 50.0, 1.0),  # wait from the first entry
+        entered(1200, "out", "q"),
+        CallOverflowed(1260, "out", "q", 1, "estimated_wait_over", "centre", "partner", 1, 60.0),
+        entered(1300, "offered", "q"),
+        CallOverflowed(1310, "offered", "q", 2, "waited_over", "callback", "", 1, 10.0),
+        answered(1300, "offered", 40.0),  # a callback offer does not end the visit
+    ]
+    report = compute_report(facts, DAY, now=10_000.0,
+                            options=ReportOptions(sl_threshold_s={"q": 20.0, "other": 60.0}))  # fmt: skip
+    other, q = report.queues
+    assert (q.offered, q.answered, q.waiting) == (3, 1, 0)
+    assert q.overflowed_out == {"centre partner": 1, "queue other": 1}
+    assert q.service_level == 0.0  # only "offered" counts: answered after 40 s > 20 s
+    assert (other.offered, other.answered, other.overflowed_in) == (1, 1, {"q": 1})
+    assert other.asa_s == 50.0
