@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from acd.engine.facts import Fact
 from acd.report.agents import AgentTime, agent_times
 from acd.report.calls import (
-    ABANDONED, ANSWERED, EXITED, OVERFLOWED, REFUSED, WAITING, Visit, visits)  # fmt: skip
+    ABANDONED,  # fmt: skip
+    ANSWERED,
+    EXITED,
+    OVERFLOWED,
+    REFUSED,
+    WAITING,
+    Visit,
+    visits,
+)
 from acd.report.period import Period
 from acd.report.rates import AgentKpis, QueueKpis
 
