@@ -203,8 +203,8 @@ def test_overflow_out_per_target_and_in_per_queue() -> None:
         CallOverflowed(1310, "offered", "q", 2, "waited_over", "callback", "", 1, 10.0),
         answered(1300, "offered", 40.0),  # a callback offer does not end the visit
     ]
-    report = compute_report(facts, DAY, now=10_000.0,
-                            options=ReportOptions(sl_threshold_s={"q": 20.0, "other": 60.0}))  # fmt: skip
+    options = ReportOptions(sl_threshold_s={"q": 20.0, "other": 60.0})
+    report = compute_report(facts, DAY, now=10_000.0, options=options)
     other, q = report.queues
     assert (q.offered, q.answered, q.waiting) == (3, 1, 0)
     assert q.overflowed_out == {"centre partner": 1, "queue other": 1}
