@@ -78,6 +78,27 @@ class MoveCaller:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfirmCallback:
+    """Tell the caller their callback is booked (or merged with the one already booked
+    for that number: ``merged`` True), then hang up; their place is kept."""
+
+    call_id: str
+    number: str
+    merged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DialCustomer:
+    """The agent answered a callback: dial the customer, then bridge them with the agent
+    (CustomerAnswered -> ConnectCall) or report CustomerUnreachable."""
+
+    call_id: str
+    agent_id: str
+    number: str
+    queue: str
+
+
+@dataclass(frozen=True, slots=True)
 class PauseAgent:
     """Auto-pause after too many missed calls (the adapter tells the agent's phone too)."""
 
@@ -87,5 +108,5 @@ class PauseAgent:
 
 Command = (
     RingAgent | CancelRing | ConnectCall | Announce | RemoveCaller | OverflowCaller | MoveCaller
-    | PauseAgent
+    | ConfirmCallback | DialCustomer | PauseAgent
 )  # fmt: skip

@@ -123,6 +123,8 @@ class QueueConfig:
     overflow: tuple[OverflowRule, ...] = ()  # checked in order; the first that holds wins
     overflow_check_s: float = 1.0  # how often rules are checked while callers wait
     calendar: str = ""  # name in AcdConfig.calendars; "" = always open
+    callback_attempts: int = 3  # dials of a callback customer before giving up
+    callback_retry_s: float = 300.0  # wait before the 2nd dial; doubles for each next one
 
 
 @dataclass(frozen=True)

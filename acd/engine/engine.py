@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from acd.engine import agents, callers, offers, overflow
+from acd.engine import agents, callbacks, callers, offers, overflow
 from acd.engine.config import AcdConfig
 from acd.engine.errors import UnknownCallError
 from acd.engine.estimate import estimated_wait
@@ -27,10 +27,13 @@ from acd.engine.events import (
     AgentUnpaused,
     CallAbandoned,
     CallArrived,
+    CallbackRequested,
     CallEnded,
     CallerPressedExitKey,
     CallTransferred,
     ConfigReloaded,
+    CustomerAnswered,
+    CustomerUnreachable,
     Event,
     PhoneStateChanged,
     TimerFired,
@@ -61,6 +64,9 @@ class Engine:
             AgentMissed: self._missed,
             CallEnded: self._ended,
             CallTransferred: self._transferred,
+            CallbackRequested: self._callback_requested,
+            CustomerAnswered: self._customer_answered,
+            CustomerUnreachable: self._customer_unreachable,
             TimerFired: lambda e: None,
             ConfigReloaded: self._reloaded,
         }  # fmt: skip
@@ -116,6 +122,8 @@ class Engine:
 
     def _abandoned(self, event: CallAbandoned) -> None:
         call = self._known_call(event.call_id)
+        if call is not None and callbacks.caller_hung_up(self._w, call):
+            return  # a booked callback: the caller was meant to hang up
         if call is not None and call.state is CallState.CONNECTED:
             offers.complete(self._w, call, "caller")  # hung up as the bridge was made
         elif call is not None:
@@ -149,7 +157,11 @@ class Engine:
 
     def _ended(self, event: CallEnded) -> None:
         call = self._known_call(event.call_id)
-        if call is not None and call.state is CallState.CONNECTED:
+        if call is not None and call.state is CallState.DIALING:
+            callbacks.agent_left(self._w, call)  # before the customer answered
+        elif call is not None and callbacks.caller_hung_up(self._w, call):
+            return
+        elif call is not None and call.state is CallState.CONNECTED:
             offers.complete(self._w, call, event.by)
         elif call is not None:  # never connected: the caller left while waiting
             callers.abandon(self._w, call)
@@ -160,6 +172,28 @@ class Engine:
             offers.transfer(self._w, call, event.target)
         elif call is not None:
             self._w.reject(f"call {call.call_id} is not connected: no transfer")
+
+    def _callback_requested(self, event: CallbackRequested) -> None:
+        call = self._known_call(event.call_id)
+        if call is not None:
+            callbacks.request(self._w, call, event.number)
+
+    def _dialing(self, call_id: str) -> Call | None:
+        call = self._known_call(call_id)
+        if call is not None and call.state is not CallState.DIALING:
+            self._w.reject(f"call {call_id} is not dialling a callback customer")
+            return None
+        return call
+
+    def _customer_answered(self, event: CustomerAnswered) -> None:
+        call = self._dialing(event.call_id)
+        if call is not None:
+            offers.connect(self._w, call, self._w.agents[call.agent_id])
+
+    def _customer_unreachable(self, event: CustomerUnreachable) -> None:
+        call = self._dialing(event.call_id)
+        if call is not None:
+            callbacks.customer_unreachable(self._w, call, event.reason)
 
     def _reloaded(self, event: ConfigReloaded) -> None:
         if not isinstance(event.config, AcdConfig):
@@ -195,5 +229,7 @@ class Engine:
             callers.announce(w, call)
         elif alarm.kind == "escalate":
             callers.escalate(w, call)
+        elif alarm.kind == "retry" and call.state is CallState.HELD:
+            callbacks.retry(w, call)
         elif alarm.kind == "maxwait" and call.state is not CallState.CONNECTED:
             callers.remove(w, call, "timeout")

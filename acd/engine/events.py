@@ -116,6 +116,30 @@ class CallTransferred:
 
 
 @dataclass(frozen=True, slots=True)
+class CallbackRequested:
+    """A waiting caller accepted the callback offer and gave ``number`` (already checked
+    against do-not-call lists and calling hours, in E.164). Their place is kept."""
+
+    call_id: str
+    number: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerAnswered:
+    """The customer of a callback answered: bridge them with the agent."""
+
+    call_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerUnreachable:
+    """The customer of a callback did not answer, was busy, or the dial failed."""
+
+    call_id: str
+    reason: str = "noanswer"  # noanswer | busy | failed
+
+
+@dataclass(frozen=True, slots=True)
 class TimerFired:
     """The shell calls the engine at the time ``Engine.next_deadline()`` asked for."""
 
@@ -130,5 +154,6 @@ class ConfigReloaded:
 Event = (
     CallArrived | CallAbandoned | CallerPressedExitKey | AgentLoggedIn | AgentLoggedOut
     | AgentPaused | AgentUnpaused | PhoneStateChanged | AgentAnswered | AgentMissed
-    | CallEnded | CallTransferred | TimerFired | ConfigReloaded
+    | CallEnded | CallTransferred | CallbackRequested | CustomerAnswered | CustomerUnreachable
+    | TimerFired | ConfigReloaded
 )  # fmt: skip

@@ -126,6 +126,39 @@ class CallOverflowed:
 
 
 @dataclass(frozen=True, slots=True)
+class CallbackBooked:
+    """A caller asked to be called back and hung up; they keep their place. Everything
+    needed to rebuild the callback after a restart is here. ``merged_into``: the call
+    whose pending callback for the same number absorbed this request ("" = none)."""
+
+    kind: ClassVar[str] = "CALLBACK"
+    at: float
+    call_id: str
+    queue: str
+    number: str
+    entered_at: float
+    priority: int
+    caller: str
+    language: str
+    skills: tuple[tuple[str, int], ...]
+    merged_into: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackAttempt:
+    """A callback dial that found nobody; ``final`` when no attempt is left."""
+
+    kind: ClassVar[str] = "CALLBACKFAIL"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    attempt: int
+    reason: str  # noanswer | busy | failed | agent
+    final: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CallCompleted:
     kind: ClassVar[str] = "COMPLETE"
     at: float
@@ -163,6 +196,7 @@ class AgentStateChanged:
 
 Fact = (
     CallEntered | CallRefused | CallAnnounced | CallOffered | OfferMissed | CallAnswered
-    | CallAbandonedInQueue | CallLeftQueue | CallOverflowed | CallCompleted | CallTransferredOut
+    | CallAbandonedInQueue | CallLeftQueue | CallOverflowed | CallbackBooked | CallbackAttempt
+    | CallCompleted | CallTransferredOut
     | AgentStateChanged
 )  # fmt: skip

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from acd.engine import callbacks
 from acd.engine.bits import bit
 from acd.engine.commands import ConnectCall, PauseAgent
 from acd.engine.config import AUTO_PAUSE_REASON
@@ -14,13 +15,23 @@ from acd.engine.world import World
 
 
 def answer(w: World, call: Call, agent: Agent) -> None:
-    ring_s = w.now - call.offers[agent.id]
+    call.ring_s = w.now - call.offers[agent.id]
+    if call.callback_number:  # the agent is there: now the customer is dialled
+        callbacks.agent_answered(w, call, agent)
+        return
     end_ring(w, call, agent, cancel=False)
     others = [w.agents[other] for other in call.offers]  # ring-all: the others lost
     for other in others:
         end_ring(w, call, other, cancel=True)
-    call.state, call.agent_id, call.answered_at, call.ring_s = (
-        CallState.CONNECTED, agent.id, w.now, ring_s)  # fmt: skip
+    connect(w, call, agent)
+    for other in others:
+        make_ready(w, other)
+
+
+def connect(w: World, call: Call, agent: Agent) -> None:
+    """Caller and agent talk: the caller's wait is over (a callback's when the customer
+    answers: its wait counts from the first entry, callbacks do not flatter the SL)."""
+    call.state, call.agent_id, call.answered_at = CallState.CONNECTED, agent.id, w.now
     w.in_queue[call.queue.name].remove(call.key)
     for handle in call.timers.values():
         w.timers.cancel(handle)
@@ -30,10 +41,8 @@ def answer(w: World, call: Call, agent: Agent) -> None:
     w.set_agent_state(agent, AgentState.ON_CALL)
     waited = w.now - call.entered_at
     w.command(ConnectCall(call.call_id, agent.id))
-    w.emit(CallAnswered(w.now, call.call_id, call.queue.name, agent.id, waited, ring_s))
+    w.emit(CallAnswered(w.now, call.call_id, call.queue.name, agent.id, waited, call.ring_s))
     _count_answer(w, call, waited)
-    for other in others:
-        make_ready(w, other)
 
 
 def _count_answer(w: World, call: Call, waited: float) -> None:

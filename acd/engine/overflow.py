@@ -76,6 +76,8 @@ def _keep_checking(w: World, queue: QueueConfig) -> None:
 
 def _applies(w: World, call: Call, rule: OverflowRule) -> bool:
     """The rule holds, and it is not a callback offer this caller has already heard."""
+    if call.callback_number:  # a booked callback: nobody on the line to send anywhere
+        return False
     return not (rule.to is OverflowTo.CALLBACK and call.callback_offered) and _holds(w, call, rule)
 
 

@@ -70,6 +70,8 @@ class CallState(Enum):
     WAITING = "waiting"  # in its pool, no agent rung
     RINGING = "ringing"  # one agent (or several: ring-all) being rung; keeps its place
     CONNECTED = "connected"  # answered, until the call ends
+    DIALING = "dialing"  # callback: the agent answered, the customer is being dialled
+    HELD = "held"  # callback: the customer did not answer; waits for the retry time
 
 
 @dataclass(eq=False)
@@ -96,6 +98,8 @@ class Call:
     ring_s: float = 0.0
     overflowed_from: tuple[str, ...] = ()  # queues left by overflow (never sent back)
     callback_offered: bool = False  # the callback offer was made: not made again
+    callback_number: str = ""  # a callback was requested: the caller hung up, dial this
+    callback_attempts: int = 0  # dials that found nobody (busy, no answer)
     # The one global order across all queues: priority, then entry time, then arrival.
     key: CallKey = field(init=False)
 

@@ -19,6 +19,8 @@ from acd.engine.facts import (
     CallAbandonedInQueue,
     CallAnnounced,
     CallAnswered,
+    CallbackAttempt,
+    CallbackBooked,
     CallCompleted,
     CallEntered,
     CallLeftQueue,
@@ -33,8 +35,8 @@ from acd.journal.errors import CorruptFactError
 
 FACT_TYPES = (
     CallEntered, CallRefused, CallAnnounced, CallOffered, OfferMissed, CallAnswered,
-    CallAbandonedInQueue, CallLeftQueue, CallOverflowed, CallCompleted, CallTransferredOut,
-    AgentStateChanged,
+    CallAbandonedInQueue, CallLeftQueue, CallOverflowed, CallbackBooked, CallbackAttempt,
+    CallCompleted, CallTransferredOut, AgentStateChanged,
 )  # fmt: skip
 _BY_KIND: dict[str, type[Fact]] = {cls.kind: cls for cls in FACT_TYPES}
 _COLUMNS = ("at", "call_id", "queue", "agent_id")
