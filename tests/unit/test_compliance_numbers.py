@@ -1,0 +1,48 @@
+"""Numbers in E.164 and the do-not-call lists (compliance.md, "Always")."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialer.compliance import DoNotCallError, NumberError, parse_do_not_call, to_e164
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["+33 6 12 34 56 78", "0612345678", "0033612345678", "06.12.34.56.78", "06-12-34-56-78",
+     "+33 (0)6 12 34 56 78", " +33612345678 "],
+)  # fmt: skip
+def test_one_person_is_one_number_however_written(written: str) -> None:
+    assert to_e164(written) == "+33612345678"
+
+
+@pytest.mark.parametrize("bad", ["", "612345678", "06123456789", "+0612345678", "06 12 ab",
+                                 "+1234567", "call me"])  # fmt: skip
+def test_what_is_not_a_number_is_refused_with_the_value(bad: str) -> None:
+    with pytest.raises(NumberError, match="is not"):
+        to_e164(bad)
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_number_or_a_clear_error(text: str) -> None:
+    try:
+        number = to_e164(text)
+    except NumberError as exc:
+        assert repr(text) in str(exc) or "country" in str(exc)
+    else:
+        assert number.startswith("+") and number[1:].isdigit()
+
+
+def test_a_listed_number_is_forbidden_in_any_format() -> None:
+    dnc = parse_do_not_call("# Bloctel extract\n06 12 34 56 78\n\n+44 20 7946 0018  # UK\n",
+                            "dnc.txt")  # fmt: skip
+    assert len(dnc) == 2
+    assert dnc.forbids(to_e164("0033612345678"))
+    assert not dnc.forbids(to_e164("0612345679"))
+
+
+def test_a_bad_line_refuses_the_whole_list_with_file_and_line() -> None:
+    with pytest.raises(DoNotCallError, match=r"dnc\.txt:2: 'oops' is not a phone number"):
+        parse_do_not_call("0612345678\noops\n", "dnc.txt")
