@@ -26,7 +26,7 @@ from acd.engine.world import World
 PENDING = (CallState.WAITING, CallState.RINGING, CallState.HELD)
 
 
-def request(w: World, call: Call, number: str) -> None:
+def request(w: World, call: Call, number: str, attempts: int = 0) -> None:
     """The caller accepted the offer with ``number``: book it, or merge it."""
     if call.state not in PENDING or call.callback_number:
         w.reject(f"call {call.call_id}: no callback can be booked now ({call.state.value})")
@@ -35,6 +35,7 @@ def request(w: World, call: Call, number: str) -> None:
     keep = call if other is None or call.key < other.key else other
     drop = other if keep is call else call
     keep.callback_number = number
+    keep.callback_attempts = max(keep.callback_attempts, attempts)
     for kind in ("announce", "maxwait"):  # nobody on the line to hear or to time out
         w.timers.cancel(keep.timers.pop(kind, None))
     _book(w, keep, "")

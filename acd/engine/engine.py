@@ -176,7 +176,7 @@ class Engine:
     def _callback_requested(self, event: CallbackRequested) -> None:
         call = self._known_call(event.call_id)
         if call is not None:
-            callbacks.request(self._w, call, event.number)
+            callbacks.request(self._w, call, event.number, event.attempts)
 
     def _dialing(self, call_id: str) -> Call | None:
         call = self._known_call(call_id)

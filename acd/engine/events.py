@@ -122,6 +122,7 @@ class CallbackRequested:
 
     call_id: str
     number: str
+    attempts: int = 0  # dials already made (a callback restored after a restart)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from acd.journal.errors import (
 )
 from acd.journal.queue_log import QueueLogWriter, rebuild_queue_log
 from acd.journal.queue_log_format import QueueLogContext, QueueLogLines
-from acd.journal.recovery import WaitingCall
+from acd.journal.recovery import PendingCallback, WaitingCall
 from acd.journal.store import Journal, JournalRow
 from acd.journal.writer import AsyncJournal
 
@@ -32,6 +32,7 @@ __all__ = [
     "JournalTimeoutError",
     "JournalVersionError",
     "JournalWriteError",
+    "PendingCallback",
     "QueueLogContext",
     "QueueLogLines",
     "QueueLogWriter",

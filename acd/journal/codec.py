@@ -105,9 +105,7 @@ def decode(row_id: int, kind: str, columns: dict[str, Any], data: str) -> Fact:
         raise CorruptFactError(f"journal row {row_id}: data is not a JSON object")
     values.update({k: v for k, v in columns.items() if v is not None})
     names = {f.name for f in dataclasses.fields(build)}
-    known: dict[str, Any] = {
-        k: tuple(v) if isinstance(v, list) else v for k, v in values.items() if k in names
-    }
+    known: dict[str, Any] = {k: _tuples(v) for k, v in values.items() if k in names}
     try:
         return build(**known)
     except TypeError as exc:
@@ -116,3 +114,8 @@ def decode(row_id: int, kind: str, columns: dict[str, Any], data: str) -> Fact:
 
 def _canonical(value: dict[str, Any]) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _tuples(value: Any) -> Any:
+    """JSON lists back to the tuples the facts hold (skills are tuples of pairs)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value

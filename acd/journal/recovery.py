@@ -13,16 +13,26 @@ import sqlite3
 from dataclasses import dataclass
 
 ENDS_WAIT = ("CONNECT", "COMPLETE", "TRANSFER", "ABANDON", "EXIT", "REFUSED")
-
+# An overflow ends the wait in that queue, unless it is a callback offer (the caller
+# keeps their place while they answer it).
+_ENDED = f"""
+    SELECT 1 FROM facts AS t
+    WHERE t.call_id = e.call_id AND t.id > e.id AND (t.kind IN {ENDS_WAIT!r}
+      OR (t.kind = 'OVERFLOW' AND json_extract(t.data, '$.to') != 'callback'))
+"""
 _OPEN_ENTRIES = f"""
 SELECT e.call_id, e.queue, e.at, e.data FROM facts AS e
-WHERE e.kind = 'ENTERQUEUE' AND e.at >= ?
-  AND NOT EXISTS (
-    SELECT 1 FROM facts AS t
-    WHERE t.call_id = e.call_id AND t.id > e.id AND t.kind IN {ENDS_WAIT!r}
-  )
+WHERE e.kind = 'ENTERQUEUE' AND e.at >= ? AND NOT EXISTS ({_ENDED})
 ORDER BY e.id
 """  # built from constants only; the one value is a bound parameter
+_OPEN_CALLBACKS = f"""
+SELECT e.call_id, e.queue, e.data,
+  (SELECT COUNT(*) FROM facts AS f WHERE f.call_id = e.call_id AND f.kind = 'CALLBACKFAIL')
+FROM facts AS e
+WHERE e.kind = 'CALLBACK' AND json_extract(e.data, '$.merged_into') = ''
+  AND NOT EXISTS ({_ENDED})
+ORDER BY e.id
+"""
 
 
 @dataclass(frozen=True)
@@ -50,3 +60,32 @@ def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
             int(fields.get("position", 0)),
         )  # fmt: skip
     return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
+
+
+@dataclass(frozen=True)
+class PendingCallback:
+    """A booked callback not yet connected, failed or merged: to be served after a restart."""
+
+    call_id: str
+    queue: str
+    number: str
+    entered_at: float
+    priority: int
+    caller: str
+    language: str
+    skills: tuple[tuple[str, int], ...]
+    attempts: int  # dials already made
+
+
+def pending_callbacks(db: sqlite3.Connection) -> list[PendingCallback]:
+    pending: dict[str, PendingCallback] = {}
+    for call_id, queue, data, attempts in db.execute(_OPEN_CALLBACKS):
+        fields = json.loads(data)
+        pending[call_id] = PendingCallback(
+            call_id, queue, str(fields["number"]), float(fields["entered_at"]),
+            int(fields.get("priority", 0)), str(fields.get("caller", "")),
+            str(fields.get("language", "")),
+            tuple((str(name), int(level)) for name, level in fields.get("skills", [])),
+            int(attempts),
+        )  # fmt: skip
+    return sorted(pending.values(), key=lambda c: (c.entered_at, c.call_id))

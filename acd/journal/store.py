@@ -32,7 +32,7 @@ from acd.journal.errors import (
     JournalOpenError,
     JournalWriteError,
 )
-from acd.journal.recovery import WaitingCall
+from acd.journal.recovery import PendingCallback, WaitingCall
 from acd.journal.schema import migrate
 
 BUSY_TIMEOUT_MS = 5000  # a reader checkpointing, or a second writer, holds the lock briefly
@@ -140,6 +140,10 @@ class Journal:
     def waiting_calls(self, since: float = 0.0) -> list[WaitingCall]:
         """Calls that entered a queue at or after ``since`` and have no outcome yet."""
         return recovery.waiting_calls(self._connection(), since)
+
+    def pending_callbacks(self) -> list[PendingCallback]:
+        """Booked callbacks with no outcome yet (a restarted server serves them)."""
+        return recovery.pending_callbacks(self._connection())
 
     def count(self) -> int:
         return int(self._connection().execute("SELECT COUNT(*) FROM facts").fetchone()[0])

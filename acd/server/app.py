@@ -30,7 +30,7 @@ from acd.callcontrol.translate import Translator
 from acd.engine import Engine
 from acd.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
 from acd.server import callflow
-from acd.server.restore import restore_agents
+from acd.server.restore import restore_agents, restore_callbacks
 from acd.server.runner import EngineRunner
 from acd.settings import Settings
 
@@ -74,6 +74,8 @@ class Server:
     async def run(self, stop: asyncio.Event) -> None:
         """Serves until ``stop`` is set; Asterisk may come and go meanwhile."""
         restore_agents(self.settings.journal.path, self.runner, self.runner.clock())
+        callbacks = restore_callbacks(self.settings.journal.path, self.runner)
+        log.info("%d booked callbacks back at their place", callbacks)
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
         await self.api.setup()

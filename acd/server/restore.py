@@ -1,12 +1,13 @@
 """After a restart, agents are as they were: logged in, paused (with their reason), or
-logged out, from their last state in the journal. Their phones' states come from
-Asterisk (callcontrol/recovery.py); waiting callers too."""
+logged out, from their last state in the journal; booked callbacks are back at their
+place (they have no channel in Asterisk: the journal is their only memory). Phones'
+states and the callers still on the line come from Asterisk (callcontrol/recovery.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from acd.engine.events import AgentLoggedIn, AgentPaused
+from acd.engine.events import AgentLoggedIn, AgentPaused, CallArrived, CallbackRequested
 from acd.engine.facts import AgentStateChanged
 from acd.journal import Journal
 from acd.server.runner import EngineRunner
@@ -28,3 +29,17 @@ def restore_agents(journal_path: Path, runner: EngineRunner, now: float) -> int:
             runner.feed(AgentPaused(fact.agent_id, fact.reason))
         restored += 1
     return restored
+
+
+def restore_callbacks(journal_path: Path, runner: EngineRunner) -> int:
+    """Feeds the engine every booked callback with no outcome yet, with its original
+    entry time and the dials already made; returns how many."""
+    with Journal.open(journal_path) as journal:
+        pending = journal.pending_callbacks()
+    for callback in pending:
+        arrived = CallArrived(callback.call_id, callback.queue, callback.entered_at,
+                              callback.priority, callback.skills, callback.caller,
+                              callback.language)  # fmt: skip
+        runner.feed_restored(arrived, callback=CallbackRequested(
+            callback.call_id, callback.number, callback.attempts))  # fmt: skip
+    return len(pending)

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 
 from acd.engine import Engine
 from acd.engine.commands import Command
-from acd.engine.events import CallArrived, Event, TimerFired
-from acd.engine.facts import CallEntered, Fact
+from acd.engine.events import CallArrived, CallbackRequested, Event, TimerFired
+from acd.engine.facts import CallbackBooked, CallEntered, Fact
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ class EngineRunner:
         self._record = record
         self._inbox: asyncio.Queue[Event] = asyncio.Queue(INBOX_SIZE)
         self._restored: set[str] = set()
+        self._restored_callbacks: set[str] = set()  # their CallbackBooked is not news
 
     def feed(self, event: Event) -> None:
         try:
@@ -46,10 +47,14 @@ class EngineRunner:
             # to see at once, not a state to limp along in.
             log.critical("engine inbox full: event lost: %r", event)
 
-    def feed_restored(self, event: CallArrived) -> None:
-        """A caller found waiting after a restart: queued again, but not counted again."""
+    def feed_restored(self, event: CallArrived, callback: CallbackRequested | None = None) -> None:
+        """A caller found waiting after a restart (or a booked callback): queued again,
+        but not counted again."""
         self._restored.add(event.call_id)
         self.feed(event)
+        if callback is not None:
+            self._restored_callbacks.add(callback.call_id)
+            self.feed(callback)
 
     async def run(self) -> None:
         while True:
@@ -78,5 +83,8 @@ class EngineRunner:
     def _is_recount(self, fact: Fact) -> bool:
         if isinstance(fact, CallEntered) and fact.call_id in self._restored:
             self._restored.discard(fact.call_id)
+            return True
+        if isinstance(fact, CallbackBooked) and fact.call_id in self._restored_callbacks:
+            self._restored_callbacks.discard(fact.call_id)
             return True
         return False

@@ -13,10 +13,13 @@ from acd.engine.facts import (
     CallAbandonedInQueue,
     CallAnnounced,
     CallAnswered,
+    CallbackAttempt,
+    CallbackBooked,
     CallCompleted,
     CallEntered,
     CallLeftQueue,
     CallOffered,
+    CallOverflowed,
     CallRefused,
     CallTransferredOut,
     Fact,
@@ -29,6 +32,7 @@ from acd.journal import (
     JournalMissingError,
     JournalOpenError,
     JournalVersionError,
+    PendingCallback,
     WaitingCall,
 )
 
@@ -43,6 +47,19 @@ EVERY_KIND: list[Fact] = [
     CallAbandonedInQueue(182.0, "c3", "support", 2, 3, 12.5),
     CallLeftQueue(183.0, "c4", "support", "timeout", 1, 900.0),
     CallRefused(184.0, "c5", "support", "full"),
+    CallOverflowed(184.2, "c6", "sales", 0, "waited_over", "queue", "support", 3, 60.0),
+    CallbackBooked(
+        184.4,
+        "c7",
+        "sales",
+        "+33612345678",
+        150.0,
+        2,
+        "0612",
+        "fr",
+        (("billing", 3), ("french", 2)),
+    ),
+    CallbackAttempt(184.6, "c7", "sales", "1001", 1, "noanswer", False),
     AgentStateChanged(185.0, "1001", "paused", "ready", "lunch"),
 ]
 
@@ -67,7 +84,7 @@ def test_read_filters_by_period_queue_and_agent(journal: Journal) -> None:
     assert [r.at for r in journal.read(120.0, 182.0)] == [120.0, 180.0, 181.0]
     assert {r.queue for r in journal.read(0, 1000, queue="support")} == {"support"}
     assert [r.kind for r in journal.read(0, 1000, agent="1001")] == [
-        "OFFERED", "RINGNOANSWER", "TRANSFER", "AGENTSTATE"]  # fmt: skip
+        "OFFERED", "RINGNOANSWER", "TRANSFER", "CALLBACKFAIL", "AGENTSTATE"]  # fmt: skip
     assert list(journal.read(0, 1000, queue="support", agent="1001")) == []
 
 
@@ -189,3 +206,27 @@ def test_a_closed_journal_says_so(journal: Journal) -> None:
     journal.close()  # twice is fine
     with pytest.raises(JournalClosedError, match="journal is closed"):
         journal.append(EVERY_KIND)
+
+
+def test_pending_callbacks_are_booked_ones_without_an_outcome(journal: Journal) -> None:
+    def booked(at: float, call: str, number: str, merged_into: str = "") -> CallbackBooked:
+        return CallbackBooked(at, call, "sales", number, at - 30, 0, "", "fr",
+                              (("french", 2),), merged_into)  # fmt: skip
+
+    journal.append([
+        CallEntered(10.0, "pending", "sales", 1, 0, "01"),
+        CallOverflowed(15.0, "pending", "sales", 0, "waited_over", "callback", "", 1, 5.0),
+        booked(20.0, "pending", "+33611111111"),
+        CallbackAttempt(30.0, "pending", "sales", "1001", 1, "busy", False),
+        booked(21.0, "done", "+33622222222"),
+        CallAnswered(40.0, "done", "sales", "1001", 49.0, 2.0),
+        booked(22.0, "merged", "+33611111111", merged_into="pending"),
+        CallLeftQueue(22.0, "merged", "sales", "callback-merged", 2, 20.0),
+        booked(23.0, "failed", "+33633333333"),
+        CallLeftQueue(50.0, "failed", "sales", "callback-failed", 1, 40.0),
+    ])  # fmt: skip
+    assert journal.pending_callbacks() == [
+        PendingCallback("pending", "sales", "+33611111111", -10.0, 0, "", "fr",
+                        (("french", 2),), attempts=1),
+    ]  # fmt: skip
+    assert [c.call_id for c in journal.waiting_calls()] == ["pending"]  # the offer kept it
