@@ -1,0 +1,42 @@
+"""A restarted server serves the booked callbacks the journal has, once each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
+from acd.engine.commands import Command, RingAgent
+from acd.engine.events import AgentLoggedIn, PhoneState, PhoneStateChanged
+from acd.engine.facts import CallbackBooked, CallEntered, Fact
+from acd.journal import Journal
+from acd.server.restore import restore_callbacks
+from acd.server.runner import EngineRunner
+
+
+def test_booked_callbacks_come_back_in_their_order_without_new_journal_facts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "journal.sqlite3"
+    with Journal.open(path) as journal:
+        journal.append([
+            CallbackBooked(50.0, "late", "q", "+33622222222", 40.0, 0, "", "fr", ()),
+            CallbackBooked(60.0, "early", "q", "+33611111111", 10.0, 0, "", "fr", ()),
+        ])  # fmt: skip
+    config = AcdConfig(queues=(QueueConfig("q", ("1001",)),), agents=(AgentConfig("1001"),))
+    commands: list[Command] = []
+    facts: list[Fact] = []
+
+    def record(batch: Sequence[Fact]) -> None:
+        facts.extend(batch)
+
+    runner = EngineRunner(Engine(config), commands.append, record, clock=lambda: 1000.0)
+    assert restore_callbacks(path, runner) == 2
+    for event in (PhoneStateChanged("1001", PhoneState.NOT_INUSE), AgentLoggedIn("1001")):
+        runner.feed(event)
+    while not runner._inbox.empty():
+        runner.step(runner._inbox.get_nowait())
+    rings = [c for c in commands if isinstance(c, RingAgent)]
+    assert [r.call_id for r in rings] == ["early"]  # entered at 10, before "late" at 40
+    assert not [f for f in facts if isinstance(f, CallEntered | CallbackBooked)]
+    assert runner.engine.explain("late").state == "waiting"
