@@ -1,8 +1,9 @@
 """Which Asterisk channel is which call: the caller legs and the agent legs in flight.
 
-A call's id is the caller channel's Uniqueid. Agent legs are originated with a ChannelId
-of our own making, so every AMI event about them (which carries Uniqueid) maps back to
-the call and agent without parsing channel names. Pure bookkeeping: no I/O.
+A call's id is the caller channel's Uniqueid. Agent legs, and the customer legs of
+callbacks, are originated with a ChannelId of our own making, so every AMI event about
+them (which carries Uniqueid) maps back to the call and agent without parsing channel
+names. Pure bookkeeping: no I/O.
 """
 
 from __future__ import annotations
@@ -32,12 +33,24 @@ class AgentLeg:
 class Legs:
     callers: dict[str, CallerLeg] = field(default_factory=dict)
     agent_legs: dict[str, AgentLeg] = field(default_factory=dict)
+    customer_legs: dict[str, str] = field(default_factory=dict)  # leg id -> call id
     _numbers: itertools.count[int] = field(default_factory=itertools.count)
 
     def add_caller(self, call_id: str, channel: str, queue: str, number: str) -> CallerLeg:
         leg = CallerLeg(call_id, channel, queue, number)
         self.callers[call_id] = leg
         return leg
+
+    def caller_for(self, uniqueid: str) -> CallerLeg | None:
+        """The caller side of a call from a channel's Uniqueid: the caller's own channel,
+        or the customer leg dialled for a callback."""
+        return self.callers.get(self.customer_legs.get(uniqueid, uniqueid))
+
+    def new_customer_leg(self, call_id: str, queue: str, number: str) -> CallerLeg:
+        """The caller side of a callback: the customer's leg, dialled by us."""
+        leg_id = f"acd-cb-{call_id}-{next(self._numbers)}"
+        self.customer_legs[leg_id] = call_id
+        return self.add_caller(call_id, leg_id, queue, number)
 
     def new_agent_leg(self, call_id: str, agent_id: str) -> AgentLeg:
         # Unique across restarts too: the call id is Asterisk's, the counter ours.
@@ -55,4 +68,7 @@ class Legs:
         return self.agent_legs.pop(leg_id, None)
 
     def drop_caller(self, call_id: str) -> CallerLeg | None:
-        return self.callers.pop(call_id, None)
+        leg = self.callers.pop(call_id, None)
+        if leg is not None:
+            self.customer_legs.pop(leg.channel, None)
+        return leg

@@ -13,6 +13,7 @@ from acd.engine.events import (
     CallAbandoned,
     CallEnded,
     CallerPressedExitKey,
+    CustomerAnswered,
     PhoneState,
     PhoneStateChanged,
 )
@@ -61,6 +62,9 @@ class Translator:
             if caller is not None:
                 caller.announcing = False
             return []
+        if event.get("UserEvent") == "AcdCustomerAnswered":
+            customer = self._legs.caller_for(event.get("Uniqueid") or "")
+            return [CustomerAnswered(customer.call_id)] if customer is not None else []
         if event.get("UserEvent") != "AcdAgentAnswered":
             return []
         leg = self._legs.agent_legs.get(event.get("Uniqueid") or "")
@@ -73,10 +77,10 @@ class Translator:
         """The first leg to leave the caller-agent bridge is the one that hung up (Hangup
         events of the two legs can arrive in either order)."""
         uniqueid = event.get("Uniqueid") or ""
-        caller = self._legs.callers.get(uniqueid)
+        caller = self._legs.caller_for(uniqueid)
         if caller is not None and caller.connected_to:
-            self._legs.drop_caller(uniqueid)
-            return [CallEnded(uniqueid, "caller")]
+            self._legs.drop_caller(caller.call_id)
+            return [CallEnded(caller.call_id, "caller")]
         leg = self._legs.agent_legs.get(uniqueid)
         return self._ended_by_agent(leg) if leg is not None else []
 
@@ -90,12 +94,14 @@ class Translator:
 
     def _hangup(self, event: AmiEvent) -> list[EngineEvent]:
         uniqueid = event.get("Uniqueid") or ""
-        caller = self._legs.callers.get(uniqueid)
+        caller = self._legs.caller_for(uniqueid)
+        if uniqueid in self._legs.customer_legs and caller is not None and not caller.connected_to:
+            return []  # a callback's customer leg not bridged yet: the dial's outcome tells
         if caller is not None:
-            self._legs.drop_caller(uniqueid)
+            self._legs.drop_caller(caller.call_id)
             if caller.connected_to:
-                return [CallEnded(uniqueid, "caller")]
-            return [CallAbandoned(uniqueid)]
+                return [CallEnded(caller.call_id, "caller")]
+            return [CallAbandoned(caller.call_id)]
         leg = self._legs.agent_legs.get(uniqueid)
         if leg is None:
             # Feature-code calls, app_queue's legs, channels of other systems: not ours.

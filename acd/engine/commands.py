@@ -18,6 +18,7 @@ class RingAgent:
     queue: str
     timeout_s: float
     whisper: str = ""  # spoken to the agent before the bridge (e.g. the queue's name)
+    callback: bool = False  # a booked callback: on answer the customer is dialled
 
 
 @dataclass(frozen=True, slots=True)

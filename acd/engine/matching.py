@@ -83,7 +83,7 @@ def offer(
         agent.call_id = call.call_id
         w.set_agent_state(agent, AgentState.RESERVED)
         w.command(RingAgent(call.call_id, agent.id, queue.name, queue.ring_timeout_s,
-                            queue.whisper))  # fmt: skip
+                            queue.whisper, bool(call.callback_number)))  # fmt: skip
         w.emit(CallOffered(w.now, call.call_id, queue.name, agent.id, eligible, why, count))
         w.last_offered[queue.name] = w.index.member_position[queue.name][agent.index]
 

@@ -120,4 +120,4 @@ def test_an_agent_who_hangs_up_before_the_customer_answers_costs_no_attempt() ->
     d.send(AgentAnswered("cb", "1001"), at=11)
     d.send(CallEnded("cb", "agent"), at=12)  # the agent gave up on the dial
     assert d.seen(CallbackAttempt) == []
-    assert d.seen(RingAgent)[-1] == RingAgent("cb", "1001", "q", 15.0, "")  # at once
+    assert d.seen(RingAgent)[-1] == RingAgent("cb", "1001", "q", 15.0, "", callback=True)  # at once
