@@ -64,8 +64,8 @@ AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by setti
 def parse_acd(top: dict[str, Node]) -> AcdConfig:
     """``top``: the entries of the file's top-level mapping (``agents`` is required)."""
     agents = y.listed(top["agents"], _agent)
-    names = _Names(_declared(top, "queues"), _declared(top, "trunks"),
-                   _declared(top, "calendars"))  # fmt: skip
+    names = _Names(declared_names(top, "queues"), declared_names(top, "trunks"),
+                   declared_names(top, "calendars"))  # fmt: skip
     queues = y.listed(top["queues"], lambda n: _queue(n, agents, names)) if "queues" in top else ()
     if "queues" in top:
         y.unique([q.name for q in queues], top["queues"])
@@ -91,7 +91,7 @@ class _Names:
     calendars: frozenset[str]
 
 
-def _declared(top: dict[str, Node], section: str) -> frozenset[str]:
+def declared_names(top: dict[str, Node], section: str) -> frozenset[str]:
     """The names a section declares, read ahead so a queue may refer to one declared
     further down; the section's own parser checks everything else."""
     raw = top[section].raw if section in top else None

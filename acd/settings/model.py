@@ -14,7 +14,8 @@ from pathlib import Path
 
 from acd.engine.config import AcdConfig
 from acd.settings import yamlnodes as y
-from acd.settings.acd_model import AGENT_KEYS, parse_acd
+from acd.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
+from acd.settings.callbacks_model import CallbackSettings, parse_callbacks
 from acd.settings.routing import JournalSettings, QueueEntry, parse_journal, parse_numbers
 from acd.settings.yamlnodes import ConfigError, Node
 
@@ -67,6 +68,7 @@ class Settings:
     acd: AcdConfig = field(default_factory=AcdConfig)  # queues, pause reasons, agents' skills
     numbers: Mapping[str, QueueEntry] = field(default_factory=dict)  # dialled number -> queue
     journal: JournalSettings = field(default_factory=JournalSettings)
+    callbacks: CallbackSettings = field(default_factory=CallbackSettings)
 
 
 def load_settings(path: Path) -> Settings:
@@ -78,7 +80,8 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 
 def _settings(root: Node) -> Settings:
-    optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal"}
+    optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal",
+                "callbacks"}  # fmt: skip
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
@@ -103,7 +106,15 @@ def _settings(root: Node) -> Settings:
         acd=acd,
         numbers=parse_numbers(top["numbers"], acd) if "numbers" in top else {},
         journal=parse_journal(top["journal"]) if "journal" in top else JournalSettings(),
+        callbacks=_callbacks(top, trunks, Path(root.file).parent),
     )
+
+
+def _callbacks(top: dict[str, Node], trunks: tuple[Trunk, ...], base: Path) -> CallbackSettings:
+    if "callbacks" not in top:
+        return CallbackSettings()
+    names = frozenset(t.name for t in trunks)
+    return parse_callbacks(top["callbacks"], names, declared_names(top, "calendars"), base)
 
 
 def _endpoint(fields: dict[str, Node], default_port: int) -> Endpoint:
