@@ -11,19 +11,27 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from acd.asterisk.ami import AmiClient, AmiError
+from acd.callcontrol.callback_offer import CallbackReplies
+from acd.callcontrol.callback_prompts import text
 from acd.callcontrol.legs import Legs
 from acd.engine.commands import (
     Announce,
     CancelRing,
     Command,
+    ConfirmCallback,
     ConnectCall,
+    DialCustomer,
+    MoveCaller,
+    OverflowCaller,
     PauseAgent,
     RemoveCaller,
     RingAgent,
 )
-from acd.engine.events import AgentMissed
+from acd.engine.config import OverflowTo
+from acd.engine.events import AgentMissed, CustomerUnreachable
 from acd.engine.events import Event as EngineEvent
 from acd.prompts import prompt_name
 
@@ -31,8 +39,21 @@ log = logging.getLogger(__name__)
 
 # OriginateResponse Reason codes (Asterisk's AST_CONTROL_* values) -> why the offer failed.
 _MISS_REASONS = {"3": "noanswer", "5": "busy", "1": "rejected", "8": "failed", "0": "failed"}
+_UNREACHABLE_REASONS = {"5": "busy", "3": "noanswer"}  # anything else: failed
 # The engine times the ring itself and cancels; Asterisk's own timeout is only a backstop.
 _ORIGINATE_MARGIN_S = 5.0
+# How long an agent leg waits in [acd-agent-leg] for its bridge: a callback's agent waits
+# while the customer's phone rings.
+_AGENT_WAIT_S, _CALLBACK_AGENT_WAIT_S = 30, 90
+
+
+@dataclass(frozen=True)
+class CallbackDialling:
+    """How customers are dialled back (settings.callbacks)."""
+
+    trunk: str = ""
+    caller_id: str = ""
+    ring_s: float = 30.0
 
 
 class Executor:
@@ -42,9 +63,13 @@ class Executor:
         legs: Legs,
         feed: Callable[[EngineEvent], None],
         language: str = "en",  # of the whispers to agents
+        dialling: CallbackDialling | None = None,
+        replies: CallbackReplies | None = None,
     ) -> None:
         self._ami = ami
         self._language = language
+        self._dialling = dialling or CallbackDialling()
+        self._replies = replies or CallbackReplies()
         self._legs = legs
         self._feed = feed  # back into the engine's inbox
         self._tasks: set[asyncio.Task[None]] = set()
@@ -72,6 +97,14 @@ class Executor:
                 await self._announce(command)
             elif isinstance(command, RemoveCaller):
                 await self._remove(command)
+            elif isinstance(command, OverflowCaller):
+                await self._overflow(command)
+            elif isinstance(command, MoveCaller):
+                await self._move(command)
+            elif isinstance(command, ConfirmCallback):
+                self._replies.resolve(command.call_id, command.merged)
+            elif isinstance(command, DialCustomer):
+                await self._dial_customer(command)
             elif isinstance(command, PauseAgent):
                 log.info("agent %s paused automatically (%s)", command.agent_id, command.reason)
         except AmiError as exc:
@@ -80,9 +113,11 @@ class Executor:
     async def _ring(self, cmd: RingAgent) -> None:
         caller = self._legs.callers.get(cmd.call_id)
         leg = self._legs.new_agent_leg(cmd.call_id, cmd.agent_id)
-        whisper = prompt_name(cmd.whisper, self._language) if cmd.whisper else ""
+        spoken = text("agent_whisper", self._language) if cmd.callback else cmd.whisper
+        whisper = prompt_name(spoken, self._language) if spoken else ""
+        wait_s = _CALLBACK_AGENT_WAIT_S if cmd.callback else _AGENT_WAIT_S
         variables = {"ACD_CALL_ID": cmd.call_id, "ACD_AGENT": cmd.agent_id,
-                     "ACD_WHISPER": whisper}  # fmt: skip
+                     "ACD_WHISPER": whisper, "ACD_AGENT_WAIT": str(wait_s)}  # fmt: skip
         try:
             result = await self._ami.originate(
                 f"PJSIP/{cmd.agent_id}", context="acd-agent-leg", exten="s", priority=1,
@@ -118,7 +153,7 @@ class Executor:
 
     async def _announce(self, cmd: Announce) -> None:
         caller = self._legs.callers.get(cmd.call_id)
-        if caller is None or caller.connected_to or caller.announcing:
+        if caller is None or caller.connected_to or caller.announcing or caller.in_dialog:
             return
         caller.announcing = True  # until [acd-announce] reports AcdAnnounced
         minutes = _minutes(cmd.estimated_wait_s)
@@ -131,6 +166,47 @@ class Executor:
         caller = self._legs.drop_caller(cmd.call_id)
         if caller is not None:
             await self._redirect(caller.channel, "acd-exit")
+
+    async def _overflow(self, cmd: OverflowCaller) -> None:
+        if cmd.to is OverflowTo.CALLBACK:  # the caller keeps their place meanwhile
+            caller = self._legs.callers.get(cmd.call_id)
+            if caller is not None and not caller.connected_to:
+                caller.in_dialog = True  # until [acd-callback-offer] reports its end
+                await self._redirect(caller.channel, "acd-callback-offer")
+            return
+        log.warning("overflow of %s to %s %s: not available yet", cmd.call_id, cmd.to.value,
+                    cmd.target)  # fmt: skip
+
+    async def _move(self, cmd: MoveCaller) -> None:
+        """The caller now waits in another queue: a restarted server must find them there."""
+        caller = self._legs.callers.get(cmd.call_id)
+        if caller is None:
+            return
+        caller.queue = cmd.queue
+        for name, value in (("ACD_QUEUE", cmd.queue), ("ACD_PRIORITY", str(cmd.priority))):
+            await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
+                                              "Value": value})  # fmt: skip
+
+    async def _dial_customer(self, cmd: DialCustomer) -> None:
+        """Dial the callback's customer from the trunk; answered -> [acd-callback-leg]
+        says so (CustomerAnswered); busy, no answer or a failure -> CustomerUnreachable."""
+        leg = self._legs.new_customer_leg(cmd.call_id, cmd.queue, cmd.number)
+        dialling = self._dialling
+        reason = "failed"
+        try:
+            result = await self._ami.originate(
+                f"PJSIP/{cmd.number}@{dialling.trunk}", context="acd-callback-leg", exten="s",
+                priority=1, variables={"ACD_CALL_ID": cmd.call_id},
+                caller_id=dialling.caller_id or None,
+                timeout_ms=math.ceil(dialling.ring_s * 1000), extra={"ChannelId": leg.channel},
+            )  # fmt: skip
+            if result.get("Response") == "Success":
+                return
+            reason = _UNREACHABLE_REASONS.get(result.get("Reason") or "", "failed")
+        except AmiError as exc:
+            log.warning("dialling the callback of %s failed: %s", cmd.call_id, exc)
+        self._legs.drop_caller(cmd.call_id)
+        self._feed(CustomerUnreachable(cmd.call_id, reason))
 
     async def _redirect(self, channel: str, context: str) -> None:
         await self._ami.action(

@@ -20,6 +20,7 @@ class CallerLeg:
     number: str  # the caller's number, shown on the agent's phone
     connected_to: str = ""  # agent id once bridged
     announcing: bool = False  # an announcement is playing: never cut it with the next one
+    in_dialog: bool = False  # answering the callback offer: no announcement cuts it
 
 
 @dataclass(frozen=True)

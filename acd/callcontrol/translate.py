@@ -62,6 +62,11 @@ class Translator:
             if caller is not None:
                 caller.announcing = False
             return []
+        if event.get("UserEvent") == "AcdCallbackOfferDone":
+            caller = self._legs.callers.get(event.get("Uniqueid") or "")
+            if caller is not None:
+                caller.in_dialog = False
+            return []
         if event.get("UserEvent") == "AcdCustomerAnswered":
             customer = self._legs.caller_for(event.get("Uniqueid") or "")
             return [CustomerAnswered(customer.call_id)] if customer is not None else []

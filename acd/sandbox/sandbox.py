@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acd.asterisk.ami import AmiClient
+from acd.callcontrol.callback_prompts import PROMPTS
 from acd.prompts import synthesize
 from acd.sandbox import process
 from acd.sandbox.errors import BootError
@@ -63,11 +64,15 @@ class Sandbox:
         return True
 
     def _make_prompts(self) -> None:
-        """Spoken prompts the configuration needs (the queues' whispers), into the chroot."""
+        """Spoken prompts the configuration needs (the queues' whispers, the callback
+        offer in every language), into the chroot."""
         sounds = self.layout.rootfs / "usr/share/asterisk/sounds"
         for queue in self.settings.acd.queues:
             if queue.whisper:
                 synthesize(queue.whisper, self.settings.default_language, sounds)
+        for texts in PROMPTS.values():
+            for language, spoken in texts.items():
+                synthesize(spoken, language, sounds)
 
     def _require_free_ports(self) -> None:
         """Another Asterisk on our ports would answer in our place: refuse, and say why."""

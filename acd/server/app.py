@@ -21,8 +21,9 @@ from acd.api import ApiDeps, build_app
 from acd.api.app import to_jsonable
 from acd.asterisk.agi import AgiServer
 from acd.asterisk.ami import AmiClient, AmiError, AmiState, Event
+from acd.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
 from acd.callcontrol.entry import QueueEntrance
-from acd.callcontrol.execute import Executor
+from acd.callcontrol.execute import CallbackDialling, Executor
 from acd.callcontrol.features import FeatureCodes
 from acd.callcontrol.legs import Legs
 from acd.callcontrol.recovery import recover
@@ -53,14 +54,21 @@ class Server:
             settings.journal.queue_log, QueueLogContext.from_config(settings.acd)
         )
         self.journal = AsyncJournal(Journal.open(settings.journal.path), sinks=[queue_log.write])
-        self.executor = Executor(self.ami, self.legs, self._feed, settings.default_language)
+        replies = CallbackReplies()
+        callbacks = settings.callbacks
+        dialling = CallbackDialling(callbacks.trunk, callbacks.caller_id, callbacks.ring_s)
+        self.executor = Executor(self.ami, self.legs, self._feed, settings.default_language,
+                                 dialling, replies)  # fmt: skip
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)
         entrance = QueueEntrance(settings.numbers, self.legs, self.runner.feed, clock)
         reasons = {reason.digit: reason.code for reason in settings.acd.pause_reasons}
         features = FeatureCodes(agent_ids, reasons, self.runner.feed)
-        self.agi = AgiServer({"inbound": entrance.handle, "agent": features.handle},
-                             host=settings.agi.host, port=settings.agi.port)  # fmt: skip
+        rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
+        offer = CallbackOffer(rules, replies, self.runner.feed, clock, settings.default_language)
+        scripts = {"inbound": entrance.handle, "agent": features.handle,
+                   "callback-offer": offer.handle}  # fmt: skip
+        self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
         deps = ApiDeps(frozenset(agent_ids), frozenset(reasons.values()), self.runner.feed,
                        self.status)  # fmt: skip
         self.api = web.AppRunner(build_app(deps), access_log=None)
@@ -135,3 +143,8 @@ class Server:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def calling_hours(settings: Settings) -> Callable[[float], bool]:
+    """When a callback may be booked: the country's legal calling hours, or a calendar."""
+    return lambda at: True  # replaced by the calendars of acd.hours (being merged)
