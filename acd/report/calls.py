@@ -22,6 +22,7 @@ from acd.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnswered,
+    CallbackBooked,
     CallCompleted,
     CallEntered,
     CallLeftQueue,
@@ -49,6 +50,7 @@ class Visit:
     wrap_s: float = 0.0
     missed_by: list[str] = field(default_factory=list)  # agents who let it ring out
     overflowed_from: str = ""  # the queue an overflow rule sent this caller from
+    callback: bool = False  # the caller booked a callback (its outcome tells how it went)
 
     @property
     def handled(self) -> bool:
@@ -95,6 +97,9 @@ class _Visits:
                 self._end_wait(fact)
             case CallOverflowed() if fact.to != "callback":  # a callback offer keeps the place
                 self._overflowed(fact)
+            case CallbackBooked():
+                if (visit := self.open.get(fact.call_id)) is not None:
+                    visit.callback = True
             case CallCompleted() | CallTransferredOut():
                 if (visit := self.open.pop(fact.call_id, None)) is not None:
                     visit.talk_s = fact.talk_s

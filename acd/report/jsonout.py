@@ -42,6 +42,7 @@ def _queue(q: QueueKpis) -> dict[str, Any]:
         "refused": dict(q.refused),
         "overflowed_out": dict(q.overflowed_out),
         "overflowed_in": dict(q.overflowed_in),
+        "callbacks": dict(q.callbacks),
         "waiting": q.waiting,
         "lost": q.lost,
         "service_level": q.service_level,

@@ -110,7 +110,22 @@ def _queue_kpis(name: str, calls: Sequence[Visit], options: ReportOptions) -> Qu
         handle_s=sum(v.handle_s for v in handled),
         overflowed_out=_count_reasons(v for v in calls if v.outcome == OVERFLOWED),
         overflowed_in=_count(v.overflowed_from for v in calls if v.overflowed_from),
+        callbacks=_callbacks([v for v in calls if v.callback]),
     )
+
+
+def _callbacks(booked: Sequence[Visit]) -> dict[str, int]:
+    """Requested (merged requests included), completed (the customer talked to an
+    agent), merged into an earlier one, failed (no answer after every dial), pending."""
+    if not booked:
+        return {}
+    return {
+        "requested": len(booked),
+        "completed": sum(1 for v in booked if v.outcome == ANSWERED),
+        "merged": sum(1 for v in booked if v.reason == "callback-merged"),
+        "failed": sum(1 for v in booked if v.reason == "callback-failed"),
+        "pending": sum(1 for v in booked if v.outcome == WAITING),
+    }
 
 
 def _count(keys: Iterable[str]) -> dict[str, int]:

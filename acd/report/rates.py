@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-# Exits that are not a loss: the caller goes on elsewhere (overflow, voicemail, menu).
-NOT_LOST_EXITS = frozenset({"timeout", "exitkey"})
+# Exits that are not a loss: the caller goes on elsewhere (overflow, voicemail, menu), or
+# their request lives on in the earlier callback booked for the same number.
+NOT_LOST_EXITS = frozenset({"timeout", "exitkey", "callback-merged"})
 
 
 def ratio(part: float, whole: float) -> float | None:
@@ -33,6 +34,7 @@ class QueueKpis:
     handle_s: float  # their talk + wrap-up
     overflowed_out: Mapping[str, int] = field(default_factory=dict)  # "<to> <target>" -> calls
     overflowed_in: Mapping[str, int] = field(default_factory=dict)  # from queue -> calls
+    callbacks: Mapping[str, int] = field(default_factory=dict)  # requested, completed, ...
 
     @property
     def long_abandoned(self) -> int:

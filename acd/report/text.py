@@ -22,6 +22,7 @@ def render_text(report: Report, queues: Iterable[str], agents: Iterable[str]) ->
         _rates_table([*shown_queues, report.all_queues]),
         _exits(shown_queues),
         _overflows(shown_queues),
+        _callbacks(shown_queues),
         _agents_table([*shown_agents, report.all_agents]),
         _pauses_table([*shown_agents, report.all_agents]),
     ]
@@ -71,6 +72,15 @@ def _overflows(rows: Sequence[QueueKpis]) -> str:
     if not lines:
         return ""
     return "\n".join(["Overflow (sent elsewhere by a rule, per target; received, per queue):",
+                      *(f"  {line}" for line in lines)])  # fmt: skip
+
+
+def _callbacks(rows: Sequence[QueueKpis]) -> str:
+    lines = [f"{q.queue}: {_reasons(q.callbacks)}" for q in rows if q.callbacks]
+    if not lines:
+        return ""
+    return "\n".join(["Callbacks (booked by callers who hung up and kept their place; a"
+                      " completed one counts as answered, its wait from the first entry):",
                       *(f"  {line}" for line in lines)])  # fmt: skip
 
 

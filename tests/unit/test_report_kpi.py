@@ -10,6 +10,7 @@ from acd.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnswered,
+    CallbackBooked,
     CallCompleted,
     CallEntered,
     CallLeftQueue,
@@ -211,3 +212,23 @@ def test_overflow_out_per_target_and_in_per_queue() -> None:
     assert q.service_level == 0.0  # only "offered" counts: answered after 40 s > 20 s
     assert (other.offered, other.answered, other.overflowed_in) == (1, 1, {"q": 1})
     assert other.asa_s == 50.0
+
+
+def test_callbacks_requested_completed_merged_failed_and_pending() -> None:
+    def booked(at: float, call: str, merged_into: str = "") -> CallbackBooked:
+        return CallbackBooked(at, call, "q", "+33600000000", at - 10, 0, "", "fr", (),
+                              merged_into)  # fmt: skip
+
+    facts: list[Fact] = [
+        entered(1100, "done"), booked(1110, "done"), answered(1100, "done", 300.0),
+        entered(1200, "merged"), booked(1210, "merged", "done"),
+        CallLeftQueue(1210, "merged", "q", "callback-merged", 2, 10.0),
+        entered(1300, "failed"), booked(1310, "failed"),
+        CallLeftQueue(1900, "failed", "q", "callback-failed", 1, 600.0),
+        entered(1400, "pending"), booked(1410, "pending"),
+    ]  # fmt: skip
+    q = queue_kpis(facts)
+    assert q.callbacks == {"requested": 4, "completed": 1, "merged": 1, "failed": 1,
+                           "pending": 1}  # fmt: skip
+    assert q.service_level == 0.0  # the completed callback waited 300 s: not within 20 s
+    assert q.lost == 1  # the failed callback; the merged request lives on in "done"
