@@ -34,6 +34,8 @@ from acd.server import callflow
 from acd.server.restore import restore_agents, restore_callbacks
 from acd.server.runner import EngineRunner
 from acd.settings import Settings
+from acd.settings.callbacks_model import LEGAL_HOURS
+from dialer.compliance.calling_hours import legal_calling_hours
 
 log = logging.getLogger(__name__)
 
@@ -147,4 +149,6 @@ class Server:
 
 def calling_hours(settings: Settings) -> Callable[[float], bool]:
     """When a callback may be booked: the country's legal calling hours, or a calendar."""
-    return lambda at: True  # replaced by the calendars of acd.hours (being merged)
+    name = settings.callbacks.calling_hours
+    calendar = settings.acd.calendars.get(name) if name != LEGAL_HOURS else None
+    return (calendar or legal_calling_hours(settings.callbacks.country)).is_open

@@ -41,6 +41,7 @@ from acd.engine.config import (
     Strategy,
 )
 from acd.settings import yamlnodes as y
+from acd.settings.hours_model import parse_calendars
 from acd.settings.overflow_model import Known, parse_closed, parse_rules
 from acd.settings.yamlnodes import Node
 
@@ -70,7 +71,8 @@ def parse_acd(top: dict[str, Node]) -> AcdConfig:
     if "queues" in top:
         y.unique([q.name for q in queues], top["queues"])
     reasons = _pause_reasons(top["pause_reasons"]) if "pause_reasons" in top else ()
-    return AcdConfig(queues=queues, agents=agents, pause_reasons=reasons)
+    calendars = parse_calendars(top["calendars"]) if "calendars" in top else {}
+    return AcdConfig(queues=queues, agents=agents, pause_reasons=reasons, calendars=calendars)
 
 
 def _agent(node: Node) -> AgentConfig:

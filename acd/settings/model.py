@@ -81,7 +81,7 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 def _settings(root: Node) -> Settings:
     optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal",
-                "callbacks"}  # fmt: skip
+                "callbacks", "calendars"}  # fmt: skip
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dialer.compliance import DoNotCallError, NumberError, parse_do_not_call, to_e164
+from dialer.compliance.calling_hours import legal_calling_hours
 
 
 @pytest.mark.parametrize(
@@ -49,3 +53,17 @@ def test_a_listed_number_is_forbidden_in_any_format() -> None:
 def test_a_bad_line_refuses_the_whole_list_with_file_and_line() -> None:
     with pytest.raises(DoNotCallError, match=r"dnc\.txt:2: 'oops' is not a phone number"):
         parse_do_not_call("0612345678\noops\n", "dnc.txt")
+
+
+def test_legal_calling_hours_in_france() -> None:
+    hours = legal_calling_hours("FR")
+    paris = ZoneInfo("Europe/Paris")
+
+    def at(text: str) -> float:
+        return datetime.fromisoformat(text).replace(tzinfo=paris).timestamp()
+
+    assert hours.is_open(at("2026-11-24 10:00"))  # a Tuesday
+    assert not hours.is_open(at("2026-11-24 13:30"))  # the lunch gap
+    assert not hours.is_open(at("2026-11-24 20:00"))
+    assert not hours.is_open(at("2026-11-28 11:00"))  # Saturday
+    assert not hours.is_open(at("2026-11-11 11:00"))  # Armistice Day, a Wednesday

@@ -1,0 +1,99 @@
+"""A calendar: when a site or a queue is open, in its own time zone.
+
+Precedence on a given day: an exceptional closure wins over everything; then an
+exceptional opening (its hours replace the week's, even on a holiday); then a public
+holiday (closed all day); then the weekly hours. Hours are wall-clock times in the
+calendar's time zone, so they stay right across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from acd.hours.holidays import holidays
+
+Interval = tuple[int, int]  # minutes since midnight, [start, end); end may be 1440
+DAY_MINUTES = 1440
+_SEARCH_DAYS = 400
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Closed from ``start`` to ``end`` (local wall-clock times, end excluded)."""
+
+    start: datetime
+    end: datetime
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Opening:
+    """On ``day``, open during ``hours`` instead of the usual ones (even on a holiday)."""
+
+    day: date
+    hours: tuple[Interval, ...]
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Calendar:
+    name: str
+    timezone: str
+    week: tuple[tuple[Interval, ...], ...]  # Monday first, 7 entries
+    holiday_set: str = "france"
+    closures: tuple[Closure, ...] = ()
+    openings: tuple[Opening, ...] = ()
+
+    def is_open(self, at: float) -> bool:
+        return self.closed_because(at) is None
+
+    def closed_because(self, at: float) -> str | None:
+        """None when open; otherwise why closed, in words an operator reads in a log."""
+        local = self._local(at)
+        for closure in self.closures:
+            if closure.start <= local < closure.end:
+                return "exceptional closure" + (f": {closure.label}" if closure.label else "")
+        minute = local.hour * 60 + local.minute
+        if any(start <= minute < end for start, end in self.hours_on(local.date())):
+            return None
+        holiday = holidays(local.year, self.holiday_set).get(local.date())
+        if holiday is not None and self._opening(local.date()) is None:
+            return f"public holiday: {holiday}"
+        return "outside opening hours"
+
+    def hours_on(self, day: date) -> tuple[Interval, ...]:
+        """The opening hours of ``day`` before exceptional closures."""
+        opening = self._opening(day)
+        if opening is not None:
+            return opening.hours
+        if day in holidays(day.year, self.holiday_set):
+            return ()
+        return self.week[day.weekday()]
+
+    def next_opening(self, at: float) -> float | None:
+        """The first instant at or after ``at`` when it is open; None within 400 days."""
+        zone = ZoneInfo(self.timezone)
+        first = self._local(at).date()
+        for offset in range(_SEARCH_DAYS):
+            day = first + timedelta(days=offset)
+            for start in self._candidates(day):
+                instant = datetime.combine(day, time(), zone) + timedelta(minutes=start)
+                moment = max(instant.timestamp(), at)
+                if self.is_open(moment):
+                    return moment
+        return None
+
+    def _candidates(self, day: date) -> list[int]:
+        """Minutes of ``day`` when an opening may begin: interval starts, closure ends."""
+        starts = [start for start, _ in self.hours_on(day)]
+        starts += [c.end.hour * 60 + c.end.minute for c in self.closures if c.end.date() == day]
+        return sorted(starts)
+
+    def _opening(self, day: date) -> Opening | None:
+        return next((o for o in self.openings if o.day == day), None)
+
+    def _local(self, at: float) -> datetime:
+        """Wall-clock time in the calendar's zone, naive (compared with closures)."""
+        return datetime.fromtimestamp(at, ZoneInfo(self.timezone)).replace(tzinfo=None)
