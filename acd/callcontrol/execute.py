@@ -54,6 +54,7 @@ class CallbackDialling:
     trunk: str = ""
     caller_id: str = ""
     ring_s: float = 30.0
+    outbound_trunk: str = ""  # external numbers of overflow rules
 
 
 class Executor:
@@ -174,8 +175,23 @@ class Executor:
                 caller.in_dialog = True  # until [acd-callback-offer] reports its end
                 await self._redirect(caller.channel, "acd-callback-offer")
             return
-        log.warning("overflow of %s to %s %s: not available yet", cmd.call_id, cmd.to.value,
-                    cmd.target)  # fmt: skip
+        caller = self._legs.drop_caller(cmd.call_id)  # out of the ACD from now on
+        if caller is None:
+            return
+        for name, value in self._overflow_variables(cmd).items():
+            await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
+                                              "Value": value})  # fmt: skip
+        await self._ami.action("Redirect", {"Channel": caller.channel, "Context": "acd-overflow",
+                                            "Exten": cmd.to.value, "Priority": "1"})  # fmt: skip
+
+    def _overflow_variables(self, cmd: OverflowCaller) -> dict[str, str]:
+        if cmd.to is OverflowTo.CENTRE:
+            return {"ACD_OVF_TRUNK": cmd.target, "ACD_OVF_NUMBER": cmd.number}
+        if cmd.to is OverflowTo.NUMBER:
+            return {"ACD_OVF_TRUNK": self._dialling.outbound_trunk, "ACD_OVF_NUMBER": cmd.target}
+        if cmd.to is OverflowTo.VOICEMAIL:
+            return {"ACD_OVF_MAILBOX": cmd.target}
+        return {"ACD_OVF_PROMPT": prompt_name(cmd.target, self._language)}
 
     async def _move(self, cmd: MoveCaller) -> None:
         """The caller now waits in another queue: a restarted server must find them there."""

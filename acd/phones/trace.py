@@ -16,6 +16,13 @@ class TracedMessage:
     at: float  # epoch seconds (SIPp writes local time)
     received: bool
     first_line: str  # e.g. "INVITE sip:1005@127.0.0.1:40001 SIP/2.0" or "SIP/2.0 200 OK"
+    headers: tuple[str, ...] = ()  # "Name: value" lines, as received or sent
+
+    def header(self, name: str) -> str:
+        """The first header of that name (case-insensitive), "" if absent."""
+        prefix = name.lower() + ":"
+        line = next((h for h in self.headers if h.lower().startswith(prefix)), "")
+        return line[len(prefix) :].strip()
 
     @property
     def method(self) -> str:
@@ -33,6 +40,17 @@ def read_trace(path: Path) -> list[TracedMessage]:
         stamp = " ".join(line.rsplit(maxsplit=2)[-2:])
         at = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").timestamp()
         received = "received" in lines[i + 1]
-        first = next((x for x in lines[i + 2 : i + 5] if x.strip()), "")
-        messages.append(TracedMessage(at, received, first.strip()))
+        start = next((j for j in range(i + 2, min(i + 5, len(lines))) if lines[j].strip()), i + 2)
+        messages.append(TracedMessage(at, received, lines[start].strip() if start < len(lines)
+                                      else "", tuple(_headers(lines, start + 1))))  # fmt: skip
     return messages
+
+
+def _headers(lines: list[str], start: int) -> list[str]:
+    """The header lines of the message starting at ``start``: up to the blank line."""
+    found = []
+    for line in lines[start:]:
+        if not line.strip() or line.startswith("-----"):
+            break
+        found.append(line.strip())
+    return found

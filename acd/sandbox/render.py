@@ -6,6 +6,7 @@ Templates live in config/asterisk/*.conf.j2; the output goes to the chroot's
 
 from __future__ import annotations
 
+import secrets as random_source
 from pathlib import Path
 
 import jinja2
@@ -36,9 +37,14 @@ def render_all(
     written = []
     for template in sorted(templates.glob("*.conf.j2")):
         text = env.get_template(template.name).render(
-            settings=settings, secrets=secrets, etc_dir=etc_dir
+            settings=settings, secrets=secrets, etc_dir=etc_dir, pin=_pin
         )
         target = out / template.name.removesuffix(".j2")
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
+
+
+def _pin() -> str:
+    """A voicemail box PIN nobody needs to know (no one listens by phone in the sandbox)."""
+    return f"{random_source.randbelow(10**6):06d}"

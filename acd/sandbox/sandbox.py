@@ -13,6 +13,7 @@ from pathlib import Path
 
 from acd.asterisk.ami import AmiClient
 from acd.callcontrol.callback_prompts import PROMPTS
+from acd.engine.config import OverflowTo
 from acd.prompts import synthesize
 from acd.sandbox import process
 from acd.sandbox.errors import BootError
@@ -67,9 +68,13 @@ class Sandbox:
         """Spoken prompts the configuration needs (the queues' whispers, the callback
         offer in every language), into the chroot."""
         sounds = self.layout.rootfs / "usr/share/asterisk/sounds"
+        language = self.settings.default_language
         for queue in self.settings.acd.queues:
             if queue.whisper:
-                synthesize(queue.whisper, self.settings.default_language, sounds)
+                synthesize(queue.whisper, language, sounds)
+            for rule in queue.overflow:
+                if rule.to is OverflowTo.MESSAGE:
+                    synthesize(rule.target, language, sounds)
         for texts in PROMPTS.values():
             for language, spoken in texts.items():
                 synthesize(spoken, language, sounds)

@@ -58,7 +58,8 @@ class Server:
         self.journal = AsyncJournal(Journal.open(settings.journal.path), sinks=[queue_log.write])
         replies = CallbackReplies()
         callbacks = settings.callbacks
-        dialling = CallbackDialling(callbacks.trunk, callbacks.caller_id, callbacks.ring_s)
+        dialling = CallbackDialling(callbacks.trunk, callbacks.caller_id, callbacks.ring_s,
+                                    settings.outbound_trunk())  # fmt: skip
         self.executor = Executor(self.ami, self.legs, self._feed, settings.default_language,
                                  dialling, replies)  # fmt: skip
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)

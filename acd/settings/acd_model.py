@@ -66,7 +66,7 @@ def parse_acd(top: dict[str, Node]) -> AcdConfig:
     """``top``: the entries of the file's top-level mapping (``agents`` is required)."""
     agents = y.listed(top["agents"], _agent)
     names = _Names(declared_names(top, "queues"), declared_names(top, "trunks"),
-                   declared_names(top, "calendars"))  # fmt: skip
+                   declared_names(top, "calendars"), declared_names(top, "voicemail"))  # fmt: skip
     queues = y.listed(top["queues"], lambda n: _queue(n, agents, names)) if "queues" in top else ()
     if "queues" in top:
         y.unique([q.name for q in queues], top["queues"])
@@ -91,6 +91,7 @@ class _Names:
     queues: frozenset[str]
     trunks: frozenset[str]
     calendars: frozenset[str]
+    mailboxes: frozenset[str]
 
 
 def declared_names(top: dict[str, Node], section: str) -> frozenset[str]:
@@ -111,7 +112,7 @@ def declared_names(top: dict[str, Node], section: str) -> frozenset[str]:
 def _queue(node: Node, agents: tuple[AgentConfig, ...], names: _Names) -> QueueConfig:
     fields = y.mapping(node, {"name"}, _QUEUE_KEYS)
     name = _name(fields["name"])
-    known = Known(name, names.queues, names.trunks)
+    known = Known(name, names.queues, names.trunks, names.mailboxes)
 
     def optional(key: str, read: Callable[[Node], T], default: T) -> T:
         return read(fields[key]) if key in fields else default

@@ -17,6 +17,7 @@ from acd.settings import yamlnodes as y
 from acd.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
 from acd.settings.callbacks_model import CallbackSettings, parse_callbacks
 from acd.settings.routing import JournalSettings, QueueEntry, parse_journal, parse_numbers
+from acd.settings.voicemail_model import Mailbox, parse_voicemail
 from acd.settings.yamlnodes import ConfigError, Node
 
 _AGENT_ID = re.compile(r"^[0-9]{2,8}$")
@@ -40,10 +41,13 @@ class SipSettings:
 
 @dataclass(frozen=True)
 class Trunk:
-    """A SIP trunk that calls in; Asterisk recognises it by source address."""
+    """A SIP trunk. Calls in are recognised by source address (``match``); calls out
+    (overflow to another centre, external numbers, callbacks) go to ``host``:``port``."""
 
     name: str
     match: tuple[str, ...]
+    host: str = ""  # "" = this trunk only calls in
+    port: int = 5060
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,11 @@ class Settings:
     numbers: Mapping[str, QueueEntry] = field(default_factory=dict)  # dialled number -> queue
     journal: JournalSettings = field(default_factory=JournalSettings)
     callbacks: CallbackSettings = field(default_factory=CallbackSettings)
+    voicemail: tuple[Mailbox, ...] = ()
+
+    def outbound_trunk(self) -> str:
+        """The trunk external numbers are dialled through: the first with a host."""
+        return next((t.name for t in self.trunks if t.host), "")
 
 
 def load_settings(path: Path) -> Settings:
@@ -81,7 +90,7 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 def _settings(root: Node) -> Settings:
     optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal",
-                "callbacks", "calendars"}  # fmt: skip
+                "callbacks", "calendars", "voicemail"}  # fmt: skip
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
@@ -107,6 +116,7 @@ def _settings(root: Node) -> Settings:
         numbers=parse_numbers(top["numbers"], acd) if "numbers" in top else {},
         journal=parse_journal(top["journal"]) if "journal" in top else JournalSettings(),
         callbacks=_callbacks(top, trunks, Path(root.file).parent),
+        voicemail=parse_voicemail(top["voicemail"]) if "voicemail" in top else (),
     )
 
 
@@ -137,11 +147,17 @@ def _sip(node: Node) -> SipSettings:
 
 
 def _trunk(node: Node) -> Trunk:
-    fields = y.mapping(node, {"name", "match"}, set())
-    match = y.listed(fields["match"], _network)
+    fields = y.mapping(node, {"name"}, {"match", "host", "port"})
+    host = _loopback_or_ip(fields["host"]) if "host" in fields else ""
+    port = y.integer(fields["port"], 1, 65535) if "port" in fields else 5060
+    if "port" in fields and not host:
+        raise fields["port"].error("a port goes with a host: where calls out are sent")
+    match = y.listed(fields["match"], _network) if "match" in fields else ()
+    if host and f"{host}/32" not in match:
+        match = (*match, f"{host}/32")  # the far end's own calls and replies are the trunk's
     if not match:
-        raise fields["match"].error("a trunk needs at least one address to recognise it by")
-    return Trunk(_name(fields["name"]), match)
+        raise node.error("a trunk needs 'match' (addresses it calls from) or 'host'")
+    return Trunk(_name(fields["name"]), match, host, port)
 
 
 def _agent(node: Node) -> Agent:

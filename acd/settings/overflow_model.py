@@ -41,7 +41,6 @@ _LIMITS = {  # condition -> (lowest, highest, unit)
     OverflowWhen.SERVICE_LEVEL_UNDER: (0.0, 100.0, "percent"),
 }
 _NUMBER = re.compile(r"^\+?[0-9]{2,20}$")
-_MAILBOX = re.compile(r"^[0-9]{1,10}$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ class Known:
     queue: str  # the queue the rules belong to (a rule may not send callers to it)
     queues: frozenset[str]
     trunks: frozenset[str]
+    mailboxes: frozenset[str] = frozenset()
 
 
 def parse_rules(node: Node, known: Known) -> tuple[OverflowRule, ...]:
@@ -142,8 +142,8 @@ def _target_name(node: Node, to: OverflowTo, known: Known) -> str:
         raise node.error(f"no trunk named {value!r} (see 'trunks')")
     if to is OverflowTo.NUMBER:
         return _phone_number(node)
-    if to is OverflowTo.VOICEMAIL and not _MAILBOX.match(value):
-        raise node.error(f"{value!r} is not a mailbox number (1 to 10 digits)")
+    if to is OverflowTo.VOICEMAIL and value not in known.mailboxes:
+        raise node.error(f"no mailbox {value!r} (see 'voicemail')")
     if to is OverflowTo.MESSAGE and not value.strip():
         raise node.error("the message is empty: write what the caller should hear")
     return value

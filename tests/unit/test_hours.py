@@ -173,6 +173,7 @@ def test_a_queue_refers_to_a_calendar_by_name() -> None:
     base = """\
 asterisk: {ami: {username: acd}, agi: {}, sip: {}}
 agents: [{id: "1001", name: Alice}]
+voicemail: {"500": {name: Sales}}
 calendars:
   office: {timezone: Europe/Paris, hours: {mon-fri: ["09:00-17:00"]}}
 queues:

@@ -19,6 +19,9 @@ trunks:
   - {name: partner, match: [127.0.0.9/32]}
 agents:
   - {id: "1001", name: Alice}
+voicemail:
+  "500": {name: Sales}
+  "1": {name: Tests}
 queues:
   - name: support
   - name: sales
@@ -57,30 +60,32 @@ def test_every_condition_and_target() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "key", "message"),
     [
-        ("    overflow: [{when: {waited_over: 9}, to: {queue: nowhere}}]\n", 12,
+        ("    overflow: [{when: {waited_over: 9}, to: {queue: nowhere}}]\n", 15,
          "queues[1].overflow[0].to.queue", "no queue named 'nowhere'"),
-        ("    overflow: [{when: {waited_over: 9}, to: {queue: sales}}]\n", 12,
+        ("    overflow: [{when: {waited_over: 9}, to: {queue: sales}}]\n", 15,
          "queues[1].overflow[0].to.queue", "cannot overflow into itself"),
-        ("    overflow: [{when: {waited_over: 9}, to: {centre: nope}}]\n", 12,
+        ("    overflow: [{when: {waited_over: 9}, to: {centre: nope}}]\n", 15,
          "queues[1].overflow[0].to.centre", "no trunk named 'nope'"),
-        ("    overflow: [{when: {waited_ovr: 9}, to: callback}]\n", 12,
+        ("    overflow: [{when: {waited_ovr: 9}, to: callback}]\n", 15,
          "queues[1].overflow[0].when.waited_ovr", "unknown condition"),
-        ("    overflow: [{when: waited_over, to: callback}]\n", 12,
+        ("    overflow: [{when: waited_over, to: callback}]\n", 15,
          "queues[1].overflow[0].when", "needs a value"),
-        ("    overflow: [{when: {closed: 1}, to: callback}]\n", 12,
+        ("    overflow: [{when: {closed: 1}, to: callback}]\n", 15,
          "queues[1].overflow[0].when.closed", "takes no value"),
-        ("    overflow: [{when: {service_level_under: 80}, to: callback}]\n", 12,
+        ("    overflow: [{when: {service_level_under: 80}, to: callback}]\n", 15,
          "queues[1].overflow[0].when", "needs window_s"),
-        ("    overflow: [{when: {service_level_under: 180, window_s: 600}, to: callback}]\n", 12,
+        ("    overflow: [{when: {service_level_under: 180, window_s: 600}, to: callback}]\n", 15,
          "queues[1].overflow[0].when.service_level_under", "out of range"),
-        ("    overflow: [{when: {waited_over: 9}, to: {queue: support, voicemail: '1'}}]\n", 12,
+        ("    overflow: [{when: {waited_over: 9}, to: {queue: support, voicemail: '1'}}]\n", 15,
          "queues[1].overflow[0].to", "exactly one target"),
-        ("    overflow: [{when: {waited_over: 9}, to: {voicemail: '1', dial: '12'}}]\n", 12,
+        ("    overflow: [{when: {waited_over: 9}, to: {voicemail: '1', dial: '12'}}]\n", 15,
          "queues[1].overflow[0].to.dial", "only goes with a 'centre' target"),
-        ("    overflow: [{when: {waited_over: 9}, to: {number: 'call me'}}]\n", 12,
+        ("    overflow: [{when: {waited_over: 9}, to: {number: 'call me'}}]\n", 15,
          "queues[1].overflow[0].to.number", "not a phone number"),
-        ("    calendar: paris\n", 12, "queues[1].calendar", "no calendar named 'paris'"),
-        ("    closed: {voicemail: '500'}\n", 12, "queues[1].closed",
+        ("    overflow: [{when: {waited_over: 9}, to: {voicemail: '999'}}]\n", 15,
+         "queues[1].overflow[0].to.voicemail", "no mailbox '999'"),
+        ("    calendar: paris\n", 15, "queues[1].calendar", "no calendar named 'paris'"),
+        ("    closed: {voicemail: '500'}\n", 15, "queues[1].closed",
          "needs the queue's 'calendar'"),
     ],
 )  # fmt: skip

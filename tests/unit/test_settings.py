@@ -47,7 +47,7 @@ def test_defaults() -> None:
         (VALID + "language: de\n", 7, "language", "unknown language"),
         (VALID + "trunks:\n  - {name: t, match: [300.1.1.1]}\n", 8, "trunks[0].match[0]",
          "not an address"),
-        (VALID + "trunks:\n  - {name: t, match: []}\n", 8, "trunks[0].match", "at least one"),
+        (VALID + "trunks:\n  - {name: t, match: []}\n", 8, "trunks[0]", "needs 'match'"),
         (VALID.replace("sip: {}", "sip: {rtp_ports: [20000, 10000]}"), 4,
          "asterisk.sip.rtp_ports", "first < last"),
         ("asterisk: [\n", 2, "", "not valid YAML"),
@@ -90,3 +90,18 @@ def test_any_yaml_document_is_accepted_or_refused_with_a_location(value: object)
     for refusal in errors:
         assert refusal.file == "fuzz.yaml"
         assert refusal.line >= 1
+
+
+def test_a_trunk_with_a_host_takes_calls_out_and_recognises_its_far_end() -> None:
+    settings = parse_settings(VALID + "trunks:\n  - {name: partner, host: 127.0.0.9, port: 5070}\n"
+                              "  - {name: carrier, match: [127.0.0.2/32]}\n")  # fmt: skip
+    partner = settings.trunks[0]
+    assert (partner.host, partner.port, partner.match) == ("127.0.0.9", 5070, ("127.0.0.9/32",))
+    assert settings.outbound_trunk() == "partner"
+
+
+def test_voicemail_boxes() -> None:
+    settings = parse_settings(VALID + 'voicemail:\n  "500": {name: Sales}\n')
+    assert [(b.id, b.name) for b in settings.voicemail] == [("500", "Sales")]
+    with pytest.raises(ConfigError, match="a mailbox is a number"):
+        parse_settings(VALID + "voicemail:\n  sales: {name: Sales}\n")
