@@ -123,6 +123,7 @@ class CallOverflowed:
     target: str  # queue, trunk, number, mailbox or message
     position: int
     wait_s: float
+    seen: float = 0.0  # what the condition measured (e.g. the estimated wait); -1: infinite
 
 
 @dataclass(frozen=True, slots=True)

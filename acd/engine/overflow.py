@@ -33,7 +33,8 @@ def at_entry(w: World, call: Call, closed_only: bool) -> bool:
     for index, rule in enumerate(call.queue.overflow):
         if closed_only != (rule.when is OverflowWhen.CLOSED):
             continue
-        if _applies(w, call, rule) and _send(w, call, index, rule):
+        seen = _applies(w, call, rule)
+        if seen is not None and _send(w, call, index, rule, seen):
             return True
     if call.queue.overflow and not closed_only:
         _keep_checking(w, call.queue)
@@ -60,7 +61,8 @@ def check_queue(w: World, name: str) -> None:
 
 def _first_rule(w: World, call: Call) -> None:
     for index, rule in enumerate(call.queue.overflow):
-        if _applies(w, call, rule) and _send(w, call, index, rule):
+        seen = _applies(w, call, rule)
+        if seen is not None and _send(w, call, index, rule, seen):
             return
 
 
@@ -74,31 +76,45 @@ def _keep_checking(w: World, queue: QueueConfig) -> None:
 # -- conditions ------------------------------------------------------------------------
 
 
-def _applies(w: World, call: Call, rule: OverflowRule) -> bool:
-    """The rule holds, and it is not a callback offer this caller has already heard."""
+def _applies(w: World, call: Call, rule: OverflowRule) -> float | None:
+    """What the rule measured if it holds (journaled with the overflow, so the decision
+    explains itself); None if it does not hold, or is a callback offer already heard."""
     if call.callback_number:  # a booked callback: nobody on the line to send anywhere
-        return False
-    return not (rule.to is OverflowTo.CALLBACK and call.callback_offered) and _holds(w, call, rule)
+        return None
+    if rule.to is OverflowTo.CALLBACK and call.callback_offered:
+        return None
+    value = _measure(w, call, rule)
+    if value is None:
+        return None
+    if rule.when is OverflowWhen.SERVICE_LEVEL_UNDER:
+        return value if value < rule.threshold else None
+    if rule.when in _YES_NO:
+        return value if value else None
+    return value if value > rule.threshold else None
 
 
-def _holds(w: World, call: Call, rule: OverflowRule) -> bool:
-    when, limit = rule.when, rule.threshold
+_YES_NO = (OverflowWhen.NO_AGENT_LOGGED_IN, OverflowWhen.NO_AGENT_READY, OverflowWhen.CLOSED)
+
+
+def _measure(w: World, call: Call, rule: OverflowRule) -> float | None:
+    """Seconds, callers, callers per agent or percent by condition; 1.0 / 0.0 for the
+    yes-or-no ones; None when there is nothing to judge by (no call in the SL window)."""
+    when = rule.when
     if when is OverflowWhen.WAITED_OVER:
-        return w.now - call.entered_at > limit
+        return w.now - call.entered_at
     if when is OverflowWhen.ESTIMATED_WAIT_OVER:
-        return estimated_wait(w, call) > limit
+        return estimated_wait(w, call)
     if when is OverflowWhen.LENGTH_OVER:
-        return len(w.in_queue[call.queue.name]) > limit
+        return float(len(w.in_queue[call.queue.name]))
     if when is OverflowWhen.PER_READY_AGENT_OVER:
-        return _per_ready_agent(w, call) > limit
+        return _per_ready_agent(w, call)
     if when is OverflowWhen.NO_AGENT_LOGGED_IN:
-        return not _eligible(w, call) & w.sets.logged_in
+        return float(not _eligible(w, call) & w.sets.logged_in)
     if when is OverflowWhen.NO_AGENT_READY:
-        return not _eligible(w, call) & w.sets.offerable
+        return float(not _eligible(w, call) & w.sets.offerable)
     if when is OverflowWhen.SERVICE_LEVEL_UNDER:
-        level = w.stats[call.queue.name].recent.service_level(w.now, rule.window_s)
-        return level is not None and level < limit
-    return _closed(w, call.queue)
+        return w.stats[call.queue.name].recent.service_level(w.now, rule.window_s)
+    return float(_closed(w, call.queue))
 
 
 def _eligible(w: World, call: Call) -> int:
@@ -120,11 +136,11 @@ def _closed(w: World, queue: QueueConfig) -> bool:
 # -- targets ---------------------------------------------------------------------------
 
 
-def _send(w: World, call: Call, index: int, rule: OverflowRule) -> bool:
+def _send(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> bool:
     """Carry out the rule; False if its target cannot take the caller (rule skipped)."""
     if rule.to is OverflowTo.QUEUE:
-        return _to_queue(w, call, index, rule)
-    _record(w, call, index, rule)
+        return _to_queue(w, call, index, rule, seen)
+    _record(w, call, index, rule, seen)
     w.command(OverflowCaller(call.call_id, call.queue.name, rule.to, rule.target, rule.number))
     if rule.to is OverflowTo.CALLBACK:
         call.callback_offered = True
@@ -133,13 +149,13 @@ def _send(w: World, call: Call, index: int, rule: OverflowRule) -> bool:
     return True
 
 
-def _to_queue(w: World, call: Call, index: int, rule: OverflowRule) -> bool:
+def _to_queue(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> bool:
     target = w.index.queues.get(rule.target)
     if target is None or target.name in call.overflowed_from or target is call.queue:
         return False
     if target.max_length and len(w.in_queue[target.name]) >= target.max_length:
         return False
-    _record(w, call, index, rule)
+    _record(w, call, index, rule, seen)
     callers.leave(w, call)
     moved = Call(call.call_id, target, call.entered_at, call.priority + rule.priority_boost,
                  call.seq, call.own_skills, call.caller, call.language,
@@ -150,9 +166,10 @@ def _to_queue(w: World, call: Call, index: int, rule: OverflowRule) -> bool:
     return True
 
 
-def _record(w: World, call: Call, index: int, rule: OverflowRule) -> None:
+def _record(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> None:
     waited = w.now - call.entered_at
     if rule.to is not OverflowTo.CALLBACK:  # a wait that ended without an abandon
         w.stats[call.queue.name].abandonment.add(w.now, 0.0, waited)
     w.emit(CallOverflowed(w.now, call.call_id, call.queue.name, index, rule.when.value,
-                          rule.to.value, rule.target, position(w, call), waited))  # fmt: skip
+                          rule.to.value, rule.target, position(w, call), waited,
+                          round(seen, 3) if math.isfinite(seen) else -1.0))  # fmt: skip

@@ -64,6 +64,7 @@ def test_waited_over_sends_the_caller_out_within_one_check_step() -> None:
     # Checks every 2 s from the entry at 1: at 31 it has waited 30 s (not over), at 33 it goes:
     # never more than one step (2 s) past the limit.
     assert overflows(d) == [("c1", "centre", "partner", 33)]
+    assert d.seen(CallOverflowed)[0].seen == 32  # what the rule measured: 32 s waited
     assert d.seen(OverflowCaller) == [OverflowCaller("c1", "q", E.CENTRE, "partner", "200")]
     d.send(CallEnded("busy-1001", "agent"), at=50)
     assert [r.call_id for r in d.seen(RingAgent)] == ["busy-1001"]  # c1 is gone
