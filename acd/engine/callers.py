@@ -33,11 +33,13 @@ def arrive(w: World, event: CallArrived) -> None:
         return
     needs = requirement(queue, event.skills, event.entered_at, w.now)
     pool = w.pools.get(queue.name, needs)
-    if queue.max_length and len(w.in_queue[queue.name]) >= queue.max_length:
+    if overflow.closed_treatment_now(w, queue):
+        pass  # closed: the closed treatment takes every caller, full or empty
+    elif queue.max_length and len(w.in_queue[queue.name]) >= queue.max_length:
         _refuse(w, event, "full")
         return
-    if queue.join_empty and not w.sets.present(pool.mask, w.index.members[queue.name],
-                                               queue.join_empty):  # fmt: skip
+    elif queue.join_empty and not w.sets.present(pool.mask, w.index.members[queue.name],
+                                                 queue.join_empty):  # fmt: skip
         _refuse(w, event, "joinempty")
         return
     w.seq += 1

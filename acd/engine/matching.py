@@ -50,7 +50,7 @@ def match_agent(w: World, agent: Agent) -> None:
     best_key = NO_CALL
     for pool in agent.pools:  # the hot loop: one attribute read per pool
         if pool.head_key < best_key:
-            call = _first_for(pool, agent)
+            call = _first_for(pool, agent, w.now)
             if call is not None and call.key < best_key:
                 best, best_key = call, call.key
     if best is None:
@@ -61,12 +61,14 @@ def match_agent(w: World, agent: Agent) -> None:
     offer(w, best, [agent], (agent.id,), 1, why)
 
 
-def _first_for(pool: Pool, agent: Agent) -> Call | None:
-    """The pool's head, or the first caller behind it who did not just miss this agent."""
+def _first_for(pool: Pool, agent: Agent, now: float) -> Call | None:
+    """The pool's head, or the first caller behind it who did not just miss this agent.
+    An exclusion that ends now is over, even if its alarm has not fired yet (another
+    alarm of the same instant may be the one that freed this agent)."""
     head = pool.head()
-    if head is None or agent.id not in head.excluded:
+    if head is None or head.excluded.get(agent.id, now) <= now:
         return head
-    return next((call for call in pool.in_order() if agent.id not in call.excluded), None)
+    return next((c for c in pool.in_order() if c.excluded.get(agent.id, now) <= now), None)
 
 
 def offer(

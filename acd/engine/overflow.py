@@ -41,6 +41,11 @@ def at_entry(w: World, call: Call, closed_only: bool) -> bool:
     return False
 
 
+def closed_treatment_now(w: World, queue: QueueConfig) -> bool:
+    """The queue is closed and has a rule for it: callers get it whatever the staffing."""
+    return any(r.when is OverflowWhen.CLOSED for r in queue.overflow) and _closed(w, queue)
+
+
 def check_queue(w: World, name: str) -> None:
     """The periodic check: every waiting caller of the queue, in queue order."""
     w.overflow_ticks.pop(name, None)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
-from acd.engine.commands import MoveCaller, OverflowCaller, RingAgent
-from acd.engine.config import OverflowRule, OverflowTo, OverflowWhen, PauseReason
+from acd.engine.commands import MoveCaller, OverflowCaller, RemoveCaller, RingAgent
+from acd.engine.config import MemberCondition, OverflowRule, OverflowTo, OverflowWhen, PauseReason
 from acd.engine.driver import Driver
 from acd.engine.events import (
     AgentAnswered,
@@ -211,3 +211,11 @@ def test_checks_stop_when_nobody_waits() -> None:
     d.send(AgentLoggedOut("1001"), at=3)
     d.advance(10)
     assert d.engine.next_deadline() is None
+
+
+def test_closed_hours_come_before_refusing_an_empty_queue() -> None:
+    nobody = frozenset({MemberCondition.UNAVAILABLE, MemberCondition.UNKNOWN})
+    d = driver(OverflowRule(W.CLOSED, E.VOICEMAIL, "500"), calendar="office", join_empty=nobody)
+    d.send(CallArrived("night", "q", 1000), at=1000)  # nobody there, and closed
+    assert overflows(d) == [("night", "voicemail", "500", 1000)]
+    assert d.seen(RemoveCaller) == []
