@@ -116,10 +116,10 @@ async def test_a_holiday_gets_the_closed_treatment_and_a_voicemail_is_kept(
     before = _messages(sandbox, "500")
     async with running_server(config, tmp_path) as server:
         caller = CallerPhone(phones_dir, "0655000001", ip="127.0.0.2")
-        # The greeting and the beep play first; then the caller speaks for 4 s.
-        await caller.dial(
-            "100", CallerScript().pause(9000).say(PCMU, tone_frames(4000)), hold_ms=15_000
-        )
+        # A phone sends audio all along: through the greeting and the beep (about 10 s),
+        # then into the recording, until the caller hangs up at 15 s.
+        script = CallerScript().say(PCMU, tone_frames(14_500))
+        await caller.dial("100", script, hold_ms=15_000)
         event = await asyncio.wait_for(done.get(), 60)
         await caller.finished(60)
         await until(server, lambda s: _waiting(s, "sales") == 0)
