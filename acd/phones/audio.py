@@ -25,3 +25,9 @@ def ulaw(sample: int) -> int:
     exponent = max(0, magnitude.bit_length() - 8)
     mantissa = (magnitude >> (exponent + 3)) & 0x0F
     return ~(sign | (exponent << 4) | mantissa) & 0xFF
+
+
+def silence_frames(ms: int) -> list[bytes]:
+    """PCMU silence: a phone keeps sending RTP while its user says nothing (a leading
+    gap of no packets would be lost: SIPp replays a pcap from its first packet)."""
+    return [bytes([0xFF]) * FRAME_SAMPLES for _ in range(ms // 20)]

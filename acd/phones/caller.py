@@ -23,6 +23,8 @@ class CallerScript:
         self.stream = RtpStream()
 
     def pause(self, ms: int) -> CallerScript:
+        """No packets for ``ms``. A pause that comes first is lost (SIPp replays from the
+        first packet): start with ``say(PCMU, silence_frames(ms))`` to wait at the start."""
         self.stream.silence(ms)
         return self
 

@@ -1,0 +1,116 @@
+"""Callbacks end to end: a waiting caller books a callback with the phone's keys and hangs
+up; a later caller does not overtake it; a second request from the same number merges;
+when the agent is free the agent is rung first, then the customer (a SIPp phone behind
+the carrier trunk) is dialled and the two are bridged."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acd.asterisk.ami import AmiClient
+from acd.asterisk.ami import Event as AmiEvent
+from acd.engine.facts import CallAnswered, CallbackBooked, CallEntered, CallLeftQueue
+from acd.phones import CallerPhone, CallerScript
+from acd.phones.audio import PCMU, silence_frames
+from acd.phones.remote import RemotePhone
+from acd.sandbox import Sandbox
+from tests.e2e.acd_harness import (
+    agent_phones,
+    facts,
+    login,
+    queue,
+    running_server,
+    until,
+    write_config,
+)
+
+pytestmark = pytest.mark.e2e
+
+CUSTOMER = "0611000002"
+CUSTOMER_E164 = "+33611000002"
+CENTRE_ID = "+33170000000"
+
+
+def _callbacks(config: dict[str, Any]) -> None:
+    config["calendars"] = {"always": {"timezone": "Europe/Paris", "holidays": "none",
+                                      "hours": {"mon-sun": ["00:00-24:00"]}}}  # fmt: skip
+    config["callbacks"] = {"trunk": "carrier", "caller_id": CENTRE_ID, "calling_hours": "always"}
+    queue(config, "sales").update(
+        members=["1001"], join_empty=[],
+        overflow=[{"when": {"waited_over": 1}, "to": "callback"}],
+    )  # fmt: skip
+
+
+def _book() -> CallerScript:
+    """Press 1 during the offer, then 1 to confirm the number the caller calls from."""
+    return CallerScript().say(PCMU, silence_frames(5000)).press("1").pause(2600).press("1")
+
+
+async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _callbacks)
+    customer = RemotePhone(phones_dir, "127.0.0.8", 5070, name="customer", talk_ms=30_000)
+    bridged: list[AmiEvent] = []
+    ami.subscribe(bridged.append, "BridgeEnter")
+    await customer.start()
+    try:
+        async with (
+            running_server(config, tmp_path) as server,
+            agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 18_000}}),
+        ):
+            await login(server, "1001")
+            blocker = CallerPhone(phones_dir, "0611000001", ip="127.0.0.2")
+            await blocker.dial("100", CallerScript(), hold_ms=60_000)  # the agent is busy
+            await until(server, lambda s: _agent_state(s, "1001") == "on_call")
+            asker = CallerPhone(phones_dir, CUSTOMER, ip="127.0.0.3")
+            await asker.dial("100", _book(), hold_ms=30_000)
+            await asyncio.sleep(1)
+            later = CallerPhone(phones_dir, "0611000003", ip="127.0.0.4")
+            await later.dial("100", CallerScript(), hold_ms=120_000)  # hears the offer, waits
+            await asyncio.sleep(2)
+            again = CallerPhone(phones_dir, CUSTOMER, ip="127.0.0.5", caller_name="Same")
+            await again.dial("100", _book(), hold_ms=30_000)
+            await asyncio.gather(asker.finished(40), again.finished(40))  # told, hung up
+            await asyncio.gather(blocker.finished(90), later.finished(150))
+            await until(server, lambda s: _queue(s)["waiting"] == 0, timeout_s=30)
+    finally:
+        await customer.stop()
+    journal = facts(tmp_path)
+
+    entered = {f.call_id: f for f in journal if isinstance(f, CallEntered)}
+    by_number = [(c, f.caller) for c, f in entered.items()]
+    asked = next(c for c, n in by_number if n == CUSTOMER)
+    merged = next(c for c, n in by_number if n == CUSTOMER and c != asked)
+    later_id = next(c for c, n in by_number if n == "0611000003")
+    booked = {f.call_id: f for f in journal if isinstance(f, CallbackBooked)}
+    assert (booked[asked].number, booked[asked].merged_into) == (CUSTOMER_E164, "")
+    assert booked[merged].merged_into == asked
+    assert [(f.call_id, f.reason) for f in journal if isinstance(f, CallLeftQueue)] == [
+        (merged, "callback-merged")]  # fmt: skip
+    # The callback is served first, though its caller hung up long before the later one.
+    answered = [f for f in journal if isinstance(f, CallAnswered)]
+    order = [f.call_id for f in answered]
+    assert order.index(asked) < order.index(later_id)
+    callback = next(f for f in answered if f.call_id == asked)
+    assert callback.wait_s > 15  # counted from the first entry, not from the dial-back
+    # The customer was dialled once, on the number given, from the centre's number...
+    [invite] = customer.invites()
+    assert (invite.dialled, invite.caller) == (CUSTOMER_E164, CENTRE_ID)
+    # ... after the agent answered, and the two legs met in one bridge.
+    legs = {e.get("Uniqueid") or "": e.get("BridgeUniqueid") for e in bridged}
+    customer_leg = next(u for u in legs if u.startswith(f"acd-cb-{asked}-"))
+    agent_leg = next(u for u in legs if u.startswith(f"acd-{asked}-1001-"))
+    assert legs[customer_leg] == legs[agent_leg]
+
+
+def _agent_state(status: dict[str, Any], agent: str) -> str:
+    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])
+
+
+def _queue(status: dict[str, Any]) -> dict[str, Any]:
+    return dict(next(q for q in status["queues"] if q["name"] == "sales"))
