@@ -114,3 +114,42 @@ def _agent_state(status: dict[str, Any], agent: str) -> str:
 
 def _queue(status: dict[str, Any]) -> dict[str, Any]:
     return dict(next(q for q in status["queues"] if q["name"] == "sales"))
+
+
+async def test_kill_9_with_three_booked_callbacks_each_happens_once(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _callbacks)
+    numbers = [f"06110000{n}" for n in (21, 22, 23)]
+    customer = RemotePhone(phones_dir, "127.0.0.8", 5070, name="customers", talk_ms=30_000)
+    await customer.start()
+    try:
+        async with running_server(config, tmp_path) as server:
+            await login(server, "1001")
+            await server.request("POST", "/api/agents/1001/pause", {"reason": "lunch"})
+            askers = [CallerPhone(phones_dir, n, ip=f"127.0.0.{2 + i}")
+                      for i, n in enumerate(numbers)]  # fmt: skip
+            for asker in askers:
+                await asker.dial("100", _book(), hold_ms=30_000)
+                await asyncio.sleep(0.5)
+            await asyncio.gather(*(a.finished(40) for a in askers))  # all booked, hung up
+            await until(server, lambda s: _queue(s)["waiting"] == 3)
+            await server.kill_9()
+        async with (
+            running_server(config, tmp_path) as server,
+            agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 7000}}),
+        ):
+            await until(server, lambda s: _queue(s)["waiting"] == 3)  # back from the journal
+            await server.request("POST", "/api/agents/1001/ready")
+            await until(server, lambda s: _queue(s)["waiting"] == 0, timeout_s=90)
+            await until(server, lambda s: _agent_state(s, "1001") == "ready", timeout_s=30)
+    finally:
+        await customer.stop()
+    journal = facts(tmp_path)
+
+    booked = [f.call_id for f in journal if isinstance(f, CallbackBooked)]
+    answered = [f.call_id for f in journal if isinstance(f, CallAnswered)]
+    assert len(booked) == len(set(booked)) == 3  # journaled once, not again at restart
+    assert answered == booked  # each served once, in the order they were booked
+    dialled = [i.dialled for i in customer.invites()]
+    assert dialled == ["+33" + n[1:] for n in numbers]  # one dial each, in order
