@@ -21,6 +21,7 @@ class CallerLeg:
     connected_to: str = ""  # agent id once bridged
     announcing: bool = False  # an announcement is playing: never cut it with the next one
     in_dialog: bool = False  # answering the callback offer: no announcement cuts it
+    answered: bool = True  # a callback's customer leg: False until the customer answers
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,9 @@ class Legs:
         """The caller side of a callback: the customer's leg, dialled by us."""
         leg_id = f"acd-cb-{call_id}-{next(self._numbers)}"
         self.customer_legs[leg_id] = call_id
-        return self.add_caller(call_id, leg_id, queue, number)
+        leg = self.add_caller(call_id, leg_id, queue, number)
+        leg.answered = False
+        return leg
 
     def new_agent_leg(self, call_id: str, agent_id: str) -> AgentLeg:
         # Unique across restarts too: the call id is Asterisk's, the counter ours.

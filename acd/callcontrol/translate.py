@@ -69,7 +69,10 @@ class Translator:
             return []
         if event.get("UserEvent") == "AcdCustomerAnswered":
             customer = self._legs.caller_for(event.get("Uniqueid") or "")
-            return [CustomerAnswered(customer.call_id)] if customer is not None else []
+            if customer is None:
+                return []
+            customer.answered = True
+            return [CustomerAnswered(customer.call_id)]
         if event.get("UserEvent") != "AcdAgentAnswered":
             return []
         leg = self._legs.agent_legs.get(event.get("Uniqueid") or "")
@@ -100,8 +103,8 @@ class Translator:
     def _hangup(self, event: AmiEvent) -> list[EngineEvent]:
         uniqueid = event.get("Uniqueid") or ""
         caller = self._legs.caller_for(uniqueid)
-        if uniqueid in self._legs.customer_legs and caller is not None and not caller.connected_to:
-            return []  # a callback's customer leg not bridged yet: the dial's outcome tells
+        if caller is not None and not caller.answered:
+            return []  # a callback's customer who never answered: the dial's outcome tells
         if caller is not None:
             self._legs.drop_caller(caller.call_id)
             if caller.connected_to:

@@ -73,6 +73,23 @@ def agent_answered(w: World, call: Call, agent: Agent) -> None:
     w.command(DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name))
 
 
+def customer_on_line(w: World, call: Call) -> None:
+    """Customer first: the customer answered. From now on a caller on the line like any
+    other, at their original place; the agent kept for them is freed and rung for the
+    first caller in the global order, which is them (unless someone of higher priority
+    came meanwhile)."""
+    agent = w.agents.get(call.agent_id)
+    call.agent_id, call.callback_number = "", ""
+    call.state = CallState.WAITING
+    w.pools.get(call.queue.name, call.requirement).add(call)
+    if agent is not None and agent.call_id == call.call_id:
+        agent.call_id = ""
+        if agent.state is AgentState.RESERVED:
+            make_ready(w, agent)
+    if call.state is CallState.WAITING:
+        match_call(w, call)
+
+
 def customer_unreachable(w: World, call: Call, reason: str) -> None:
     """Nobody answered: the agent is free again; the callback waits, or gives up."""
     agent = w.agents.get(call.agent_id)

@@ -125,6 +125,7 @@ class QueueConfig:
     calendar: str = ""  # name in AcdConfig.calendars; "" = always open
     callback_attempts: int = 3  # dials of a callback customer before giving up
     callback_retry_s: float = 300.0  # wait before the 2nd dial; doubles for each next one
+    callback_customer_first: bool = False  # dial the customer, then ring the agent kept
 
 
 @dataclass(frozen=True)

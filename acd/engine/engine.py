@@ -187,7 +187,9 @@ class Engine:
 
     def _customer_answered(self, event: CustomerAnswered) -> None:
         call = self._dialing(event.call_id)
-        if call is not None:
+        if call is not None and call.queue.callback_customer_first:
+            callbacks.customer_on_line(self._w, call)
+        elif call is not None:
             offers.connect(self._w, call, self._w.agents[call.agent_id])
 
     def _customer_unreachable(self, event: CustomerUnreachable) -> None:

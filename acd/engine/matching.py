@@ -14,7 +14,7 @@ queues.
 
 from __future__ import annotations
 
-from acd.engine.commands import CancelRing, RingAgent
+from acd.engine.commands import CancelRing, DialCustomer, RingAgent
 from acd.engine.facts import CallOffered
 from acd.engine.pools import NO_CALL, Pool
 from acd.engine.state import Agent, AgentState, Call, CallState
@@ -77,6 +77,9 @@ def offer(
     queue = call.queue
     if call.pool is not None:
         call.pool.remove(call)
+    if call.callback_number and queue.callback_customer_first:
+        _dial_customer_first(w, call, agents[0], eligible, count, why)
+        return
     call.state = CallState.RINGING
     for agent in agents:
         call.offers[agent.id] = w.now
@@ -88,6 +91,19 @@ def offer(
                             queue.whisper, bool(call.callback_number)))  # fmt: skip
         w.emit(CallOffered(w.now, call.call_id, queue.name, agent.id, eligible, why, count))
         w.last_offered[queue.name] = w.index.member_position[queue.name][agent.index]
+
+
+def _dial_customer_first(
+    w: World, call: Call, agent: Agent, eligible: tuple[str, ...], count: int, why: str
+) -> None:
+    """A callback, customer first: the agent is kept (reserved, not rung) while the
+    customer is dialled; when the customer answers, the agent is rung for them."""
+    call.state, call.agent_id, agent.call_id = CallState.DIALING, agent.id, call.call_id
+    w.set_agent_state(agent, AgentState.RESERVED)
+    w.command(DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name))
+    w.emit(CallOffered(w.now, call.call_id, call.queue.name, agent.id, eligible,
+                       f"{why}; customer first: dialled while this agent is kept",
+                       count))  # fmt: skip
 
 
 def end_ring(w: World, call: Call, agent: Agent, cancel: bool) -> None:

@@ -54,9 +54,11 @@ _QUEUE_SECONDS = {
     "reoffer_delay_s": (0.0, 3600.0), "wrap_up_s": (0.0, 3600.0),
     "service_level_s": (1.0, 3600.0), "announce_every_s": (0.0, 3600.0),
     "default_handle_s": (1.0, _DAY_S), "overflow_check_s": (0.5, 60.0),
+    "callback_retry_s": (10.0, _DAY_S),
 }  # fmt: skip
 _QUEUE_KEYS = {"strategy", "members", "skills", "max_length", "join_empty", "leave_when_empty",
                "exit_key", "escalation", "whisper", "calendar", "closed", "overflow",
+               "callback_mode", "callback_attempts",
                *_QUEUE_SECONDS}  # fmt: skip
 _QUEUE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(QueueConfig)}
 AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by settings.model)
@@ -136,6 +138,9 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...], names: _Names) -> QueueC
         overflow=_overflow(fields, known),
         overflow_check_s=seconds("overflow_check_s"),
         calendar=optional("calendar", lambda n: _calendar(n, names.calendars), ""),
+        callback_attempts=optional("callback_attempts", lambda n: y.integer(n, 1, 10), 3),
+        callback_retry_s=seconds("callback_retry_s"),
+        callback_customer_first=optional("callback_mode", _customer_first, False),
         max_wait_s=seconds("max_wait_s"),
         ring_timeout_s=seconds("ring_timeout_s"),
         reoffer_delay_s=seconds("reoffer_delay_s"),
@@ -152,6 +157,13 @@ def _overflow(fields: dict[str, Node], known: Known) -> tuple[OverflowRule, ...]
     if "closed" in fields and "calendar" not in fields:
         raise fields["closed"].error("a closed treatment needs the queue's 'calendar'")
     return closed + rules
+
+
+def _customer_first(node: Node) -> bool:
+    value = y.text(node)
+    if value not in ("agent-first", "customer-first"):
+        raise node.error(f"{value!r}: callback_mode is agent-first or customer-first")
+    return value == "customer-first"
 
 
 def _calendar(node: Node, calendars: frozenset[str]) -> str:

@@ -121,3 +121,29 @@ def test_an_agent_who_hangs_up_before_the_customer_answers_costs_no_attempt() ->
     d.send(CallEnded("cb", "agent"), at=12)  # the agent gave up on the dial
     assert d.seen(CallbackAttempt) == []
     assert d.seen(RingAgent)[-1] == RingAgent("cb", "1001", "q", 15.0, "", callback=True)  # at once
+
+
+def test_customer_first_dials_the_customer_then_rings_the_agent_kept_for_them() -> None:
+    d = driver(agents=1, callback_customer_first=True)
+    busy(d)
+    book(d, "cb", "+33612345678", at=1)
+    d.send(CallArrived("later", "q", 20), at=20)
+    d.send(CallEnded("busy-1001", "agent"), at=30)
+    assert d.seen(DialCustomer) == [DialCustomer("cb", "1001", "+33612345678", "q")]
+    assert [r.call_id for r in d.seen(RingAgent)][-1] != "cb"  # not rung yet: kept
+    d.send(CustomerAnswered("cb"), at=35)
+    assert d.seen(RingAgent)[-1] == RingAgent("cb", "1001", "q", 15.0, "")  # now a live call
+    d.send(AgentAnswered("cb", "1001"), at=37)
+    assert d.seen(ConnectCall)[-1] == ConnectCall("cb", "1001")
+    assert d.seen(CallAnswered)[-1].wait_s == 36
+
+
+def test_customer_first_no_answer_frees_the_agent_for_the_next_caller() -> None:
+    d = driver(agents=1, callback_customer_first=True, callback_retry_s=60)
+    busy(d)
+    book(d, "cb", "+33612345678", at=1)
+    d.send(CallArrived("later", "q", 20), at=20)
+    d.send(CallEnded("busy-1001", "agent"), at=30)
+    d.send(CustomerUnreachable("cb", "noanswer"), at=55)
+    assert d.seen(RingAgent)[-1].call_id == "later"
+    assert d.seen(CallbackAttempt)[-1].attempt == 1

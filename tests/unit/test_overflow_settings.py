@@ -97,3 +97,19 @@ def test_mistakes_are_refused_with_file_line_and_key(
     error = caught.value
     assert (error.file, error.line, error.key) == ("acd.yaml", line, key)
     assert message in error.message
+
+
+def test_callback_options_per_queue() -> None:
+    sales = parse_settings(
+        BASE
+        + """\
+    callback_mode: customer-first
+    callback_attempts: 5
+    callback_retry_s: 120
+"""
+    ).acd.queue("sales")
+    assert sales is not None
+    assert (sales.callback_customer_first, sales.callback_attempts, sales.callback_retry_s) == (
+        True, 5, 120)  # fmt: skip
+    with pytest.raises(ConfigError, match="agent-first or customer-first"):
+        parse_settings(BASE + "    callback_mode: whoever\n")
