@@ -153,3 +153,40 @@ async def test_kill_9_with_three_booked_callbacks_each_happens_once(
     assert answered == booked  # each served once, in the order they were booked
     dialled = [i.dialled for i in customer.invites()]
     assert dialled == ["+33" + n[1:] for n in numbers]  # one dial each, in order
+
+
+def _customer_first(config: dict[str, Any]) -> None:
+    _callbacks(config)
+    queue(config, "sales")["callback_mode"] = "customer-first"
+
+
+async def test_customer_first_dials_the_customer_before_ringing_the_agent(
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _customer_first)
+    customer = RemotePhone(phones_dir, "127.0.0.8", 5070, name="customer1", talk_ms=30_000)
+    created: list[str] = []
+    ami.subscribe(lambda e: created.append(e.get("Uniqueid") or ""), "Newchannel")
+    await customer.start()
+    try:
+        async with (
+            running_server(config, tmp_path) as server,
+            agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 5000}}),
+        ):
+            await login(server, "1001")
+            await server.request("POST", "/api/agents/1001/pause", {"reason": "lunch"})
+            asker = CallerPhone(phones_dir, "0611000031", ip="127.0.0.3")
+            await asker.dial("100", _book(), hold_ms=30_000)
+            await asker.finished(40)
+            await server.request("POST", "/api/agents/1001/ready")
+            await until(server, lambda s: _queue(s)["answered"] == 1, timeout_s=30)
+            await until(server, lambda s: _agent_state(s, "1001") == "ready", timeout_s=30)
+    finally:
+        await customer.stop()
+    journal = facts(tmp_path)
+
+    [answered] = [f for f in journal if isinstance(f, CallAnswered)]
+    customer_leg = next(i for i, u in enumerate(created) if u.startswith("acd-cb-"))
+    agent_leg = next(i for i, u in enumerate(created) if u.startswith(f"acd-{answered.call_id}-"))
+    assert customer_leg < agent_leg  # the customer first, then the agent's phone
+    assert [i.dialled for i in customer.invites()] == ["+33611000031"]
