@@ -11,9 +11,13 @@ from acd.engine.facts import (
     CallAbandonedInQueue,
     CallAnnounced,
     CallAnswered,
+    CallbackAttempt,
+    CallbackBooked,
     CallCompleted,
     CallEntered,
+    CallLeftQueue,
     CallOffered,
+    CallOverflowed,
     Fact,
     OfferMissed,
 )
@@ -46,7 +50,25 @@ def describe(fact: Fact) -> str:
         return f"agent {fact.agent_id}: {fact.previous} -> {fact.state}{reason}"
     if isinstance(fact, CallAnnounced):
         return f"{fact.queue}: told {fact.call_id} position {fact.position}"
+    if isinstance(fact, CallOverflowed):
+        return f"{fact.queue}: {fact.call_id} overflows to {fact.to} {fact.target}".rstrip() + (
+            f" (rule {fact.rule + 1}: {fact.when}{_measured(fact)})"
+        )
+    if isinstance(fact, CallbackBooked):
+        merged = f", merged into {fact.merged_into}" if fact.merged_into else ""
+        return f"{fact.queue}: callback booked for {fact.number}{merged}"
+    if isinstance(fact, CallbackAttempt):
+        end = "gives up" if fact.final else "will retry"
+        return f"{fact.queue}: callback {fact.call_id} not reached ({fact.reason}), {end}"
+    if isinstance(fact, CallLeftQueue):
+        return f"{fact.queue}: {fact.call_id} left the queue ({fact.reason})"
     return ""
+
+
+def _measured(fact: CallOverflowed) -> str:
+    if fact.when in ("closed", "no_agent_logged_in", "no_agent_ready"):
+        return ""
+    return " for ever" if fact.seen < 0 else f" {fact.seen:g}"
 
 
 class CallLog:

@@ -1,0 +1,23 @@
+"""The operator's console: one readable line per overflow and callback fact."""
+
+from __future__ import annotations
+
+from acd.engine.facts import CallbackAttempt, CallbackBooked, CallOverflowed
+from acd.server.callflow import describe
+
+
+def test_overflow_lines_say_where_and_why() -> None:
+    out = CallOverflowed(1.0, "c1", "sales", 0, "estimated_wait_over", "centre", "partner", 3,
+                         2.0, 73.5)  # fmt: skip
+    assert (
+        describe(out) == "sales: c1 overflows to centre partner (rule 1: estimated_wait_over 73.5)"
+    )
+    closed = CallOverflowed(1.0, "c2", "sales", 1, "closed", "voicemail", "500", 1, 0.0, 1.0)
+    assert describe(closed) == "sales: c2 overflows to voicemail 500 (rule 2: closed)"
+
+
+def test_callback_lines() -> None:
+    booked = CallbackBooked(1.0, "c1", "sales", "+33611", 0.0, 0, "", "fr", (), "c0")
+    assert describe(booked) == "sales: callback booked for +33611, merged into c0"
+    failed = CallbackAttempt(2.0, "c1", "sales", "1001", 3, "busy", True)
+    assert describe(failed) == "sales: callback c1 not reached (busy), gives up"
