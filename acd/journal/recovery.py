@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from acd.engine.facts import CallbackBooked
+from acd.journal.codec import decode
 
 ENDS_WAIT = ("CONNECT", "COMPLETE", "TRANSFER", "ABANDON", "EXIT", "REFUSED")
 # An overflow ends the wait in that queue, unless it is a callback offer (the caller
@@ -26,7 +30,7 @@ WHERE e.kind = 'ENTERQUEUE' AND e.at >= ? AND NOT EXISTS ({_ENDED})
 ORDER BY e.id
 """  # built from constants only; the one value is a bound parameter
 _OPEN_CALLBACKS = f"""
-SELECT e.call_id, e.queue, e.data,
+SELECT e.id, e.at, e.call_id, e.queue, e.data,
   (SELECT COUNT(*) FROM facts AS f WHERE f.call_id = e.call_id AND f.kind = 'CALLBACKFAIL')
 FROM facts AS e
 WHERE e.kind = 'CALLBACK' AND json_extract(e.data, '$.merged_into') = ''
@@ -62,30 +66,17 @@ def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
     return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
 
 
-@dataclass(frozen=True)
-class PendingCallback:
+class PendingCallback(NamedTuple):
     """A booked callback not yet connected, failed or merged: to be served after a restart."""
 
-    call_id: str
-    queue: str
-    number: str
-    entered_at: float
-    priority: int
-    caller: str
-    language: str
-    skills: tuple[tuple[str, int], ...]
+    booked: CallbackBooked  # as journaled: number, queue, entry time, priority, skills...
     attempts: int  # dials already made
 
 
 def pending_callbacks(db: sqlite3.Connection) -> list[PendingCallback]:
     pending: dict[str, PendingCallback] = {}
-    for call_id, queue, data, attempts in db.execute(_OPEN_CALLBACKS):
-        fields = json.loads(data)
-        pending[call_id] = PendingCallback(
-            call_id, queue, str(fields["number"]), float(fields["entered_at"]),
-            int(fields.get("priority", 0)), str(fields.get("caller", "")),
-            str(fields.get("language", "")),
-            tuple((str(name), int(level)) for name, level in fields.get("skills", [])),
-            int(attempts),
-        )  # fmt: skip
-    return sorted(pending.values(), key=lambda c: (c.entered_at, c.call_id))
+    for row_id, at, call_id, queue, data, attempts in db.execute(_OPEN_CALLBACKS):
+        fact = decode(row_id, "CALLBACK", {"at": at, "call_id": call_id, "queue": queue}, data)
+        if isinstance(fact, CallbackBooked):
+            pending[call_id] = PendingCallback(fact, int(attempts))
+    return sorted(pending.values(), key=lambda c: (c.booked.entered_at, c.booked.call_id))

@@ -58,30 +58,26 @@ def _rates_table(rows: Sequence[QueueKpis]) -> str:
 
 
 def _exits(rows: Sequence[QueueKpis]) -> str:
-    lines = [f"{q.queue}: exited {_reasons(q.exited)}; refused {_reasons(q.refused)}"
-             for q in rows if q.exited or q.refused]  # fmt: skip
-    if not lines:
-        return ""
-    return "\n".join(["Left without an agent (exited) or turned away at entry (refused):",
-                      *(f"  {line}" for line in lines)])  # fmt: skip
+    return _section("Left without an agent (exited) or turned away at entry (refused):", [
+        f"{q.queue}: exited {_reasons(q.exited)}; refused {_reasons(q.refused)}"
+        for q in rows if q.exited or q.refused])  # fmt: skip
 
 
 def _overflows(rows: Sequence[QueueKpis]) -> str:
-    lines = [f"{q.queue}: out {_reasons(q.overflowed_out)}; in from {_reasons(q.overflowed_in)}"
-             for q in rows if q.overflowed_out or q.overflowed_in]  # fmt: skip
-    if not lines:
-        return ""
-    return "\n".join(["Overflow (sent elsewhere by a rule, per target; received, per queue):",
-                      *(f"  {line}" for line in lines)])  # fmt: skip
+    return _section("Overflow (sent elsewhere by a rule, per target; received, per queue):", [
+        f"{q.queue}: out {_reasons(q.overflowed_out)}; in from {_reasons(q.overflowed_in)}"
+        for q in rows if q.overflowed_out or q.overflowed_in])  # fmt: skip
 
 
 def _callbacks(rows: Sequence[QueueKpis]) -> str:
-    lines = [f"{q.queue}: {_reasons(q.callbacks)}" for q in rows if q.callbacks]
-    if not lines:
-        return ""
-    return "\n".join(["Callbacks (booked by callers who hung up and kept their place; a"
-                      " completed one counts as answered, its wait from the first entry):",
-                      *(f"  {line}" for line in lines)])  # fmt: skip
+    title = ("Callbacks (booked by callers who hung up and kept their place; a completed"
+             " one counts as answered, its wait from the first entry):")  # fmt: skip
+    return _section(title, [f"{q.queue}: {_reasons(q.callbacks)}" for q in rows if q.callbacks])
+
+
+def _section(title: str, lines: list[str]) -> str:
+    """A titled list of indented lines; nothing at all when there is no line."""
+    return "\n".join([title, *(f"  {line}" for line in lines)]) if lines else ""
 
 
 def _reasons(counts: Mapping[str, int]) -> str:

@@ -36,10 +36,9 @@ def restore_callbacks(journal_path: Path, runner: EngineRunner) -> int:
     entry time and the dials already made; returns how many."""
     with Journal.open(journal_path) as journal:
         pending = journal.pending_callbacks()
-    for callback in pending:
-        arrived = CallArrived(callback.call_id, callback.queue, callback.entered_at,
-                              callback.priority, callback.skills, callback.caller,
-                              callback.language)  # fmt: skip
+    for booked, attempts in pending:
+        arrived = CallArrived(booked.call_id, booked.queue, booked.entered_at, booked.priority,
+                              booked.skills, booked.caller, booked.language)  # fmt: skip
         runner.feed_restored(arrived, callback=CallbackRequested(
-            callback.call_id, callback.number, callback.attempts))  # fmt: skip
+            booked.call_id, booked.number, attempts))  # fmt: skip
     return len(pending)

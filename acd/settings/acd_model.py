@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -248,14 +247,7 @@ def _exit_key(node: Node) -> str:
 
 
 def _seconds(node: Node, low: float, high: float) -> float:
-    text = y.text(node)
-    try:
-        value = float(text)
-    except ValueError:
-        raise node.error(f"{text!r}: expected a number of seconds") from None
-    if not math.isfinite(value) or not low <= value <= high:
-        raise node.error(f"{text} is out of range ({low:g} to {high:g} seconds)")
-    return value
+    return y.number(node, low, high, "seconds")
 
 
 def _name(node: Node) -> str:

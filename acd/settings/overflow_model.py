@@ -23,7 +23,6 @@ number the caller dialled). Every mistake is reported with file, line and key.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -81,7 +80,7 @@ def _condition(node: Node) -> tuple[OverflowWhen, float, float]:
     if when in _BARE_CONDITIONS:
         raise key.error(f"'{when.value}' takes no value: write 'when: {when.value}'")
     low, high, unit = _LIMITS[when]
-    threshold = _number(value, low, high, unit)
+    threshold = y.number(value, low, high, unit)
     window = _window(node, when)
     return when, threshold, window
 
@@ -94,7 +93,7 @@ def _window(node: Node, when: OverflowWhen) -> float:
         return 0.0
     if window_node is None:
         raise node.error("service_level_under needs window_s: the last how many seconds")
-    return _number(window_node, 60.0, 86400.0, "seconds")
+    return y.number(window_node, 60.0, 86400.0, "seconds")
 
 
 def _when(node: Node) -> OverflowWhen:
@@ -161,15 +160,4 @@ def _phone_number(node: Node) -> str:
     value = y.text(node)
     if not _NUMBER.match(value):
         raise node.error(f"{value!r} is not a phone number (digits, optional leading +)")
-    return value
-
-
-def _number(node: Node, low: float, high: float, unit: str) -> float:
-    text = y.text(node)
-    try:
-        value = float(text)
-    except ValueError:
-        raise node.error(f"{text!r}: expected a number of {unit}") from None
-    if not math.isfinite(value) or not low <= value <= high:
-        raise node.error(f"{text} is out of range ({low:g} to {high:g} {unit})")
     return value

@@ -8,6 +8,7 @@ the mistake without reading Python.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,18 @@ def integer(node: Node, low: int, high: int) -> int:
         raise node.error(f"expected a whole number between {low} and {high}")
     if not low <= value <= high:
         raise node.error(f"{value} is out of range ({low} to {high})")
+    return value
+
+
+def number(node: Node, low: float, high: float, unit: str) -> float:
+    """A finite number from ``low`` to ``high``; ``unit`` names it in the error."""
+    text_value = text(node)
+    try:
+        value = float(text_value)
+    except ValueError:
+        raise node.error(f"{text_value!r}: expected a number of {unit}") from None
+    if not math.isfinite(value) or not low <= value <= high:
+        raise node.error(f"{text_value} is out of range ({low:g} to {high:g} {unit})")
     return value
 
 

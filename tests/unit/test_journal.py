@@ -226,7 +226,6 @@ def test_pending_callbacks_are_booked_ones_without_an_outcome(journal: Journal) 
         CallLeftQueue(50.0, "failed", "sales", "callback-failed", 1, 40.0),
     ])  # fmt: skip
     assert journal.pending_callbacks() == [
-        PendingCallback("pending", "sales", "+33611111111", -10.0, 0, "", "fr",
-                        (("french", 2),), attempts=1),
-    ]  # fmt: skip
+        PendingCallback(booked(20.0, "pending", "+33611111111"), attempts=1)
+    ]
     assert [c.call_id for c in journal.waiting_calls()] == ["pending"]  # the offer kept it
