@@ -27,6 +27,7 @@ from acd.engine.commands import (
     MoveCaller,
     OverflowCaller,
     PauseAgent,
+    ReleaseCaller,
     RemoveCaller,
     RingAgent,
 )
@@ -106,6 +107,8 @@ class Executor:
                 self._replies.resolve(command.call_id, command.merged)
             elif isinstance(command, DialCustomer):
                 await self._dial_customer(command)
+            elif isinstance(command, ReleaseCaller):
+                await self._release(command)
             elif isinstance(command, PauseAgent):
                 log.info("agent %s paused automatically (%s)", command.agent_id, command.reason)
         except AmiError as exc:
@@ -151,6 +154,11 @@ class Executor:
         await self._ami.action(
             "Bridge", {"Channel1": caller.channel, "Channel2": leg.leg_id, "Tone": "no"}
         )
+
+    async def _release(self, cmd: ReleaseCaller) -> None:
+        caller = self._legs.drop_caller(cmd.call_id)
+        if caller is not None:
+            await self._ami.action("Hangup", {"Channel": caller.channel, "Cause": "16"})
 
     async def _announce(self, cmd: Announce) -> None:
         caller = self._legs.callers.get(cmd.call_id)

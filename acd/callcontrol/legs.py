@@ -22,6 +22,7 @@ class CallerLeg:
     announcing: bool = False  # an announcement is playing: never cut it with the next one
     in_dialog: bool = False  # answering the callback offer: no announcement cuts it
     answered: bool = True  # a callback's customer leg: False until the customer answers
+    released: bool = False  # the agent ended the call; the line is being hung up
 
 
 @dataclass(frozen=True)

@@ -86,18 +86,19 @@ class Translator:
         events of the two legs can arrive in either order)."""
         uniqueid = event.get("Uniqueid") or ""
         caller = self._legs.caller_for(uniqueid)
-        if caller is not None and caller.connected_to:
+        if caller is not None and caller.connected_to and not caller.released:
             self._legs.drop_caller(caller.call_id)
             return [CallEnded(caller.call_id, "caller")]
         leg = self._legs.agent_legs.get(uniqueid)
         return self._ended_by_agent(leg) if leg is not None else []
 
     def _ended_by_agent(self, leg: AgentLeg) -> list[EngineEvent]:
-        """The agent's leg left: if it was bridged with its caller, the agent ended the call."""
+        """The agent's leg left: if it was bridged with its caller, the agent ended the call
+        (the caller's line stays known until the engine's ReleaseCaller hangs it up)."""
         bridged = self._legs.callers.get(leg.call_id)
-        if bridged is None or bridged.connected_to != leg.agent_id:
+        if bridged is None or bridged.connected_to != leg.agent_id or bridged.released:
             return []
-        self._legs.drop_caller(leg.call_id)
+        bridged.released = True
         return [CallEnded(leg.call_id, "agent")]
 
     def _hangup(self, event: AmiEvent) -> list[EngineEvent]:
@@ -107,6 +108,8 @@ class Translator:
             return []  # a callback's customer who never answered: the dial's outcome tells
         if caller is not None:
             self._legs.drop_caller(caller.call_id)
+            if caller.released:
+                return []  # the agent had ended the call: already told
             if caller.connected_to:
                 return [CallEnded(caller.call_id, "caller")]
             return [CallAbandoned(caller.call_id)]

@@ -100,6 +100,14 @@ class DialCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class ReleaseCaller:
+    """The agent ended the call: hang up the caller's line. (Left alone, Asterisk would
+    take the caller back to where they waited, an announcement or the music.)"""
+
+    call_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class PauseAgent:
     """Auto-pause after too many missed calls (the adapter tells the agent's phone too)."""
 
@@ -109,5 +117,5 @@ class PauseAgent:
 
 Command = (
     RingAgent | CancelRing | ConnectCall | Announce | RemoveCaller | OverflowCaller | MoveCaller
-    | ConfirmCallback | DialCustomer | PauseAgent
+    | ConfirmCallback | DialCustomer | ReleaseCaller | PauseAgent
 )  # fmt: skip

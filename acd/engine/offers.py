@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from acd.engine import callbacks
 from acd.engine.bits import bit
-from acd.engine.commands import ConnectCall, PauseAgent
+from acd.engine.commands import ConnectCall, PauseAgent, ReleaseCaller
 from acd.engine.config import AUTO_PAUSE_REASON
 from acd.engine.facts import CallAnswered, CallCompleted, CallTransferredOut, OfferMissed
 from acd.engine.matching import end_ring, make_ready, match_call, requeue
@@ -100,6 +100,8 @@ def complete(w: World, call: Call, by: str) -> None:
     talk_s, waited = w.now - call.answered_at, call.answered_at - call.entered_at
     w.emit(CallCompleted(w.now, call.call_id, call.queue.name, call.agent_id, by, waited,
                          talk_s))  # fmt: skip
+    if by == "agent":
+        w.command(ReleaseCaller(call.call_id))
     _call_over(w, call, talk_s)
 
 

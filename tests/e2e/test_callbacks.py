@@ -13,10 +13,18 @@ import pytest
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import CallAnswered, CallbackBooked, CallEntered, CallLeftQueue
+from acd.callcontrol.callback_prompts import text
+from acd.engine.facts import (
+    CallAbandonedInQueue,
+    CallAnswered,
+    CallbackBooked,
+    CallEntered,
+    CallLeftQueue,
+)
 from acd.phones import CallerPhone, CallerScript
 from acd.phones.audio import PCMU, silence_frames
 from acd.phones.remote import RemotePhone
+from acd.prompts import prompt_name
 from acd.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
@@ -190,3 +198,31 @@ async def test_customer_first_dials_the_customer_before_ringing_the_agent(
     agent_leg = next(i for i, u in enumerate(created) if u.startswith(f"acd-{answered.call_id}-"))
     assert customer_leg < agent_leg  # the customer first, then the agent's phone
     assert [i.dialled for i in customer.invites()] == ["+33611000031"]
+
+
+async def test_a_number_on_the_do_not_call_list_is_refused_and_the_caller_keeps_waiting(
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
+) -> None:
+    (tmp_path / "do-not-call.txt").write_text("06 11 00 00 41\n", encoding="utf-8")
+
+    def edit(config: dict[str, Any]) -> None:
+        _callbacks(config)
+        config["callbacks"]["do_not_call"] = ["do-not-call.txt"]
+
+    config = write_config(tmp_path, edit)
+    played: list[str] = []
+    ami.subscribe(lambda e: played.append(e.get("Command") or ""), "AGIExecStart")
+    async with running_server(config, tmp_path) as server:
+        await login(server, "1001")
+        await server.request("POST", "/api/agents/1001/pause", {"reason": "lunch"})
+        asker = CallerPhone(phones_dir, "0611000041", ip="127.0.0.3")
+        await asker.dial("100", _book(), hold_ms=22_000)  # then gives up, still waiting
+        await asker.finished(40)
+        await until(server, lambda s: _queue(s)["waiting"] == 0)
+    journal = facts(tmp_path)
+
+    assert not [f for f in journal if isinstance(f, CallbackBooked)]
+    [abandoned] = [f for f in journal if isinstance(f, CallAbandonedInQueue)]
+    assert abandoned.wait_s > 20  # back to waiting after the refusal, until hanging up
+    refusal = prompt_name(text("do_not_call", "en"), "en")
+    assert any(refusal in command for command in played)  # the reason was spoken

@@ -16,7 +16,13 @@ import pytest
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import CallAbandonedInQueue, CallAnswered, CallEntered, CallOverflowed
+from acd.engine.facts import (
+    CallAbandonedInQueue,
+    CallAnnounced,
+    CallAnswered,
+    CallEntered,
+    CallOverflowed,
+)
 from acd.phones import CallerPhone, CallerScript
 from acd.phones.audio import PCMU, tone_frames
 from acd.phones.remote import RemotePhone
@@ -36,17 +42,19 @@ pytestmark = pytest.mark.e2e
 
 CALLERS = 30
 LIMIT_S, STEP_S = 60.0, 1.0
+ANNOUNCE_S = 5.0  # the announced estimates are the test's window on the rule
 CALLER_IPS = ("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "127.0.0.7")
 
 
 def _saturation(config: dict[str, Any]) -> None:
     sales = queue(config, "sales")
     sales.update(members=["1001", "1003"], join_empty=[], max_length=0, default_handle_s=20,
-                 overflow_check_s=STEP_S, overflow=[
+                 announce_every_s=ANNOUNCE_S, overflow_check_s=STEP_S, overflow=[
                      {"when": {"estimated_wait_over": LIMIT_S},
                       "to": {"centre": "partner", "dial": "200"}}])  # fmt: skip
 
 
+@pytest.mark.timeout(300)  # 30 calls through 2 agents: about 90 s on this machine
 async def test_saturation_sends_callers_to_the_other_centre_with_their_caller_id(
     sandbox: Sandbox, tmp_path: Path, phones_dir: Path
 ) -> None:
@@ -85,13 +93,19 @@ async def test_saturation_sends_callers_to_the_other_centre_with_their_caller_id
     assert sorted(i.caller for i in invites) == sorted(numbers[c] for c in overflowed)
     assert {i.dialled for i in invites} == {"200"}
     assert all(i.asserted == i.caller for i in invites)
-    # The rule held when it fired, and fired within one check step of holding: those
-    # sent at entry waited nothing; none stayed on after its estimate passed the limit.
+    # No caller stayed past the limit by more than a check step. The limit is on the
+    # estimated wait, which the journal shows each time a caller hears it: a caller
+    # answered here never heard an estimate over the limit, and a caller sent away was
+    # sent within one step of the first estimate over it (or at entry).
     for fact in overflowed.values():
-        assert fact.seen == -1 or fact.seen > LIMIT_S
+        assert fact.seen == -1 or fact.seen > LIMIT_S  # the rule held when it fired
         assert fact.to == "centre"
-    late = [f for f in overflowed.values() if f.wait_s > STEP_S + 0.5]
-    assert len(late) <= len(overflowed) // 2, [(f.wait_s, f.seen) for f in late]
+    heard = [f for f in journal if isinstance(f, CallAnnounced)]
+    for call in answered:
+        assert all(a.estimated_wait_s <= LIMIT_S for a in heard if a.call_id == call)
+    for call, fact in overflowed.items():
+        over = [a.at for a in heard if a.call_id == call and a.estimated_wait_s > LIMIT_S]
+        assert not over or fact.at - min(over) <= STEP_S + 0.01
 
 
 def _waiting(status: dict[str, Any], name: str) -> int:
