@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from acd.hours.holidays import holidays
+from acd.hours.wallclock import jumps, readings
 
 Interval = tuple[int, int]  # minutes since midnight, [start, end); end may be 1440
 DAY_MINUTES = 1440
@@ -74,22 +75,31 @@ class Calendar:
 
     def next_opening(self, at: float) -> float | None:
         """The first instant at or after ``at`` when it is open; None within 400 days."""
+        if self.is_open(at):
+            return at
         zone = ZoneInfo(self.timezone)
-        first = self._local(at).date()
+        # From the day before: where clocks go back at midnight, the end of the previous
+        # day's wall-clock hours comes again after ``at``.
+        first = self._local(at).date() - timedelta(days=1)
         for offset in range(_SEARCH_DAYS):
-            day = first + timedelta(days=offset)
-            for start in self._candidates(day):
-                instant = datetime.combine(day, time(), zone) + timedelta(minutes=start)
-                moment = max(instant.timestamp(), at)
-                if self.is_open(moment):
-                    return moment
+            found = self._openings_on(first + timedelta(days=offset), zone, at)
+            if found:
+                # The next day's changes may come before this day's last ones when clocks
+                # go back at midnight; they cannot come before the day after.
+                later = self._openings_on(first + timedelta(days=offset + 1), zone, at)
+                return min(found + later)
         return None
 
-    def _candidates(self, day: date) -> list[int]:
-        """Minutes of ``day`` when an opening may begin: interval starts, closure ends."""
-        starts = [start for start, _ in self.hours_on(day)]
-        starts += [c.end.hour * 60 + c.end.minute for c in self.closures if c.end.date() == day]
-        return sorted(starts)
+    def _openings_on(self, day: date, zone: ZoneInfo, after: float) -> list[float]:
+        """The instants of ``day``, after ``after``, when the calendar goes from closed to
+        open. Between the instants tried here its answer cannot change to open: each
+        reading of an interval's start or a closure's end, and the clock changes."""
+        midnight = datetime.combine(day, time())
+        walls = [midnight + timedelta(minutes=start) for start, _ in self.hours_on(day)]
+        walls += [c.end for c in self.closures if c.end.date() == day]
+        instants = [instant for wall in walls for instant in readings(wall, zone)]
+        instants += jumps(day, zone)
+        return [t for t in instants if t > after and self.is_open(t)]
 
     def _opening(self, day: date) -> Opening | None:
         return next((o for o in self.openings if o.day == day), None)
