@@ -110,7 +110,11 @@ def _scalar(node: Node) -> object:
     if not isinstance(node.raw, yaml.ScalarNode):
         raise node.error("expected a single value, not a list or mapping")
     # A fresh constructor per value: it resolves YAML's scalar types (int, bool, null...).
-    return yaml.constructor.SafeConstructor().construct_object(node.raw)
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node.raw)
+    except ValueError as exc:  # a value YAML reads as a date that does not exist: 2026-02-30
+        message = f"{node.raw.value!r} cannot be read ({exc}); quote it if it is text"
+        raise node.error(message) from None
 
 
 def text(node: Node) -> str:
