@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from acd.hours import HOLIDAY_SETS, Calendar, Closure, Opening
 from acd.hours.calendar import DAY_MINUTES, Interval
@@ -29,22 +29,28 @@ from acd.settings import yamlnodes as y
 from acd.settings.yamlnodes import Node
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
-_INTERVAL = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
-_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})(?: (\d{1,2}):(\d{2}))?$")
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")
+_INTERVAL = re.compile(r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})", re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{1,2}):(\d{2}))?", re.ASCII)
+# Dates outside these years are typing mistakes; the bounds also keep date arithmetic
+# (the day after a closure) far from Python's year 9999.
+_FIRST_YEAR, _LAST_YEAR = 2000, 2199
 
 
 def parse_calendars(node: Node) -> dict[str, Calendar]:
+    """The ``calendars`` section: name -> calendar, or ConfigError with file, line, key."""
+    zones = available_timezones()  # read once: it scans the time-zone database
     calendars = {}
     for key, value in y.entries(node):
         name = y.text(key)
-        if not _NAME.match(name):
+        if not _NAME.fullmatch(name):
             raise key.error(f"{name!r}: use lower-case letters, digits, '-' or '_'")
-        calendars[name] = _calendar(name, value)
+        calendars[name] = _calendar(name, value, zones)
     return calendars
 
 
-def _calendar(name: str, node: Node) -> Calendar:
+def _calendar(name: str, node: Node, zones: set[str]) -> Calendar:
     fields = y.mapping(node, {"timezone", "hours"}, {"holidays", "closures", "openings"})
     holiday_set = y.text(fields["holidays"]) if "holidays" in fields else "france"
     if holiday_set not in HOLIDAY_SETS:
@@ -53,21 +59,23 @@ def _calendar(name: str, node: Node) -> Calendar:
         )
     week = _week(fields["hours"])
     calendar = Calendar(
-        name, _timezone(fields["timezone"]), week, holiday_set,
+        name, _timezone(fields["timezone"], zones), week, holiday_set,
         y.listed(fields["closures"], _closure) if "closures" in fields else (),
-        y.listed(fields["openings"], _opening) if "openings" in fields else (),
+        _openings(fields["openings"]) if "openings" in fields else (),
     )  # fmt: skip
     if not any(week) and not calendar.openings:
         raise fields["hours"].error("this calendar is never open: give at least one day's hours")
     return calendar
 
 
-def _timezone(node: Node) -> str:
+def _timezone(node: Node, zones: set[str]) -> str:
+    # Checked against the database's list rather than by opening the name: that also
+    # refuses a folder ("Europe"); "localtime" is refused because it means whatever the
+    # host is set to, and a calendar must mean the same on every server.
     value = y.text(node)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise node.error(f"unknown time zone {value!r} (e.g. Europe/Paris)") from None
+    if value not in zones or value == "localtime":
+        raise node.error(f"unknown time zone {value!r}: write a region and city from the "
+                         "time-zone database, e.g. Europe/Paris")  # fmt: skip
     return value
 
 
@@ -85,7 +93,7 @@ def _week(node: Node) -> tuple[tuple[Interval, ...], ...]:
 def _days(node: Node) -> list[int]:
     """'mon', 'mon-fri', 'sat,sun' -> weekday numbers (Monday = 0)."""
     found: list[int] = []
-    for part in y.text(node).lower().replace(" ", "").split(","):
+    for part in _written(node).lower().replace(" ", "").split(","):
         first, _, last = part.partition("-")
         if first not in DAYS or (last and last not in DAYS):
             raise node.error(f"{part!r}: days are mon, tue, wed, thu, fri, sat, sun, "
@@ -106,8 +114,8 @@ def _intervals(node: Node) -> tuple[Interval, ...]:
 
 
 def _interval(node: Node) -> Interval:
-    text = y.text(node).replace(" ", "")
-    match = _INTERVAL.match(text)
+    text = _written(node).replace(" ", "")
+    match = _INTERVAL.fullmatch(text)
     if not match:
         raise node.error(f"{text!r}: write hours as HH:MM-HH:MM, e.g. 08:30-12:00")
     h1, m1, h2, m2 = (int(g) for g in match.groups())
@@ -135,17 +143,32 @@ def _closure(node: Node) -> Closure:
     return Closure(start, end, label)
 
 
+def _openings(node: Node) -> tuple[Opening, ...]:
+    openings: list[Opening] = []
+    for item in y.sequence(node):
+        opening = _opening(item)
+        if any(o.day == opening.day for o in openings):
+            raise item.error(f"{opening.day} already has an exceptional opening: "
+                             "give all of that day's hours in one entry")  # fmt: skip
+        openings.append(opening)
+    return tuple(openings)
+
+
 def _opening(node: Node) -> Opening:
     fields = y.mapping(node, {"date", "hours"}, {"label"})
     label = y.text(fields["label"]) if "label" in fields else ""
-    return Opening(_date(fields["date"]), _intervals(fields["hours"]), label)
+    hours = _intervals(fields["hours"])
+    if not hours:
+        raise fields["hours"].error("an opening needs hours, e.g. [\"10:00-16:00\"] "
+                                    "(to close a day, use closures)")  # fmt: skip
+    return Opening(_date(fields["date"]), hours, label)
 
 
 def _moment(node: Node, is_end: bool) -> datetime:
     """'2026-08-10' (the whole day: its start, or for an end the next midnight) or
     '2026-12-31 14:00' ('24:00' is the next midnight)."""
-    text = y.text(node)
-    match = _MOMENT.match(text)
+    text = _written(node)
+    match = _MOMENT.fullmatch(text)
     if not match:
         raise node.error(f"{text!r}: write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")
     day = _parse_date(node, match.group(1))
@@ -160,15 +183,28 @@ def _moment(node: Node, is_end: bool) -> datetime:
 
 
 def _date(node: Node) -> date:
-    value = node.raw.value if node.is_scalar else None
-    return _parse_date(node, str(value))
+    text = _written(node)
+    if not _DATE.fullmatch(text):
+        raise node.error(f"{text!r}: write a date as YYYY-MM-DD, e.g. 2026-12-24")
+    return _parse_date(node, text)
 
 
 def _parse_date(node: Node, text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise node.error(f"{text!r} is not a date (YYYY-MM-DD that exists)") from None
+        raise node.error(f"{text!r} is not a date that exists (YYYY-MM-DD)") from None
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        raise node.error(f"{text!r}: the year must be from {_FIRST_YEAR} to {_LAST_YEAR}")
+    return day
+
+
+def _written(node: Node) -> str:
+    """A value as the operator typed it. YAML would turn 2026-12-24 into a date (and fail
+    on 2026-02-30) or 08:00 into a number of minutes; these readers check the text."""
+    if not node.is_scalar:
+        raise node.error("expected a single value, not a list or mapping")
+    return str(node.raw.value)
 
 
 def _midnight(day: date) -> datetime:
