@@ -323,3 +323,16 @@ class IvrLibrary:
     def for_call(self, number: str, trunk: str) -> IvrMenu | None:
         name = self.by_number.get(number) or self.by_trunk.get(trunk)
         return self.menus.get(name) if name else None
+
+
+def prompts_of(node: Node) -> list[Prompt]:
+    """Every prompt a node may play (to make them in advance, to check them)."""
+    found: list[Prompt] = []
+    for name in ("prompt", "thanks"):
+        prompt = getattr(node, name, None)
+        if prompt:
+            found.append(prompt)
+    retry = getattr(node, "retry", None)
+    if isinstance(retry, Retry):
+        found += [p for p in (retry.invalid, retry.no_input) if p]
+    return found

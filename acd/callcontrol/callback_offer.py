@@ -84,20 +84,30 @@ class CallbackOffer:
     async def _dialog(self, session: AgiSession) -> None:
         call_id = await session.get_variable("ACD_CALL_ID") or ""
         language = await session.get_variable("CHANNEL(language)") or self._default_language
-
-        def say(key: str) -> str:
-            return prompt_name(text(key, language), language)
-
+        say = _sayer(language)
         if not call_id or (await session.get_data(say("offer"), KEY_TIMEOUT_MS, 1)).digits != "1":
             return
+        number = await self.number(session, language)
+        if number is not None:
+            await self.book(session, call_id, number, language)
+
+    async def number(self, session: AgiSession, language: str) -> str | None:
+        """The number to call back, asked and checked (do-not-call lists, calling hours:
+        a refusal is spoken); None when there is none to book."""
+        say = _sayer(language)
         number = await self._number(session, say, session.request.get("callerid") or "")
         if number is None:
-            return
+            return None
         refusal = self._refusal(number)
         if refusal:
-            log.info("callback for %s refused: %s", call_id, refusal)
+            log.info("callback to %s refused: %s", number, refusal)
             await session.stream_file(say(refusal))
-            return
+            return None
+        return number
+
+    async def book(self, session: AgiSession, call_id: str, number: str, language: str) -> bool:
+        """Asks the ACD to book it; once booked, tells the caller and hangs up."""
+        say = _sayer(language)
         reply = self._replies.expect(call_id)
         self._feed(CallbackRequested(call_id, number))
         try:
@@ -105,9 +115,10 @@ class CallbackOffer:
         except TimeoutError:
             self._replies.forget(call_id)
             log.warning("callback for %s: the ACD did not book it; the caller waits", call_id)
-            return
+            return False
         await session.stream_file(say("merged" if merged else "booked"))
         await session.hangup()
+        return True
 
     async def _number(
         self, session: AgiSession, say: Callable[[str], str], calling: str
@@ -130,3 +141,8 @@ class CallbackOffer:
         if not self._rules.may_call_at(self._clock()):
             return "hours"
         return ""
+
+
+def _sayer(language: str) -> Callable[[str], str]:
+    """The prompt to play for one of the dialog's texts, in ``language``."""
+    return lambda key: prompt_name(text(key, language), language)

@@ -2,8 +2,8 @@
 
 The channel gets ACD_* variables (call id, queue, entry time, priority, skills) before
 it goes on hold, so a restarted server can find every waiting caller again in Asterisk
-and give them back their place (recovery.py). The IVR (issue 5) will choose the queue;
-until then the dialled number does.
+and give them back their place (recovery.py). The IVR (acd/callcontrol/ivr_call.py)
+chooses the queue; a number no menu serves may name one in acd.yaml's ``numbers``.
 """
 
 from __future__ import annotations
@@ -48,21 +48,33 @@ class QueueEntrance:
         self._clock = clock
 
     async def handle(self, session: AgiSession) -> None:
-        request = session.request
-        number = request.query.get("did", "")
+        number = session.request.query.get("did", "")
         entry = self._numbers.get(number)
         if entry is None:
-            log.warning("call to %s: no queue serves this number", number)
+            log.warning("call to %s: no menu or queue serves this number", number)
             await _say_and_end(session, "ss-noservice")
             return
+        await self.enter(session, entry)
+
+    async def enter(
+        self, session: AgiSession, entry: QueueEntry, variables: Mapping[str, str] | None = None,
+        after_call: str = "",
+    ) -> None:  # fmt: skip
+        """Puts the call in ``entry.queue``: ``variables`` are set on the channel too (the
+        IVR's), ``after_call`` is the survey played if the agent hangs up first."""
+        request = session.request
         call_id, caller = request.uniqueid, request.get("callerid") or ""
         entered_at = self._clock()
+        values = {**(variables or {}), **_channel_variables(entry, call_id, entered_at)}
+        if after_call:
+            values["ACD_IVR_SURVEY"] = after_call
         try:
-            for name, value in _channel_variables(entry, call_id, entered_at).items():
+            for name, value in values.items():
                 await session.set_variable(name, value)
         except AgiHangup:
             return  # gone before queueing: not offered to the queue, nothing to count
-        self._legs.add_caller(call_id, request.channel, entry.queue, caller)
+        leg = self._legs.add_caller(call_id, request.channel, entry.queue, caller)
+        leg.after_call = after_call
         self._feed(CallArrived(call_id, entry.queue, entered_at, entry.priority, entry.skills,
                                caller, entry.language))  # fmt: skip
 

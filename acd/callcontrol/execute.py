@@ -157,7 +157,11 @@ class Executor:
 
     async def _release(self, cmd: ReleaseCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)
-        if caller is not None:
+        if caller is not None and caller.after_call:  # the menu's survey, then goodbye
+            await self._ami.action("Redirect", {"Channel": caller.channel,
+                                                "Context": "acd-ivr-survey", "Exten": "s",
+                                                "Priority": "1"})  # fmt: skip
+        elif caller is not None:
             await self._ami.action("Hangup", {"Channel": caller.channel, "Cause": "16"})
 
     async def _announce(self, cmd: Announce) -> None:

@@ -23,6 +23,7 @@ class CallerLeg:
     in_dialog: bool = False  # answering the callback offer: no announcement cuts it
     answered: bool = True  # a callback's customer leg: False until the customer answers
     released: bool = False  # the agent ended the call; the line is being hung up
+    after_call: str = ""  # "<menu>:<survey node>" the caller hears if the agent hangs up first
 
 
 @dataclass(frozen=True)

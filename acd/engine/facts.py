@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ivr.facts import IvrStep, SurveyAnswered
+
 
 @dataclass(frozen=True, slots=True)
 class CallEntered:
@@ -195,8 +197,11 @@ class AgentStateChanged:
     reason: str = ""
 
 
+# The journal's vocabulary: the engine's facts and the IVR's (each node a call passes,
+# survey scores), which the FastAGI adapter submits beside the engine's.
 Fact = (
-    CallEntered | CallRefused | CallAnnounced | CallOffered | OfferMissed | CallAnswered
+    IvrStep | SurveyAnswered
+    | CallEntered | CallRefused | CallAnnounced | CallOffered | OfferMissed | CallAnswered
     | CallAbandonedInQueue | CallLeftQueue | CallOverflowed | CallbackBooked | CallbackAttempt
     | CallCompleted | CallTransferredOut
     | AgentStateChanged

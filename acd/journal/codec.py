@@ -32,11 +32,12 @@ from acd.engine.facts import (
     OfferMissed,
 )
 from acd.journal.errors import CorruptFactError
+from ivr.facts import IvrStep, SurveyAnswered
 
 FACT_TYPES = (
     CallEntered, CallRefused, CallAnnounced, CallOffered, OfferMissed, CallAnswered,
     CallAbandonedInQueue, CallLeftQueue, CallOverflowed, CallbackBooked, CallbackAttempt,
-    CallCompleted, CallTransferredOut, AgentStateChanged,
+    CallCompleted, CallTransferredOut, AgentStateChanged, IvrStep, SurveyAnswered,
 )  # fmt: skip
 _BY_KIND: dict[str, type[Fact]] = {cls.kind: cls for cls in FACT_TYPES}
 _COLUMNS = ("at", "call_id", "queue", "agent_id")

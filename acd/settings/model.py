@@ -16,7 +16,14 @@ from acd.engine.config import AcdConfig
 from acd.settings import yamlnodes as y
 from acd.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
 from acd.settings.callbacks_model import CallbackSettings, parse_callbacks
-from acd.settings.routing import JournalSettings, QueueEntry, parse_journal, parse_numbers
+from acd.settings.routing import (
+    IvrSettings,
+    JournalSettings,
+    QueueEntry,
+    parse_ivr,
+    parse_journal,
+    parse_numbers,
+)
 from acd.settings.voicemail_model import Mailbox, parse_voicemail
 from acd.settings.yamlnodes import ConfigError, Node
 
@@ -74,6 +81,10 @@ class Settings:
     journal: JournalSettings = field(default_factory=JournalSettings)
     callbacks: CallbackSettings = field(default_factory=CallbackSettings)
     voicemail: tuple[Mailbox, ...] = ()
+    ivr: IvrSettings = field(default_factory=IvrSettings)
+    # The file system Asterisk sees (sounds, spool): None = the sandbox's chroot; "/" for
+    # an Asterisk installed on this machine.
+    asterisk_files: Path | None = None
 
     def outbound_trunk(self) -> str:
         """The trunk external numbers are dialled through: the first with a host."""
@@ -90,9 +101,9 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 def _settings(root: Node) -> Settings:
     optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal",
-                "callbacks", "calendars", "voicemail"}  # fmt: skip
+                "callbacks", "calendars", "voicemail", "ivr"}  # fmt: skip
     top = y.mapping(root, {"asterisk", "agents"}, optional)
-    ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, set())
+    ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, {"files"})
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
     trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
     agents = y.listed(top["agents"], _agent)
@@ -117,6 +128,8 @@ def _settings(root: Node) -> Settings:
         journal=parse_journal(top["journal"]) if "journal" in top else JournalSettings(),
         callbacks=_callbacks(top, trunks, Path(root.file).parent),
         voicemail=parse_voicemail(top["voicemail"]) if "voicemail" in top else (),
+        ivr=parse_ivr(top["ivr"]) if "ivr" in top else IvrSettings(),
+        asterisk_files=Path(y.text(ast["files"])) if "files" in ast else None,
     )
 
 

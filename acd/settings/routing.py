@@ -1,9 +1,13 @@
-"""Where calls go before the IVR exists, and where the journal lives.
+"""Where calls go when no IVR menu serves their number, where the IVR's files and the
+journal live.
 
 numbers:                  # dialled number -> queue, priority, skills, language
   "100": {queue: sales}
   "101": {queue: support, language: fr, skills: {french: 3}}
   "102": {queue: sales, priority: 5}
+ivr:
+  menus: config/ivr          # one file per menu
+  sounds: sounds             # operators' recordings
 journal:
   path: var/journal.sqlite3
   queue_log: var/queue_log   # Asterisk-compatible, for tools that read app_queue's log
@@ -61,6 +65,22 @@ def _entry(node: Node, acd: AcdConfig) -> QueueEntry:
     if language not in ("", "en", "fr"):
         raise fields["language"].error(f"unknown language {language!r} (known: en, fr)")
     return QueueEntry(queue, priority, skills, language)
+
+
+@dataclass(frozen=True)
+class IvrSettings:
+    """Where the IVR's files are (paths relative to the folder the server runs in)."""
+
+    menus: Path = Path("config/ivr")  # one YAML file per menu (docs/ivr.md)
+    sounds: Path = Path("sounds")  # operators' recordings: sounds/<language>/<name>.wav|.mp3
+
+
+def parse_ivr(node: Node) -> IvrSettings:
+    fields = y.mapping(node, set(), {"menus", "sounds"})
+    defaults = IvrSettings()
+    menus = Path(y.text(fields["menus"])) if "menus" in fields else defaults.menus
+    sounds = Path(y.text(fields["sounds"])) if "sounds" in fields else defaults.sounds
+    return IvrSettings(menus, sounds)
 
 
 def parse_journal(node: Node) -> JournalSettings:
