@@ -97,7 +97,7 @@ def _answer(action: Action, script: list[Input], fetch: Fetcher, out: list[str],
         out.append(f"{where} looks up {action.method} {action.url}: {told}")
         return result
     if isinstance(action, OfferCallback):
-        out.append(f"{where} offers a callback by queue {action.queue}: the simulated caller declines")
+        out.append(f"{where} offers a callback (queue {action.queue}): the caller declines")
         return CallbackDone(False)
     raise AssertionError(f"unexpected {action}")
 

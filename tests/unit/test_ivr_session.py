@@ -8,7 +8,6 @@ import pytest
 
 from ivr import model as m
 from ivr.actions import (
-    Action,
     Ask,
     CallbackDone,
     CallerHungUp,
@@ -165,7 +164,7 @@ def test_survey_records_the_score_then_thanks() -> None:
 
 
 def test_nps_takes_two_digits() -> None:
-    nodes = {"nps": m.Survey("nps", m.Scale.NPS, say("NPS"))}
+    nodes: dict[str, m.Node] = {"nps": m.Survey("nps", m.Scale.NPS, say("NPS"))}
     s = session(nodes, "nps")
     ask = s.start(0)
     assert isinstance(ask, Ask)
@@ -222,7 +221,7 @@ def test_a_failed_lookup_takes_the_fallback_branch() -> None:
 )
 def test_conditions_on_the_caller_and_the_calendar(test: m.Test, caller: str,
                                                    expected: bool) -> None:  # fmt: skip
-    nodes = {"c": m.Condition("c", (m.Case(test, "yes"),), "no"),
+    nodes: dict[str, m.Node] = {"c": m.Condition("c", (m.Case(test, "yes"),), "no"),
              "yes": m.Hangup("yes"), "no": m.Hangup("no")}  # fmt: skip
     s = session(nodes, "c", caller=caller)
     s.start(0)
@@ -254,7 +253,7 @@ def test_a_hang_up_is_recorded_where_it_happened() -> None:
 
 
 def test_a_loop_without_input_is_stopped() -> None:
-    nodes = {"a": m.Goto("a", m.Target("b")), "b": m.Goto("b", m.Target("a"))}
+    nodes: dict[str, m.Node] = {"a": m.Goto("a", m.Target("b")), "b": m.Goto("b", m.Target("a"))}
     s = session(nodes, "a")
     assert s.start(0) == HangUp()
     assert s.finished
