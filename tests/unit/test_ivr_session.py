@@ -229,7 +229,7 @@ def test_conditions_on_the_caller_and_the_calendar(test: m.Test, caller: str,
 
 
 def test_callback_node_ends_when_booked_and_falls_back_when_not() -> None:
-    nodes = {
+    nodes: dict[str, m.Node] = {
         "cb": m.CallbackRequest("cb", "sales", "bye"),
         "bye": m.Hangup("bye", say("Au revoir")),
     }
