@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import aiohttp
-from ivr.speech import Recogniser, read_wav
 
 from acd.asterisk.agi import AgiSession
 from acd.prompts import prompt_name
@@ -34,11 +33,14 @@ from ivr.actions import (
     Speak,
     SpeechHeard,
 )
+from ivr.speech import Recogniser, read_wav
 
 log = logging.getLogger(__name__)
 
 # Asterisk's native formats that carry 16 kHz audio: recorded as wav16 (16 kHz PCM).
 _WIDEBAND = ("g722", "slin16", "opus", "siren14", "speex16", "silk16")
+# Any key stops a prompt: a wrong key is heard as such at once, not lost under the prompt.
+ANY_KEY = "0123456789*#"
 SILENCE_S = 2  # the caller's answer ends after this much silence
 _ANSWER_EXTRA_MS = 4000  # a spoken answer may go on past the menu's timeout
 
@@ -81,7 +83,7 @@ class Performer:
         await self.use_language(ask.language)
         first = None
         for part in ask.audio:
-            first = await self._agi.stream_file(sound_name(part), ask.keys)
+            first = await self._agi.stream_file(sound_name(part), ANY_KEY)
             if first is not None:
                 break
         if first is None and ask.keywords and ask.language in self._recogniser.languages():
@@ -115,7 +117,7 @@ class Performer:
         fmt = "wav16" if wideband else "wav"
         where = str(self._recordings.in_asterisk / name)
         longest_ms = _ms(ask.timeout_s) + _ANSWER_EXTRA_MS
-        recorded = await self._agi.record_file(where, fmt, ask.keys, longest_ms, SILENCE_S)
+        recorded = await self._agi.record_file(where, fmt, ANY_KEY, longest_ms, SILENCE_S)
         path = self._recordings.here / f"{name}.{fmt}"
         try:
             if recorded.digit is not None:

@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     sandbox = Sandbox(project_dir(), settings)
     secret = os.environ.get("ACD_AMI_SECRET") or sandbox.secrets().ami_secret
-    return asyncio.run(_serve(Server(settings, secret), sandbox if args.demo else None, args.calls))
+    files = settings.asterisk_files or sandbox.layout.rootfs
+    server = Server(settings, secret, files)
+    return asyncio.run(_serve(server, sandbox if args.demo else None, args.calls))
 
 
 async def _serve(server: Server, sandbox: Sandbox | None, calls: int) -> int:
@@ -44,6 +46,7 @@ async def _serve(server: Server, sandbox: Sandbox | None, calls: int) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    loop.add_signal_handler(signal.SIGHUP, server.reload_menus)
     if sandbox is not None:
         await sandbox.up()
     serving = asyncio.create_task(server.run(stop))

@@ -1,7 +1,7 @@
 """Composition root: the only place that builds the server's parts and connects them.
 
 AMI events ──▶ Translator ──┐                         ┌──▶ Executor ──▶ AMI actions
-FastAGI: queue entry ───────┼──▶ EngineRunner(Engine) ─┤
+FastAGI: IVR, queue entry ──┼──▶ EngineRunner(Engine) ─┤
 FastAGI: feature codes ─────┤      (one task)          └──▶ AsyncJournal ──▶ SQLite
 HTTP API: agent control ────┘                                  └──▶ queue_log
 """
@@ -13,6 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from aiohttp import web
@@ -25,25 +26,33 @@ from acd.callcontrol.callback_offer import CallbackOffer, CallbackReplies, Callb
 from acd.callcontrol.entry import QueueEntrance
 from acd.callcontrol.execute import CallbackDialling, Executor
 from acd.callcontrol.features import FeatureCodes
+from acd.callcontrol.ivr_call import IvrCallback, IvrCalls, IvrDeps
+from acd.callcontrol.ivr_perform import Recordings
 from acd.callcontrol.legs import Legs
 from acd.callcontrol.recovery import recover
 from acd.callcontrol.translate import Translator
 from acd.engine import Engine
 from acd.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
+from acd.prompts.menus import prepare
 from acd.server import callflow
+from acd.server.ivrsetup import SOUNDS_IN_ASTERISK, menu_context
+from acd.server.menus import MenuStore
 from acd.server.restore import restore_agents, restore_callbacks
 from acd.server.runner import EngineRunner
 from acd.settings import Settings
 from acd.settings.callbacks_model import LEGAL_HOURS
 from dialer.compliance.calling_hours import legal_calling_hours
+from ivr.speech import PocketsphinxRecogniser
 
 log = logging.getLogger(__name__)
 
 
 class Server:
     def __init__(
-        self, settings: Settings, ami_secret: str, clock: Callable[[], float] = time.time
-    ) -> None:
+        self, settings: Settings, ami_secret: str, asterisk_files: Path,
+        clock: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        """``asterisk_files``: the file system Asterisk sees (the sandbox's chroot, or /)."""
         self.settings = settings
         agent_ids = {agent.id for agent in settings.agents}
         self.ami = AmiClient(
@@ -69,8 +78,14 @@ class Server:
         features = FeatureCodes(agent_ids, reasons, self.runner.feed)
         rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
         offer = CallbackOffer(rules, replies, self.runner.feed, clock, settings.default_language)
-        scripts = {"inbound": entrance.handle, "agent": features.handle,
-                   "callback-offer": offer.handle}  # fmt: skip
+        self.menus = _menu_store(settings, asterisk_files)
+        self.ivr = IvrCalls(IvrDeps(
+            self.menus, entrance, PocketsphinxRecogniser(), _recordings(asterisk_files),
+            self.journal.submit, clock, _calendar_check(settings), settings.outbound_trunk(),
+            settings.default_language, IvrCallback(offer, entrance),
+        ))  # fmt: skip
+        scripts = {"inbound": self.ivr.inbound, "survey": self.ivr.survey,
+                   "agent": features.handle, "callback-offer": offer.handle}  # fmt: skip
         self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
         deps = ApiDeps(frozenset(agent_ids), frozenset(reasons.values()), self.runner.feed,
                        self.status)  # fmt: skip
@@ -80,7 +95,11 @@ class Server:
 
     def status(self) -> dict[str, Any]:
         snapshot = to_jsonable(self.engine.snapshot(self.runner.clock()))
-        return {"asterisk": self.ami_state.value, **snapshot}
+        return {"asterisk": self.ami_state.value, **snapshot, "ivr": self.menus.status()}
+
+    def reload_menus(self) -> None:
+        """SIGHUP: read the IVR menus again now (they are also watched for changes)."""
+        self._spawn(asyncio.to_thread(self.menus.reload))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serves until ``stop`` is set; Asterisk may come and go meanwhile."""
@@ -89,6 +108,8 @@ class Server:
         log.info("%d booked callbacks back at their place", callbacks)
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
+        await asyncio.to_thread(self.menus.reload)
+        self._spawn(self.menus.watch())
         await self.api.setup()
         await web.TCPSite(self.api, self.settings.api.host, self.settings.api.port).start()
         await self.agi.start()
@@ -107,6 +128,7 @@ class Server:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.executor.close()
+        await self.ivr.close()
         await self.ami.close()
         await self.agi.close()
         await self.api.cleanup()
@@ -153,3 +175,27 @@ def calling_hours(settings: Settings) -> Callable[[float], bool]:
     name = settings.callbacks.calling_hours
     calendar = settings.acd.calendars.get(name) if name != LEGAL_HOURS else None
     return (calendar or legal_calling_hours(settings.callbacks.country)).is_open
+
+
+def _menu_store(settings: Settings, asterisk_files: Path) -> MenuStore:
+    sounds = asterisk_files / SOUNDS_IN_ASTERISK
+    operator_sounds = settings.ivr.sounds
+    context = menu_context(settings, operator_sounds, asterisk_files)
+    return MenuStore(settings.ivr.menus, context,
+                     lambda library: prepare(library, sounds, operator_sounds),
+                     watched=(operator_sounds,))  # fmt: skip
+
+
+def _recordings(asterisk_files: Path) -> Recordings:
+    """Callers' spoken answers: written by Asterisk, read here, deleted once heard."""
+    inside = PurePosixPath("/var/spool/asterisk/acd-ivr")
+    here = asterisk_files / inside.relative_to("/")
+    here.mkdir(parents=True, exist_ok=True)
+    return Recordings(inside, here)
+
+
+def _calendar_check(settings: Settings) -> Callable[[str, float], bool]:
+    """A menu's condition on a calendar: open at that time? (An unknown calendar is
+    refused when the menus are loaded.)"""
+    calendars = settings.acd.calendars
+    return lambda name, at: name in calendars and calendars[name].is_open(at)

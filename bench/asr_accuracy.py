@@ -1,0 +1,132 @@
+"""Accuracy of voice-menu recognition, through the same path a live call takes:
+a WAV file as Asterisk records it (16 kHz for G.722 calls, 8 kHz µ-law telephone audio
+otherwise), read by ivr.speech.read_wav, recognised by PocketsphinxRecogniser against the
+menu's keywords only.
+
+Speech: espeak-ng voices saying each keyword of the example voice menu, clean and with
+white noise added (seeded); out-of-vocabulary words are measured too (never in the goal).
+
+    .venv/bin/python bench/asr_accuracy.py [--voices 6] [--snr 15]
+
+Per band: accuracy (right keyword, confident), false accepts (confident but wrong) and
+fallbacks (not sure: the IVR asks for keys). Goal: wideband accuracy >= 95 %, false
+accepts <= 2 % in both bands. Last line: JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import array
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from ivr.speech import PocketsphinxRecogniser, read_wav
+
+KEYWORDS = ("sales", "support", "billing", "operator", "agent", "account")  # config/ivr/sales.yaml
+OUT_OF_VOCABULARY = ("hello", "banana", "weather", "yes", "cancel", "building")
+VOICES = ("en-gb", "en-us", "en-gb-x-rp", "en-us+f3", "en+m3", "en-gb-scotland",
+          "en-us+m2", "en-gb+f2")  # fmt: skip
+
+
+def speak(text: str, voice: str, workdir: Path) -> array.array[int]:
+    raw = workdir / "spoken.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
+    clean = workdir / "clean16.wav"
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(clean),
+                    "pad", "0.3", "0.5"], check=True)  # fmt: skip
+    pcm, _ = read_wav(clean)
+    return array.array("h", pcm)
+
+
+def with_noise(samples: array.array[int], snr_db: float, seed: int) -> array.array[int]:
+    rng = random.Random(seed)
+    power = sum(s * s for s in samples) / max(len(samples), 1)
+    sigma = (power / 10 ** (snr_db / 10)) ** 0.5
+    return array.array("h", (max(-32768, min(32767, round(s + rng.gauss(0, sigma))))
+                             for s in samples))  # fmt: skip
+
+
+def as_recorded(samples: array.array[int], band: str, workdir: Path) -> Path:
+    """The file Asterisk would write: wav16 for wideband, 8 kHz (through µ-law) else."""
+    source = workdir / "source.wav"
+    subprocess.run(["sox", "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1",
+                    "-", str(source)], input=samples.tobytes(), check=True)  # fmt: skip
+    if band == "wideband":
+        return source
+    ulaw, out = workdir / "line.ul", workdir / "narrow.wav"
+    subprocess.run(["sox", str(source), "-r", "8000", "-e", "u-law", "-t", "ul", str(ulaw)],
+                   check=True)  # fmt: skip
+    subprocess.run(["sox", "-t", "ul", "-r", "8000", "-c", "1", str(ulaw), "-e", "signed",
+                    "-b", "16", str(out)], check=True)  # fmt: skip
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--voices", type=int, default=len(VOICES))
+    parser.add_argument("--snr", type=float, default=15.0, help="noise: signal-to-noise, dB")
+    args = parser.parse_args()
+    recogniser = PocketsphinxRecogniser()
+    counts: dict[str, Counter[str]] = {"wideband": Counter(), "narrowband": Counter()}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for voice in VOICES[: args.voices]:
+            for word in KEYWORDS + OUT_OF_VOCABULARY:
+                clean = speak(word, voice, workdir)
+                noisy = with_noise(clean, args.snr, hash((voice, word)) & 0xFFFF)
+                for condition, samples in (("clean", clean), ("noisy", noisy)):
+                    for band in counts:
+                        pcm, rate = read_wav(as_recorded(samples, band, workdir))
+                        result = recogniser.recognise(pcm, rate, KEYWORDS, "en")
+                        counts[band][_outcome(word, result.word)] += 1
+                        counts[band][f"{condition}:{_outcome(word, result.word)}"] += 1
+    elapsed = time.perf_counter() - started
+    figures = {band: _figures(c) for band, c in counts.items()}
+    for band, f in figures.items():
+        print(f"{band:10}  utterances {f['utterances']:3}  accuracy {f['accuracy']:.1%}  "
+              f"false accepts {f['false_accept_rate']:.1%}  fallbacks {f['fallback_rate']:.1%}  "
+              f"(clean accuracy {f['clean_accuracy']:.1%}, noisy {f['noisy_accuracy']:.1%}; "
+              f"out-of-vocabulary words accepted {f['oov_accept_rate']:.1%})")  # fmt: skip
+    result = {
+        "wideband_accuracy": round(figures["wideband"]["accuracy"], 4),
+        "false_accept_rate": round(max(f["false_accept_rate"] for f in figures.values()), 4),
+        "bands": figures, "voices": args.voices, "snr_db": args.snr,
+        "seconds": round(elapsed, 1),
+    }  # fmt: skip
+    print(json.dumps(result))
+
+
+def _outcome(said: str, word: str | None) -> str:
+    if said not in KEYWORDS:
+        return "oov_accepted" if word else "oov_rejected"
+    if word is None:
+        return "fallback"
+    return "right" if word == said else "wrong"
+
+
+def _figures(c: Counter[str]) -> dict[str, float]:
+    spoken = c["right"] + c["wrong"] + c["fallback"]
+    oov = c["oov_accepted"] + c["oov_rejected"]
+    per = spoken / 2 or 1
+    return {
+        "utterances": spoken,
+        "accuracy": c["right"] / spoken,
+        "false_accept_rate": c["wrong"] / spoken,
+        "fallback_rate": c["fallback"] / spoken,
+        "clean_accuracy": c["clean:right"] / per,
+        "noisy_accuracy": c["noisy:right"] / per,
+        "oov_accept_rate": c["oov_accepted"] / (oov or 1),
+    }
+
+
+if __name__ == "__main__":
+    main()

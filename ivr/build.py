@@ -1,0 +1,168 @@
+"""A menu's data, already checked against the schema, into the model (ivr.model)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ivr import model as m
+from ivr.problems import Problem
+from ivr.yamldata import Document, dotted
+
+Data = dict[str, Any]
+
+
+class _Builder:
+    def __init__(self, name: str, file: str, doc: Document, languages: tuple[str, ...]) -> None:
+        self.name, self.file, self.doc, self.languages = name, file, doc, languages
+        self.problems: list[Problem] = []
+
+    def where(self, *path: str | int) -> m.Where:
+        return m.Where(self.file, self.doc.line(path), dotted(path))
+
+    def prompt(self, value: object, *path: str | int) -> m.Prompt:
+        if value is None:
+            return ()
+        parts = value if isinstance(value, list) else [value]
+        return tuple(self._part(part, *path) for part in parts)
+
+    def _part(self, part: object, *path: str | int) -> m.PromptPart:
+        if isinstance(part, str):
+            return self._say(part, *path)
+        assert isinstance(part, dict)
+        if "file" in part:
+            return m.SoundFile(part["file"])
+        if "sound" in part:
+            return m.CoreSound(part["sound"])
+        return self._say(part["say"], *path)
+
+    def _say(self, texts: object, *path: str | int) -> m.Say:
+        if isinstance(texts, str):
+            if len(self.languages) > 1:
+                self.problems.append(Problem(
+                    self.file, self.doc.line(path), dotted(path),
+                    f"this menu speaks {', '.join(self.languages)}: give the text in each",
+                    "write {say: {" + ", ".join(f"{lang}: ..." for lang in self.languages) + "}}",
+                ))  # fmt: skip
+            return m.Say({self.languages[0]: texts})
+        assert isinstance(texts, dict)
+        return m.Say({str(k): str(v) for k, v in texts.items()})
+
+    def retry(self, data: Data, *path: str | int) -> m.Retry:
+        defaults = m.Retry()
+        return m.Retry(float(data.get("timeout_s", defaults.timeout_s)),
+                       int(data.get("tries", defaults.tries)),
+                       self.prompt(data.get("invalid"), *path, "invalid"),
+                       self.prompt(data.get("no_input"), *path, "no_input"))  # fmt: skip
+
+
+def build_menu(name: str, file: str, doc: Document) -> tuple[m.IvrMenu, list[Problem]]:
+    data: Data = doc.data  # type: ignore[assignment]  # the schema made it a mapping
+    builder = _Builder(name, file, doc, tuple(data["languages"]))
+    nodes = {}
+    for node_name, node in data["nodes"].items():
+        nodes[node_name] = _NODES[node["type"]](builder, node_name, node)
+    entry = data["entry"]
+    menu = m.IvrMenu(name, m.Entry(tuple(entry.get("numbers", ())), tuple(entry.get("trunks", ()))),
+                     builder.languages, data["start"], nodes, m.Where(file, 1, ""))  # fmt: skip
+    return menu, builder.problems
+
+
+def _play(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Play(name, b.prompt(d["prompt"], "nodes", name, "prompt"), d["next"],
+                  b.where("nodes", name))  # fmt: skip
+
+
+def _menu(b: _Builder, name: str, d: Data) -> m.Node:
+    options = []
+    for key, option in d["options"].items():
+        to, words = (
+            (option, ())
+            if isinstance(option, str)
+            else (option["to"], tuple(option.get("words", ())))
+        )
+        options.append(m.Option(key, to, words, b.where("nodes", name, "options", key)))
+    return m.Menu(name, b.prompt(d["prompt"], "nodes", name, "prompt"), tuple(options),
+                  d["on_fail"], b.retry(d, "nodes", name), d.get("repeat_key", ""),
+                  d.get("back_key", ""), d.get("main_key", ""), b.where("nodes", name))  # fmt: skip
+
+
+def _collect(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Collect(name, b.prompt(d["prompt"], "nodes", name, "prompt"), d["variable"],
+                     d["next"], d["on_fail"], d.get("min_digits", 1), d.get("max_digits", 20),
+                     d.get("terminator", "#"), d.get("pattern", ""), b.retry(d, "nodes", name),
+                     b.where("nodes", name))  # fmt: skip
+
+
+def _condition(b: _Builder, name: str, d: Data) -> m.Node:
+    cases = tuple(m.Case(_test(c["when"]), c["to"], b.where("nodes", name, "cases", i))
+                  for i, c in enumerate(d["cases"]))  # fmt: skip
+    return m.Condition(name, cases, d["else"], b.where("nodes", name))
+
+
+def _test(when: Data) -> m.Test:
+    if "open" in when or "closed" in when:
+        return m.IsOpen(when.get("open") or when["closed"], closed="closed" in when)
+    if "caller_matches" in when:
+        return m.CallerMatches(when["caller_matches"])
+    if "caller_withheld" in when:
+        return m.CallerWithheld(bool(when["caller_withheld"]))
+    for compare in m.Compare:
+        if compare.value in when:
+            value = when[compare.value]
+            values = value if isinstance(value, list) else [value]
+            text = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+            return m.VariableTest(when.get("variable", ""), compare, tuple(text))
+    return m.VariableTest(when.get("variable", ""), m.Compare.IS_SET, ("true",))
+
+
+def _lookup(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Lookup(name, d["url"], d["next"], d["on_error"], d.get("method", "GET"),
+                    float(d.get("timeout_s", 2.0)), dict(d.get("set", {})),
+                    b.where("nodes", name))  # fmt: skip
+
+
+def _set(b: _Builder, name: str, d: Data) -> m.Node:
+    variables = {k: str(v) for k, v in d.get("variables", {}).items()}
+    return m.SetValues(name, d["next"], d.get("language", ""), variables, d.get("priority"),
+                       dict(d.get("skills", {})), b.where("nodes", name))  # fmt: skip
+
+
+def _queue(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.ToQueue(name, d["queue"], d.get("priority"), dict(d.get("skills", {})),
+                     d.get("after_call", ""), b.where("nodes", name))  # fmt: skip
+
+
+def _transfer(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Transfer(name, d.get("number", ""), d.get("trunk", ""), b.where("nodes", name))
+
+
+def _voicemail(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Voicemail(name, d["mailbox"], b.where("nodes", name))
+
+
+def _callback(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.CallbackRequest(name, d["queue"], d["on_fail"], b.where("nodes", name))
+
+
+def _survey(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Survey(name, m.Scale(d["scale"]), b.prompt(d["prompt"], "nodes", name, "prompt"),
+                    b.prompt(d.get("thanks"), "nodes", name, "thanks"), b.retry(d, "nodes", name),
+                    b.where("nodes", name))  # fmt: skip
+
+
+def _hangup(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Hangup(name, b.prompt(d.get("prompt"), "nodes", name, "prompt"),
+                    b.where("nodes", name))  # fmt: skip
+
+
+def _goto(b: _Builder, name: str, d: Data) -> m.Node:
+    return m.Goto(name, m.Target(d.get("to", ""), d.get("menu", "")), b.where("nodes", name))
+
+
+_NODES: dict[str, Callable[[_Builder, str, Data], m.Node]] = {
+    "play": _play, "menu": _menu, "collect": _collect, "condition": _condition,
+    "lookup": _lookup, "set": _set, "queue": _queue, "transfer": _transfer,
+    "voicemail": _voicemail, "callback": _callback, "survey": _survey, "hangup": _hangup,
+    "goto": _goto,
+}  # fmt: skip
