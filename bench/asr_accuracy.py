@@ -86,9 +86,9 @@ def main() -> None:
                 for condition, samples in (("clean", clean), ("noisy", noisy)):
                     for band in counts:
                         pcm, rate = read_wav(as_recorded(samples, band, workdir))
-                        result = recogniser.recognise(pcm, rate, KEYWORDS, "en")
-                        counts[band][_outcome(word, result.word)] += 1
-                        counts[band][f"{condition}:{_outcome(word, result.word)}"] += 1
+                        heard = recogniser.recognise(pcm, rate, KEYWORDS, "en")
+                        counts[band][_outcome(word, heard.word)] += 1
+                        counts[band][f"{condition}:{_outcome(word, heard.word)}"] += 1
     elapsed = time.perf_counter() - started
     figures = {band: _figures(c) for band, c in counts.items()}
     for band, f in figures.items():
