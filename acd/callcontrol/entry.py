@@ -89,6 +89,7 @@ def _channel_variables(entry: QueueEntry, call_id: str, entered_at: float) -> di
     }
     if entry.language:
         variables["CHANNEL(language)"] = entry.language
+        variables["ACD_LANGUAGE"] = entry.language  # visible in AMI (VarSet), kept on restart
     return variables
 
 

@@ -8,7 +8,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from acd.cli import agent_cmd, report_cmd, run_cmd, sandbox_cmd, status_cmd, voicemail_cmd
+from acd.cli import (
+    agent_cmd,
+    ivr_cmd,
+    report_cmd,
+    run_cmd,
+    sandbox_cmd,
+    status_cmd,
+    voicemail_cmd,
+)
 from acd.cli.api_client import ServerUnreachable
 from acd.sandbox import SandboxError
 from acd.settings import ConfigError
@@ -32,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     status_cmd.register(commands)
     report_cmd.register(commands)
     voicemail_cmd.register(commands)
+    ivr_cmd.register(commands)
     return parser
 
 

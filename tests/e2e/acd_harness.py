@@ -26,6 +26,8 @@ def write_config(tmp: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     config = yaml.safe_load((PROJECT / "config" / "acd.yaml").read_text())
     config["journal"] = {"path": str(tmp / "journal.sqlite3"), "queue_log": str(tmp / "queue_log")}
     config["api"] = {"host": "127.0.0.1", "port": API_PORT}
+    (tmp / "ivr").mkdir(exist_ok=True)  # no menus unless the test writes some
+    config["ivr"] = {"menus": str(tmp / "ivr"), "sounds": str(tmp / "sounds")}
     for queue in config["queues"]:
         queue.update(ring_timeout_s=5, wrap_up_s=0.5, announce_every_s=0, reoffer_delay_s=30)
         for key in ("overflow", "calendar", "closed"):  # a test adds the rules it is about
