@@ -1,6 +1,7 @@
 """`acd report`: KPIs per queue and per agent for a period, read from the journal.
 
     acd report                                   today, every queue and agent
+    acd report ivr                               today, the IVR menus' drop-off funnel
     acd report --from 2024-03-11 --to 2024-03-17 --queue sales --format json
 
 Definitions: docs/kpi.md. Bad input (a date, a queue or agent name, a missing journal)
@@ -26,6 +27,7 @@ from acd.report import (
     UnknownAgentError,
     UnknownQueueError,
     compute_report,
+    ivr,
     parse_period,
     render_text,
     report_json,
@@ -43,6 +45,13 @@ OUTCOME_MARGIN_S = 6 * 3600.0
 def register(commands: Any) -> None:
     parser = commands.add_parser("report", help="KPIs per queue and per agent, from the journal")
     add = parser.add_argument
+    add(
+        "what",
+        nargs="?",
+        choices=("calls", "ivr"),
+        default="calls",
+        help="calls: queues, agents and surveys (default); ivr: what callers did in the menus",
+    )
     add(
         "--from",
         dest="start",
@@ -102,13 +111,23 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
     agents = [a.id for a in config.agents] if config else []
     # A configured agent named by --agent gets a row even with nothing in the period.
     forced = [args.agent] if args.agent in agents else []
-    report = compute_report(_read_facts(journal, period), period, now, options,
-                            queues=queues, agents=forced)  # fmt: skip
+    facts = _read_facts(journal, period)
+    if args.what == "ivr":
+        rows = ivr.funnel(facts, period)
+        if args.format == "json":
+            return json.dumps({"period": period.label, "nodes": ivr.funnel_json(rows)},
+                              indent=2) + "\n"  # fmt: skip
+        return ivr.funnel_text(rows, period.label)
+    report = compute_report(facts, period, now, options, queues=queues, agents=forced)
+    survey = ivr.surveys(facts, period)
     shown_queues = _chosen("--queue", args.queue, [*queues, *(q.queue for q in report.queues)])
     shown_agents = _chosen("--agent", args.agent, [*agents, *(a.agent_id for a in report.agents)])
     if args.format == "json":
-        return json.dumps(report_json(report, shown_queues, shown_agents), indent=2) + "\n"
-    return render_text(report, shown_queues, shown_agents)
+        document = report_json(report, shown_queues, shown_agents)
+        document["surveys"] = ivr.survey_json(survey)
+        return json.dumps(document, indent=2) + "\n"
+    text = render_text(report, shown_queues, shown_agents)
+    return text + (f"\n{ivr.survey_text(survey)}\n" if survey else "")
 
 
 def _read_facts(path: Path, period: Period) -> list[Fact]:

@@ -20,3 +20,11 @@ def free_even_udp_port(ip: str) -> int:
         if port % 2 == 0 and port < 65534:
             return port
     raise OSError(f"no free even UDP port found on {ip}")
+
+
+def free_tcp_port(ip: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on now (a test's web server, or a dead one's address)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((ip, 0))
+        port: int = probe.getsockname()[1]
+        return port

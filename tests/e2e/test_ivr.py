@@ -4,19 +4,33 @@ writes, the server in its own process; steps read from the journal and from AMI.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import CallEntered, Fact
+from acd.engine.facts import CallAbandonedInQueue, CallAnswered, CallEntered, Fact
 from acd.phones import CallerPhone, CallerScript
 from acd.phones.audio import G722, PCMU, silence_frames, speech_frames
+from acd.phones.ports import free_tcp_port
 from acd.sandbox import Sandbox
-from ivr.facts import IvrStep
-from tests.e2e.acd_harness import facts, queue, running_server, until, write_config
+from ivr.facts import IvrStep, SurveyAnswered
+from tests.e2e.acd_harness import (
+    agent_phones,
+    facts,
+    login,
+    queue,
+    running_server,
+    until,
+    write_config,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -177,3 +191,207 @@ def _channel_of(events: list[AmiEvent], call_id: str) -> str:
         if event.get("Uniqueid") == call_id and event.get("Channel"):
             return event.get("Channel") or ""
     raise AssertionError(f"no AMI event names the channel of {call_id}")
+
+
+VIP = "0611000021"
+SLOW = "0611000029"  # the test CRM takes 3 s to answer for this number
+
+
+def _crm_menu(number: str, port: int) -> str:
+    return f"""
+entry: {{numbers: ["{number}"]}}
+languages: [en]
+start: crm
+nodes:
+  crm:
+    type: lookup
+    url: "http://127.0.0.1:{port}/customer?number={{caller}}"
+    timeout_s: 1
+    set: {{tier: customer.tier}}
+    next: route
+    on_error: without_crm
+  route:
+    type: condition
+    cases:
+      - when: {{variable: tier, equals: gold}}
+        to: vip
+    else: normal
+  vip: {{type: set, priority: 5, next: normal}}
+  normal: {{type: queue, queue: sales}}
+  without_crm: {{type: set, variables: {{crm: down}}, next: normal}}
+"""
+
+
+@contextlib.asynccontextmanager
+async def _crm() -> AsyncIterator[int]:
+    """A CRM answering {"customer": {"tier": ...}}: gold for the VIP, slow for SLOW."""
+
+    async def customer(request: web.Request) -> web.Response:
+        number = request.query.get("number", "")
+        if number == SLOW:
+            await asyncio.sleep(3)
+        return web.json_response({"customer": {"tier": "gold" if number == VIP else "basic"}})
+
+    app = web.Application()
+    app.router.add_get("/customer", customer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_tcp_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield port
+    finally:
+        await runner.cleanup()
+
+
+async def test_crm_lookup_puts_a_vip_first_and_a_slow_or_dead_crm_takes_the_fallback(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _waiting_allowed)
+    async with _crm() as port:
+        _menu(tmp_path, "crm", _crm_menu("300", port))
+        _menu(tmp_path, "crm_down", _crm_menu("301", free_tcp_port()))  # nobody listens
+        async with (
+            running_server(config, tmp_path) as server,
+            agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 12_000}}),
+        ):
+            await login(server, "1001")
+            blocker = CallerPhone(phones_dir, "0611000020", ip="127.0.0.2")
+            await blocker.dial("100", CallerScript(), hold_ms=30_000)  # keeps 1001 busy
+            await until(server, lambda s: _agent_state(s, "1001") == "on_call")
+            normal = CallerPhone(phones_dir, "0611000022", ip="127.0.0.3")
+            await normal.dial("300", CallerScript(), hold_ms=30_000)
+            await until(server, lambda s: _waiting(s) == 1)
+            vip = CallerPhone(phones_dir, VIP, ip="127.0.0.4")
+            await vip.dial("300", CallerScript(), hold_ms=30_000)
+            slow = CallerPhone(phones_dir, SLOW, ip="127.0.0.5")
+            await slow.dial("300", CallerScript(), hold_ms=30_000)
+            dead = CallerPhone(phones_dir, "0611000028", ip="127.0.0.6")
+            await dead.dial("301", CallerScript(), hold_ms=30_000)
+            await until(server, lambda s: _waiting(s) == 4, timeout_s=20)
+            # The VIP came after the normal caller but is answered first.
+            await until(server, lambda s: _answered(s) >= 2, timeout_s=40)
+    all_facts = facts(tmp_path)
+    entered = _entered(all_facts)
+    assert entered[VIP].priority == 5
+    assert entered["0611000022"].priority == 0
+    answered = [f.call_id for f in all_facts if isinstance(f, CallAnswered)]
+    assert answered[1] == entered[VIP].call_id  # right after the blocker
+    for caller in (SLOW, "0611000028"):
+        steps = [f for f in all_facts if isinstance(f, IvrStep)
+                 and f.call_id == entered[caller].call_id and f.node == "crm"]  # fmt: skip
+        assert [s.outcome for s in steps] == ["entered", "error"]
+        assert steps[1].at - steps[0].at < 1.5  # the timeout is 1 s
+    assert entered[SLOW].priority == entered["0611000028"].priority == 0
+    dead_steps = _steps(all_facts, entered["0611000028"].call_id)
+    assert ("without_crm", "entered", "") in dead_steps
+    assert "unreachable" in dead_steps[1][2] or "no answer" in dead_steps[1][2]
+
+
+SURVEY_MENU = f"""
+entry: {{numbers: ["400"]}}
+languages: [en]
+start: file
+nodes:
+  file: {{type: queue, queue: sales, after_call: csat}}
+  csat:
+    type: survey
+    scale: csat
+    prompt: {BEEP}
+    thanks: {{sound: auth-thankyou}}
+    timeout_s: 10
+    tries: 2
+"""
+
+
+async def test_after_the_agent_hangs_up_the_caller_keys_a_score_kept_in_the_journal(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _waiting_allowed)
+    _menu(tmp_path, "survey", SURVEY_MENU)
+    async with (
+        running_server(config, tmp_path) as server,
+        agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 3000}}),
+    ):
+        await login(server, "1001")
+        caller = CallerPhone(phones_dir, "0611000031", ip="127.0.0.2")
+        # The agent answers within ~2 s and hangs up 3 s later; the survey then asks.
+        await caller.dial("400", _start().pause(8000).press("4"), hold_ms=20_000)
+        await caller.finished(40)  # the server hangs up after the thanks
+    scores = [f for f in facts(tmp_path) if isinstance(f, SurveyAnswered)]
+    assert [(s.scale, s.score, s.menu, s.node) for s in scores] == [("csat", 4, "survey", "csat")]
+    report = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "acd", "--config", str(config), "report", "--format", "json",
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await report.communicate()
+    surveys = json.loads(out)["surveys"]
+    assert surveys == [{"menu": "survey", "node": "csat", "scale": "csat", "answers": 1,
+                        "mean": 4.0, "score": 100.0, "score_name": "CSAT"}]  # fmt: skip
+
+
+RELOAD_V1 = f"""
+entry: {{numbers: ["500"]}}
+languages: [en]
+start: main
+nodes:
+  main:
+    type: menu
+    prompt: {BEEP}
+    options: {{"1": first}}
+    timeout_s: 5
+    on_fail: first
+  first: {{type: queue, queue: sales}}
+"""
+
+
+async def test_a_broken_edit_is_refused_during_calls_and_a_valid_one_serves_the_next_call(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _waiting_allowed)
+    _menu(tmp_path, "live", RELOAD_V1)
+    async with running_server(config, tmp_path) as server:
+        first = (await server.get("/api/status"))["ivr"]["version"]
+        waiting = CallerPhone(phones_dir, "0611000041", ip="127.0.0.2")
+        await waiting.dial("500", _start().press("1"), hold_ms=45_000)
+        await until(server, lambda s: _waiting(s) == 1, timeout_s=20)
+        _menu(tmp_path, "live", RELOAD_V1.replace("options:", "options: [oops"))
+        status = await until(server, lambda s: _last_reload(s).get("accepted") is False)
+        assert status["ivr"]["version"] == first  # the old menus stay in force
+        assert any("live.yaml:" in p for p in _last_reload(status)["problems"])
+        old = CallerPhone(phones_dir, "0611000042", ip="127.0.0.3")
+        await old.dial("500", _start().press("1"), hold_ms=45_000)
+        await until(server, lambda s: _waiting(s) == 2, timeout_s=20)
+        _menu(tmp_path, "live", RELOAD_V1.replace("queue: sales", "queue: support"))
+        status = await until(server, lambda s: s["ivr"]["version"] != first)
+        new = CallerPhone(phones_dir, "0611000043", ip="127.0.0.4")
+        await new.dial("500", _start().press("1"), hold_ms=45_000)
+        await until(server, lambda s: _waiting(s) == 3, timeout_s=20)
+        # Nobody was dropped: all three still wait, in the queues their version chose.
+        final = await server.get("/api/status")
+        assert (_queue(final, "sales")["waiting"], _queue(final, "support")["waiting"]) == (2, 1)
+    entered = _entered(facts(tmp_path))
+    assert [entered[n].queue for n in ("0611000041", "0611000042", "0611000043")] == [
+        "sales", "sales", "support"]  # fmt: skip
+    versions = {f.call_id: f.version for f in facts(tmp_path) if isinstance(f, IvrStep)}
+    assert versions[entered["0611000042"].call_id] == first
+    assert versions[entered["0611000043"].call_id] != first
+    assert not [f for f in facts(tmp_path) if isinstance(f, CallAbandonedInQueue)
+                and f.at < entered["0611000043"].at]  # fmt: skip
+
+
+def _answered(status: dict[str, Any]) -> int:
+    return sum(int(q["answered"]) for q in status.get("queues", []))
+
+
+def _agent_state(status: dict[str, Any], agent: str) -> str:
+    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])
+
+
+def _queue(status: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(q for q in status["queues"] if q["name"] == name)
+    return found
+
+
+def _last_reload(status: dict[str, Any]) -> dict[str, Any]:
+    return dict(status["ivr"].get("last_reload") or {})
