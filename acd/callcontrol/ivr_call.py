@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import aiohttp
-from ivr.speech import Recogniser
 
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
 from acd.callcontrol.callback_offer import CallbackOffer
@@ -42,6 +41,7 @@ from ivr.call import CallState, IsOpenAt
 from ivr.facts import IvrFact
 from ivr.model import IvrLibrary, IvrMenu
 from ivr.session import IvrSession
+from ivr.speech import Recogniser
 
 log = logging.getLogger(__name__)
 
