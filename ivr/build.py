@@ -64,7 +64,8 @@ def build_menu(name: str, file: str, doc: Document) -> tuple[m.IvrMenu, list[Pro
         nodes[node_name] = _NODES[node["type"]](builder, node_name, node)
     entry = data["entry"]
     menu = m.IvrMenu(name, m.Entry(tuple(entry.get("numbers", ())), tuple(entry.get("trunks", ()))),
-                     builder.languages, data["start"], nodes, m.Where(file, 1, ""))  # fmt: skip
+                     builder.languages, data["start"], nodes, m.Where(file, 1, ""),
+                     builder.where("start"), builder.where("entry"))  # fmt: skip
     return menu, builder.problems
 
 

@@ -51,7 +51,7 @@ def _references(menu: m.IvrMenu) -> list[Problem]:
     found = []
     if menu.start not in menu.nodes:
         hint = closest(menu.start, menu.nodes)
-        found.append(Problem(menu.where.file, menu.where.line, "start",
+        found.append(Problem(menu.start_where.file, menu.start_where.line, "start",
                              f"no node named {menu.start!r}", hint))  # fmt: skip
     for node in menu.nodes.values():
         for target, label in edges(node):

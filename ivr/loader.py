@@ -72,7 +72,7 @@ def _library(menus: dict[str, m.IvrMenu], version: str,
     by_number: dict[str, str] = {}
     by_trunk: dict[str, str] = {}
     for menu in menus.values():
-        where = (menu.where.file, menu.where.line)
+        where = (menu.entry_where.file, menu.entry_where.line)
         for number in menu.entry.numbers:
             if number in by_number:
                 found.append(Problem(*where, "entry.numbers", f"number {number} is also "

@@ -308,6 +308,8 @@ class IvrMenu:
     start: str
     nodes: Mapping[str, Node]
     where: Where = field(default=NOWHERE, compare=False)
+    start_where: Where = field(default=NOWHERE, compare=False)  # the line of "start:"
+    entry_where: Where = field(default=NOWHERE, compare=False)  # the line of "entry:"
 
 
 @dataclass(frozen=True)

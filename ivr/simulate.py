@@ -36,7 +36,7 @@ from ivr.actions import (
     TransferOut,
 )
 from ivr.call import CallState, IsOpenAt
-from ivr.facts import IvrStep
+from ivr.facts import IvrStep, Outcome
 from ivr.model import IvrLibrary, IvrMenu
 from ivr.session import IvrSession
 
@@ -70,7 +70,9 @@ def simulate(
     walk, script = Walk(), list(inputs)
     action = session.start(now)
     while True:
-        walk.steps += [f for f in session.take_facts() if isinstance(f, IvrStep)]
+        new = [f for f in session.take_facts() if isinstance(f, IvrStep)]
+        walk.lines += [_decision(step) for step in new if step.outcome == Outcome.CASE]
+        walk.steps += new
         node = walk.steps[-1].node if walk.steps else menu.start
         if session.finished:
             walk.lines.append(f"[{node}] {describe_end(action)}")
@@ -78,6 +80,12 @@ def simulate(
             return walk
         result = _answer(action, script, fetch, walk.lines, f"[{node}]")
         action = session.resume(result, now)
+
+
+def _decision(step: IvrStep) -> str:
+    if step.detail == "else":
+        return f"[{step.node}] condition: no case holds, else"
+    return f"[{step.node}] condition: case {step.detail} holds"
 
 
 def _answer(action: Action, script: list[Input], fetch: Fetcher, out: list[str],
@@ -107,6 +115,9 @@ def _caller_does(action: Ask, script: list[Input], out: list[str], where: str) -
         out.append(f"{where} caller does nothing (timeout)")
         return KeysEntered("")
     given = script.pop(0)
+    if given == "":  # an empty group in --keys 2,,1: silence
+        out.append(f"{where} caller does nothing (timeout)")
+        return KeysEntered("")
     if isinstance(given, Said):
         if not action.keywords:
             out.append(f"{where} caller says {given.words!r}, but this menu only takes keys")

@@ -42,8 +42,11 @@ class Document:
     _open: set[int] = field(default_factory=set)  # nodes being converted (alias loops)
 
     def line(self, path: Path_) -> int:
-        """The line of ``path``, or of its closest enclosing value."""
+        """The line of ``path``, or of its closest enclosing value; for a mapping's value,
+        the line of its key ("main:" rather than the first line under it)."""
         for end in range(len(path), -1, -1):
+            if path[:end] in self.key_lines:
+                return self.key_lines[path[:end]]
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return 1
