@@ -111,11 +111,8 @@ def _answer(action: Action, script: list[Input], fetch: Fetcher, out: list[str],
 
 
 def _caller_does(action: Ask, script: list[Input], out: list[str], where: str) -> Result:
-    if not script:
-        out.append(f"{where} caller does nothing (timeout)")
-        return KeysEntered("")
-    given = script.pop(0)
-    if given == "":  # an empty group in --keys 2,,1: silence
+    given = script.pop(0) if script else ""  # "": script over, or 2,,1's empty group
+    if given == "":
         out.append(f"{where} caller does nothing (timeout)")
         return KeysEntered("")
     if isinstance(given, Said):

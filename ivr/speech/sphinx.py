@@ -79,10 +79,9 @@ class PocketsphinxRecogniser:
         if language not in self.languages():
             return []
         with self._lock:
-            if self._dictionary is None:
-                self._dictionary = Decoder(samprate=MODEL_RATE, lm=None, loglevel="FATAL")
+            dictionary = self._plain_decoder()
             words = {w for keyword in keywords for w in keyword.lower().split()}
-            return sorted(w for w in words if self._dictionary.lookup_word(w) is None)
+            return sorted(w for w in words if dictionary.lookup_word(w) is None)
 
     def recognise(
         self, pcm: bytes, sample_rate: int, keywords: Sequence[str], language: str
@@ -114,7 +113,7 @@ class PocketsphinxRecogniser:
     def _for(self, keywords: tuple[str, ...]) -> _Grammar:
         with self._lock:
             if self._common is None:
-                self._common = common_words(_COMMON_POOL)
+                self._common = common_words(self._plain_decoder(), _COMMON_POOL)
             grammar = self._grammars.get(keywords)
             if grammar is None:
                 grammar = self._grammars[keywords] = _Grammar(
@@ -125,16 +124,21 @@ class PocketsphinxRecogniser:
             self._grammars.move_to_end(keywords)
             return grammar
 
+    def _plain_decoder(self) -> Decoder:
+        """A decoder with no search, for its dictionary and model (call with the lock)."""
+        if self._dictionary is None:
+            self._dictionary = Decoder(samprate=MODEL_RATE, lm=None, loglevel="FATAL")
+        return self._dictionary
+
 
 def _grammar(name: str, keywords: Sequence[str], others: Sequence[str] = ()) -> str:
     return (f"#JSGF V1.0;\ngrammar {name};\n"
             f"public <answer> = {' | '.join([*keywords, *others])};\n")  # fmt: skip
 
 
-def common_words(count: int) -> list[str]:
+def common_words(decoder: Decoder, count: int) -> list[str]:
     """The ``count`` likeliest single words of the model's English language model
     (plain words: no apostrophes, no alternative pronunciations)."""
-    decoder = Decoder(samprate=MODEL_RATE, lm=None, loglevel="FATAL")
     model = NGramModel(decoder.config, decoder.logmath, os.path.join(_MODEL, "en-us.lm.bin"))
     with open(os.path.join(_MODEL, "cmudict-en-us.dict"), encoding="utf-8") as dictionary:
         words = [line.split(maxsplit=1)[0] for line in dictionary if line.strip()]
