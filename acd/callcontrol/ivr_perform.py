@@ -33,7 +33,7 @@ from ivr.actions import (
     Speak,
     SpeechHeard,
 )
-from ivr.speech import Recogniser, read_wav
+from ivr.speech import Recogniser, WavError, read_wav
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +126,9 @@ class Performer:
             heard = await asyncio.to_thread(
                 self._recogniser.recognise, pcm, rate, ask.keywords, ask.language
             )
+        except WavError as exc:  # Asterisk wrote no file, or not one it should have
+            log.warning("the caller's answer could not be recognised, asking for keys: %s", exc)
+            return SpeechHeard(None, "", 0.0)
         finally:
             path.unlink(missing_ok=True)
         log.info("heard %r (confidence %.2f, %d Hz): %s", heard.heard, heard.confidence, rate,

@@ -5,12 +5,13 @@ accepted, what cannot be recognised reported."""
 from __future__ import annotations
 
 import subprocess
+import wave
 from pathlib import Path
 
 import pytest
 from pocketsphinx import Decoder
 
-from ivr.speech import PocketsphinxRecogniser, read_wav
+from ivr.speech import PocketsphinxRecogniser, WavError, read_wav
 from ivr.speech.sphinx import MODEL_RATE, other_words, trim_silence, upsample
 
 KEYWORDS = ("sales", "support", "billing", "operator", "agent", "account")
@@ -84,3 +85,31 @@ def test_only_telephone_and_wideband_rates_are_read() -> None:
     assert len(upsample(bytes(160), 8000)) == 320
     with pytest.raises(ValueError, match="44100 Hz"):
         upsample(bytes(160), 44100)
+
+
+def _wav(path: Path, channels: int, width: int, rate: int) -> Path:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(channels)
+        wav.setsampwidth(width)
+        wav.setframerate(rate)
+        wav.writeframes(bytes(channels * width * 160))
+    return path
+
+
+def test_a_recording_that_is_not_what_asterisk_writes_is_refused_with_its_name(
+    tmp_path: Path,
+) -> None:
+    text = tmp_path / "text.wav"
+    text.write_text("not audio")
+    cases = {
+        text: "not a WAV file",
+        tmp_path / "absent.wav": "cannot be read",
+        _wav(tmp_path / "stereo.wav", 2, 2, 16000): "expected mono 16-bit audio",
+        _wav(tmp_path / "8bit.wav", 1, 1, 8000): "expected mono 16-bit audio",
+        _wav(tmp_path / "cd.wav", 1, 2, 44100): "44100 Hz, expected 8000 or 16000",
+    }
+    for path, message in cases.items():
+        with pytest.raises(WavError, match=message) as refused:
+            read_wav(path)
+        assert str(path) in str(refused.value)
+    assert read_wav(_wav(tmp_path / "line.wav", 1, 2, 8000)) == (bytes(320), 8000)

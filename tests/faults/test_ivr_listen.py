@@ -1,0 +1,74 @@
+"""A voice menu whose recording Asterisk did not write, or wrote wrong: the answer is
+"not sure" (the IVR asks for keys), never a dropped call. The AGI side is a stub: the
+fault is in the file, which no real Asterisk can be made to spoil on demand."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import cast
+
+import aiohttp
+import pytest
+
+from acd.asterisk.agi import AgiSession, RecordingResult
+from acd.callcontrol.ivr_perform import Performer, Recordings
+from ivr.actions import Ask, Sound, SpeechHeard
+from ivr.speech import PocketsphinxRecogniser
+
+
+class _Asterisk:
+    """Answers the commands a voice menu sends; ``record`` makes the "recording"."""
+
+    def __init__(self, folder: Path, record: Callable[[Path], None]) -> None:
+        self.folder, self.record = folder, record
+        self.recorded: list[Path] = []
+
+    async def set_variable(self, name: str, value: str) -> None:
+        return None
+
+    async def stream_file(self, name: str, escape: str = "") -> str | None:
+        return None  # the prompt played, no key pressed
+
+    async def get_variable(self, name: str) -> str | None:
+        return "g722"  # a wideband call: the answer is recorded for the recogniser
+
+    async def record_file(self, path: str, fmt: str, *args: object) -> RecordingResult:
+        file = self.folder / f"{PurePosixPath(path).name}.{fmt}"
+        self.recorded.append(file)
+        self.record(file)
+        return RecordingResult("timeout", None, 16000)
+
+
+def _nothing(file: Path) -> None:
+    return None
+
+
+def _text(file: Path) -> None:
+    file.write_text("this is not audio")
+
+
+def _stereo(file: Path) -> None:
+    with wave.open(str(file), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(bytes(6400))
+
+
+@pytest.mark.parametrize("record", [_nothing, _text, _stereo])
+async def test_an_unreadable_answer_is_not_sure_and_the_file_is_removed(
+    tmp_path: Path, record: Callable[[Path], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    asterisk = _Asterisk(tmp_path, record)
+    ask = Ask((Sound("beep"),), 1, 3.0, "", "123", ("sales", "support"), "en")
+    async with aiohttp.ClientSession() as http:
+        performer = Performer(cast(AgiSession, asterisk), PocketsphinxRecogniser(),
+                              Recordings(PurePosixPath(tmp_path), tmp_path), http)  # fmt: skip
+        heard = await performer.ask(ask)
+    assert heard == SpeechHeard(None, "", 0.0)
+    assert len(asterisk.recorded) == 1
+    assert not asterisk.recorded[0].exists()
+    assert "could not be recognised, asking for keys" in caplog.text
+    assert str(asterisk.recorded[0]) in caplog.text  # which file, for the operator
