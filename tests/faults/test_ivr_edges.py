@@ -1,6 +1,7 @@
-"""A voice menu whose recording Asterisk did not write, or wrote wrong: the answer is
-"not sure" (the IVR asks for keys), never a dropped call. The AGI side is a stub: the
-fault is in the file, which no real Asterisk can be made to spoil on demand."""
+"""Faults at the IVR's edges. A voice menu whose recording Asterisk did not write, or
+wrote wrong: the answer is "not sure" (the IVR asks for keys), never a dropped call
+(the AGI side is a stub: the fault is in the file, which no real Asterisk can be made
+to spoil on demand). A CRM answering garbage: the lookup's fallback branch."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from typing import cast
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from acd.asterisk.agi import AgiSession, RecordingResult
 from acd.callcontrol.ivr_perform import Performer, Recordings
-from ivr.actions import Ask, Sound, SpeechHeard
+from acd.phones.ports import free_tcp_port
+from ivr.actions import Ask, Fetch, Fetched, FetchFailed, Sound, SpeechHeard
 from ivr.speech import PocketsphinxRecogniser
 
 
@@ -72,3 +75,44 @@ async def test_an_unreadable_answer_is_not_sure_and_the_file_is_removed(
     assert not asterisk.recorded[0].exists()
     assert "could not be recognised, asking for keys" in caplog.text
     assert str(asterisk.recorded[0]) in caplog.text  # which file, for the operator
+
+
+async def _crm(request: web.Request) -> web.Response:
+    answers = {
+        "/text": web.Response(text="<html>maintenance</html>"),
+        "/list": web.json_response(["gold"]),
+        "/error": web.Response(status=503, text="down"),
+        "/ok": web.json_response({"customer": {"tier": "gold"}}),
+    }
+    return answers[request.path]
+
+
+@pytest.mark.parametrize(
+    ("path", "result"),
+    [
+        ("/text", FetchFailed("the answer is not JSON")),
+        ("/list", FetchFailed("the answer is not a JSON object")),
+        ("/error", FetchFailed("status 503")),
+        ("/ok", Fetched({"customer": {"tier": "gold"}})),
+    ],
+)
+async def test_a_crm_answer_that_is_not_a_json_object_takes_the_fallback(
+    tmp_path: Path, path: str, result: Fetched | FetchFailed
+) -> None:
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", _crm)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_tcp_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with aiohttp.ClientSession() as http:
+            performer = Performer(cast(AgiSession, _Asterisk(tmp_path, _nothing)),
+                                  PocketsphinxRecogniser(),
+                                  Recordings(PurePosixPath(tmp_path), tmp_path), http)  # fmt: skip
+            fetched = await performer.fetch(
+                Fetch("GET", f"http://127.0.0.1:{port}{path}", None, 2.0)
+            )
+    finally:
+        await runner.cleanup()
+    assert fetched == result
