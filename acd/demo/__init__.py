@@ -1,5 +1,5 @@
 """The `make run` demo: agent phones that answer and callers that keep coming."""
 
-from acd.demo.traffic import run_demo
+from acd.demo.traffic import Demo
 
-__all__ = ["run_demo"]
+__all__ = ["Demo"]

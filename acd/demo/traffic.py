@@ -1,4 +1,4 @@
-"""Demo traffic on the sandbox: the configured agents' phones register, log in with the
+"""Demo traffic on the sandbox: the first three agents' phones register, log in with the
 *41 feature code and answer; a caller dials one of the configured numbers every few
 seconds from the trunk's addresses and waits to be answered."""
 
@@ -8,8 +8,10 @@ import asyncio
 import contextlib
 import itertools
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
+from acd.engine.facts import CallAnswered, Fact
 from acd.phones import AgentPhone, AgentPhoneSpec, CallerPhone, CallerScript, SippError
 from acd.sandbox import Sandbox
 
@@ -17,39 +19,84 @@ log = logging.getLogger("acd.demo")
 
 CALLER_IPS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 SECONDS_BETWEEN_CALLS = 4.0
+DEMO_AGENTS = 3  # the others are left for a real softphone
 
 
-async def run_demo(sandbox: Sandbox, stop: asyncio.Event, max_calls: int) -> None:
-    workdir = sandbox.layout.state.parent / "demo"
-    passwords = sandbox.secrets().agent_passwords
-    phones = [
-        AgentPhone(
-            AgentPhoneSpec(agent.id, passwords[agent.id], ring_ms=1500, talk_ms=6000), workdir
-        )
-        for agent in sandbox.settings.agents[:3]
-    ]
-    for phone in phones:
-        await phone.start()
-        await phone.dial("*41", hold_ms=3000)  # log in, as an agent would
-        log.info("demo agent phone %s registered and logged in", phone.spec.user)
-    numbers = sorted(sandbox.settings.numbers) or ["100"]
-    callers: set[asyncio.Task[None]] = set()
-    try:
+class Demo:
+    """``calls``: stop after that many calls (0: until stopped)."""
+
+    def __init__(self, sandbox: Sandbox, calls: int) -> None:
+        self._sandbox = sandbox
+        self._settings = sandbox.settings
+        self._calls = calls
+        self._answered: set[str] = set()
+        self._numbers = sorted(self._settings.numbers) or ["100"]
+
+    def count(self, facts: Sequence[Fact]) -> None:
+        """The server's facts: which calls an agent answered."""
+        self._answered.update(f.call_id for f in facts if isinstance(f, CallAnswered))
+
+    def succeeded(self) -> bool:
+        """With a number of calls: were they all answered? (Stopped by hand: yes.)"""
+        if self._calls and len(self._answered) < self._calls:
+            log.error("only %d of the %d demo calls were answered by an agent",
+                      len(self._answered), self._calls)  # fmt: skip
+            return False
+        if self._calls:
+            log.info("all %d demo calls were answered by an agent", self._calls)
+        return True
+
+    def introduce(self) -> None:
+        """What is running, how to watch it, how to join with a real softphone."""
+        sip = self._settings.sip
+        agents = self._settings.agents
+        demo = ", ".join(agent.id for agent in agents[:DEMO_AGENTS])
+        free = " or ".join(agent.id for agent in agents[DEMO_AGENTS:])
+        log.info("Demo: Asterisk (sandbox) and this server are running; agent phones %s "
+                 "answer, and a caller dials %s every %g s.", demo, ", ".join(self._numbers),
+                 SECONDS_BETWEEN_CALLS)  # fmt: skip
+        log.info("Watch it from another terminal: .venv/bin/acd status   (Ctrl-C here stops "
+                 "the demo; .venv/bin/acd sandbox down stops Asterisk)")  # fmt: skip
+        if free:
+            log.info("Join as an agent with a softphone: SIP server %s, port %d (UDP), user %s;"
+                     " the password is shown by: .venv/bin/acd sandbox status",
+                     sip.bind, sip.port, free)  # fmt: skip
+
+    async def run(self, stop: asyncio.Event) -> None:
+        workdir = self._sandbox.layout.state.parent / "demo"
+        passwords = self._sandbox.secrets().agent_passwords
+        phones = [
+            AgentPhone(
+                AgentPhoneSpec(agent.id, passwords[agent.id], ring_ms=1500, talk_ms=6000),
+                workdir,
+            )
+            for agent in self._settings.agents[:DEMO_AGENTS]
+        ]
+        try:
+            for phone in phones:
+                await phone.start()
+                await phone.dial("*41", hold_ms=3000)  # log in, as an agent would
+                log.info("demo agent phone %s registered and logged in", phone.spec.user)
+            await self._callers(workdir, stop)
+        finally:  # no registration left behind: Asterisk would ring a phone that is gone
+            for phone in phones:
+                with contextlib.suppress(SippError):
+                    await phone.unregister()
+                await phone.stop()
+
+    async def _callers(self, workdir: Path, stop: asyncio.Event) -> None:
+        callers: set[asyncio.Task[None]] = set()
         for n in itertools.count(1):
-            if stop.is_set() or (max_calls and n > max_calls):
+            if stop.is_set() or (self._calls and n > self._calls):
                 break
-            task = asyncio.create_task(_one_call(workdir, n, numbers[n % len(numbers)]))
+            number = self._numbers[n % len(self._numbers)]
+            task = asyncio.create_task(_one_call(workdir, n, number))
             callers.add(task)
             task.add_done_callback(callers.discard)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), SECONDS_BETWEEN_CALLS)
         if callers:
             await asyncio.wait(callers)
-    finally:
-        for phone in phones:
-            await phone.stop()
-        if max_calls:
-            stop.set()
 
 
 async def _one_call(workdir: Path, n: int, number: str) -> None:

@@ -2,7 +2,9 @@
 
 Debian 12 has no Asterisk package but Debian unstable ("sid") has Asterisk 22, so the
 sandbox is a minimal sid chroot. It is built once into .cache/sandbox/rootfs.partial and
-renamed to rootfs only when complete, so an interrupted build is redone, never reused.
+renamed to rootfs only when complete (the marker file written last), so an interrupted
+build is redone, never reused. A rootfs without its marker is such a leftover (or a
+folder something else created there too early) and is removed before the build.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from acd.sandbox.errors import MissingToolError, NotRootError, ProvisionError
@@ -45,28 +48,44 @@ def require_tool(name: str, package: str) -> None:
         )
 
 
-def provision(layout: SandboxLayout, mirror: str) -> bool:
-    """Builds the chroot if it is not there yet; returns True if it built one."""
+Builder = Callable[[Path, str], None]  # (folder to fill, Debian mirror URL)
+
+
+def provision(layout: SandboxLayout, mirror: str, build: Builder | None = None) -> bool:
+    """Builds the chroot if it is not there yet; returns True if it built one.
+
+    ``build`` fills a folder with a working chroot (default: debootstrap, then apt-get
+    in the chroot); the tests pass their own to check the steps around it."""
     require_root()
     if layout.marker.exists():
         return False
-    require_tool("debootstrap", "debootstrap")
-    if layout.partial.exists():
-        log.info("removing an unfinished sandbox build at %s", layout.partial)
-        unmount_all_under(layout.partial)
-        shutil.rmtree(layout.partial)
+    for unfinished in (layout.partial, layout.rootfs):
+        _remove_unfinished(unfinished)
     layout.cache.mkdir(parents=True, exist_ok=True)
-    log.info("building a Debian sid chroot from %s (about 30 s)", mirror)
-    _run("debootstrap", ["debootstrap", "--variant=minbase", "sid", str(layout.partial), mirror])
-    with mounted_proc(layout.partial):
-        _chroot(layout.partial, "apt-get update", ["apt-get", *APT_OPTS, "update"])
-        log.info("installing Asterisk 22 and its French and English sounds (about 30 s)")
-        install = ["apt-get", *APT_OPTS, "install", "-y", "--no-install-recommends", *PACKAGES]
-        _chroot(layout.partial, "apt-get install asterisk", install)
+    (build or _debian_chroot)(layout.partial, mirror)
     _link_french_sounds(layout.partial)
-    (layout.partial / ".acd-provisioned").write_text(_asterisk_version(layout.partial) + "\n")
+    (layout.partial / layout.marker.name).write_text(_asterisk_version(layout.partial) + "\n")
     layout.partial.rename(layout.rootfs)
     return True
+
+
+def _remove_unfinished(root: Path) -> None:
+    if not root.exists():
+        return
+    log.info("removing an unfinished sandbox build at %s", root)
+    unmount_all_under(root)
+    shutil.rmtree(root)
+
+
+def _debian_chroot(root: Path, mirror: str) -> None:
+    require_tool("debootstrap", "debootstrap")
+    log.info("building a Debian sid chroot from %s (about 30 s)", mirror)
+    _run("debootstrap", ["debootstrap", "--variant=minbase", "sid", str(root), mirror])
+    with mounted_proc(root):
+        _chroot(root, "apt-get update", ["apt-get", *APT_OPTS, "update"])
+        log.info("installing Asterisk 22 and its French and English sounds (about 30 s)")
+        install = ["apt-get", *APT_OPTS, "install", "-y", "--no-install-recommends", *PACKAGES]
+        _chroot(root, "apt-get install asterisk", install)
 
 
 def _link_french_sounds(root: Path) -> None:

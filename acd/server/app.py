@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -21,7 +22,7 @@ from aiohttp import web
 from acd.api import ApiDeps, build_app
 from acd.api.app import to_jsonable
 from acd.asterisk.agi import AgiServer
-from acd.asterisk.ami import AmiClient, AmiError, AmiState, Event
+from acd.asterisk.ami import AmiClient, AmiError, AmiLoginFailed, AmiState, AmiTimeout, Event
 from acd.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
 from acd.callcontrol.entry import QueueEntrance
 from acd.callcontrol.execute import CallbackDialling, Executor
@@ -32,27 +33,37 @@ from acd.callcontrol.legs import Legs
 from acd.callcontrol.recovery import recover
 from acd.callcontrol.translate import Translator
 from acd.engine import Engine
+from acd.engine.facts import Fact
 from acd.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
 from acd.prompts.menus import prepare
 from acd.server import callflow
+from acd.server.errors import StartupError
 from acd.server.ivrsetup import SOUNDS_IN_ASTERISK, menu_context
 from acd.server.menus import MenuStore
 from acd.server.restore import restore_agents, restore_callbacks
 from acd.server.runner import EngineRunner
+from acd.server.tasks import Tasks
 from acd.settings import Settings
 from acd.settings.callbacks_model import LEGAL_HOURS
+from acd.settings.model import Endpoint
 from dialer.compliance.calling_hours import legal_calling_hours
 from ivr.speech import PocketsphinxRecogniser
 
 log = logging.getLogger(__name__)
 
+ASTERISK_WAIT_S = 30.0  # Asterisk starts in a few seconds; a boot under load takes longer
+
 
 class Server:
     def __init__(
         self, settings: Settings, ami_secret: str, asterisk_files: Path,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time, asterisk_wait_s: float = ASTERISK_WAIT_S,
     ) -> None:  # fmt: skip
-        """``asterisk_files``: the file system Asterisk sees (the sandbox's chroot, or /)."""
+        """``asterisk_files``: the file system Asterisk sees (the sandbox's chroot, or /).
+        ``asterisk_wait_s``: how long start-up waits for the first AMI login.
+
+        Building writes nothing under ``asterisk_files``: `acd run --demo` builds the
+        server before it knows whether the sandbox is provisioned."""
         self.settings = settings
         agent_ids = {agent.id for agent in settings.agents}
         self.ami = AmiClient(
@@ -79,8 +90,9 @@ class Server:
         rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
         offer = CallbackOffer(rules, replies, self.runner.feed, clock, settings.default_language)
         self.menus = _menu_store(settings, asterisk_files)
+        self._recordings = _recordings(asterisk_files)
         self.ivr = IvrCalls(IvrDeps(
-            self.menus, entrance, PocketsphinxRecogniser(), _recordings(asterisk_files),
+            self.menus, entrance, PocketsphinxRecogniser(), self._recordings,
             self.journal.submit, clock, _calendar_check(settings), settings.outbound_trunk(),
             settings.default_language, IvrCallback(offer, entrance),
         ))  # fmt: skip
@@ -91,7 +103,10 @@ class Server:
                        self.status)  # fmt: skip
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = Tasks()
+        self._asterisk_wait_s = asterisk_wait_s
+        self._fact_listeners: list[Callable[[Sequence[Fact]], None]] = []
+        self.ready = asyncio.Event()
 
     def status(self) -> dict[str, Any]:
         snapshot = to_jsonable(self.engine.snapshot(self.runner.clock()))
@@ -99,49 +114,78 @@ class Server:
 
     def reload_menus(self) -> None:
         """SIGHUP: read the IVR menus again now (they are also watched for changes)."""
-        self._spawn(asyncio.to_thread(self.menus.reload))
+        self._tasks.spawn("the IVR menu reload", asyncio.to_thread(self.menus.reload))
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Serves until ``stop`` is set; Asterisk may come and go meanwhile."""
+        """Serves until ``stop`` is set; Asterisk may come and go meanwhile.
+
+        Raises StartupError if a service cannot start, ServiceDied if a task the server
+        needs fails; either way, what had started is closed again, in reverse order.
+        ``ready`` is set once the ports listen and Asterisk is connected."""
+        async with contextlib.AsyncExitStack() as services:
+            try:
+                await self._tasks.watch(self._start(services))
+                self.ready.set()
+                await self._tasks.watch(stop.wait())
+            finally:
+                await self._tasks.close()  # the engine stops before the services close
+
+    async def _start(self, services: contextlib.AsyncExitStack) -> None:
+        services.push_async_callback(self.journal.close)
         restore_agents(self.settings.journal.path, self.runner, self.runner.clock())
         callbacks = restore_callbacks(self.settings.journal.path, self.runner)
         log.info("%d booked callbacks back at their place", callbacks)
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
+        self._recordings.here.mkdir(parents=True, exist_ok=True)
         await asyncio.to_thread(self.menus.reload)
-        self._spawn(self.menus.watch())
+        self._tasks.spawn("the IVR menu watcher", self.menus.watch(), forever=True)
+        services.push_async_callback(self.api.cleanup)
         await self.api.setup()
-        await web.TCPSite(self.api, self.settings.api.host, self.settings.api.port).start()
-        await self.agi.start()
+        api = self.settings.api
+        await _listen("the HTTP API", api, web.TCPSite(self.api, api.host, api.port).start())
+        services.push_async_callback(self.agi.close)
+        await _listen("FastAGI", self.settings.agi, self.agi.start())
+        services.push_async_callback(self.executor.close)
+        services.push_async_callback(self.ivr.close)
+        self._tasks.spawn("the ACD engine", self.runner.run(), forever=True)
+        services.push_async_callback(self.ami.close)
         await self.ami.start()
-        engine_task = asyncio.create_task(self.runner.run())
-        try:
-            await stop.wait()
-        finally:
-            engine_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await engine_task
-            await self._shutdown()
+        await self._connected()
 
-    async def _shutdown(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self.executor.close()
-        await self.ivr.close()
-        await self.ami.close()
-        await self.agi.close()
-        await self.api.cleanup()
-        await self.journal.close()
+    async def _connected(self) -> None:
+        """Asterisk must answer at start-up: a server that never reached it serves nothing.
+        (Once connected, a lost connection is retried for ever.)"""
+        ami = self.settings.ami
+        where = f"Asterisk's manager interface (AMI) at {ami.host}:{ami.port}"
+        try:
+            await self.ami.wait_connected(self._asterisk_wait_s)
+        except AmiLoginFailed as exc:
+            raise StartupError(
+                f"{where} refused the login of user '{self.settings.ami_username}' ({exc}): "
+                "check the AMI secret (ACD_AMI_SECRET, or the sandbox's secrets.json)"
+            ) from None
+        except AmiTimeout:
+            raise StartupError(
+                f"{where} did not answer within {self._asterisk_wait_s:g} s "
+                f"(last error: {self.ami.last_error}). Is Asterisk running? "
+                "For the sandbox: acd sandbox up"
+            ) from None
 
     def _feed(self, event: Any) -> None:
         # The executor is built before the runner it feeds (the runner needs the executor).
         self.runner.feed(event)
 
-    def _record(self, facts: Any) -> None:
+    def on_facts(self, listener: Callable[[Sequence[Fact]], None]) -> None:
+        """Also hands the engine's facts to ``listener`` (the demo counts answered calls)."""
+        self._fact_listeners.append(listener)
+
+    def _record(self, facts: Sequence[Fact]) -> None:
         self.journal.submit(facts)
         for fact in facts:
             callflow.log_fact(fact)
+        for listener in self._fact_listeners:
+            listener(facts)
 
     def _on_ami_event(self, event: Event) -> None:
         for engine_event in self.translator.translate(event):
@@ -152,7 +196,7 @@ class Server:
         self.ami_state = state if state is not AmiState.RESYNCED else AmiState.CONNECTED
         log.info("Asterisk connection: %s", state.value)
         if state is AmiState.CONNECTED:  # on every (re)connect: Asterisk's truth first
-            self._spawn(self._recover())
+            self._tasks.spawn("the recovery of Asterisk's calls", self._recover())
 
     async def _recover(self) -> None:
         try:
@@ -163,11 +207,6 @@ class Server:
             return
         log.info("found %d agent phones and %d waiting callers in Asterisk",
                  found.phones, len(found.callers))  # fmt: skip
-
-    def _spawn(self, work: Any) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
 
 def calling_hours(settings: Settings) -> Callable[[float], bool]:
@@ -187,11 +226,22 @@ def _menu_store(settings: Settings, asterisk_files: Path) -> MenuStore:
 
 
 def _recordings(asterisk_files: Path) -> Recordings:
-    """Callers' spoken answers: written by Asterisk, read here, deleted once heard."""
+    """Callers' spoken answers: written by Asterisk, read here, deleted once heard. (The
+    folder is made when the server starts: nothing is written under Asterisk's files
+    before then, so a sandbox still to be built is left alone.)"""
     inside = PurePosixPath("/var/spool/asterisk/acd-ivr")
-    here = asterisk_files / inside.relative_to("/")
-    here.mkdir(parents=True, exist_ok=True)
-    return Recordings(inside, here)
+    return Recordings(inside, asterisk_files / inside.relative_to("/"))
+
+
+async def _listen(what: str, where: Endpoint, start: Awaitable[None]) -> None:
+    try:
+        await start
+    except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise StartupError(
+            f"cannot listen for {what} on {where.host}:{where.port}: {why} "
+            "(is another acd server running? the port is set in acd.yaml)"
+        ) from None
 
 
 def _calendar_check(settings: Settings) -> Callable[[str, float], bool]:
