@@ -25,6 +25,8 @@ from acd.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
+DEMO_WIND_DOWN_S = 20.0  # unregistering three SIPp phones takes about a second
+
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("run", help="run the server (until Ctrl-C)")
@@ -88,7 +90,8 @@ async def _with_demo(
         await asyncio.wait({phones, serving}, return_when=asyncio.FIRST_COMPLETED)
         stop.set()
         await serving
-    finally:
+    finally:  # once stopped, the demo hangs up its calls and unregisters its phones
+        await asyncio.wait({phones}, timeout=DEMO_WIND_DOWN_S)
         phones.cancel()
         (ended,) = await asyncio.gather(phones, return_exceptions=True)
     if isinstance(ended, Exception):

@@ -86,17 +86,30 @@ class Demo:
 
     async def _callers(self, workdir: Path, stop: asyncio.Event) -> None:
         callers: set[asyncio.Task[None]] = set()
-        for n in itertools.count(1):
-            if stop.is_set() or (self._calls and n > self._calls):
-                break
-            number = self._numbers[n % len(self._numbers)]
-            task = asyncio.create_task(_one_call(workdir, n, number))
-            callers.add(task)
-            task.add_done_callback(callers.discard)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SECONDS_BETWEEN_CALLS)
-        if callers:
-            await asyncio.wait(callers)
+        try:
+            for n in itertools.count(1):
+                if stop.is_set() or (self._calls and n > self._calls):
+                    break
+                number = self._numbers[n % len(self._numbers)]
+                task = asyncio.create_task(_one_call(workdir, n, number))
+                callers.add(task)
+                task.add_done_callback(callers.discard)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), SECONDS_BETWEEN_CALLS)
+            if callers and not stop.is_set():  # the last calls end as scripted
+                await asyncio.wait(callers)
+        finally:
+            if callers:  # stopped (Ctrl-C): no caller is left on the line in Asterisk
+                await self._hang_up_all()
+            for task in callers:
+                task.cancel()
+            await asyncio.gather(*callers, return_exceptions=True)
+
+    async def _hang_up_all(self) -> None:
+        """Every call in the sandbox Asterisk: all of them are the demo's. (A SIPp caller
+        stopped on its side leaves Asterisk holding the line.)"""
+        await asyncio.to_thread(self._sandbox.cli, "channel request hangup all")
+        log.info("demo: the calls still going were hung up")
 
 
 async def _one_call(workdir: Path, n: int, number: str) -> None:
@@ -107,3 +120,5 @@ async def _one_call(workdir: Path, n: int, number: str) -> None:
         log.info("demo caller %s: call ended as scripted", caller.caller_id)
     except SippError as exc:
         log.warning("demo caller %s: %s", caller.caller_id, exc)
+    finally:
+        await caller.hang_up()

@@ -79,3 +79,9 @@ class CallerPhone:
         """Waits for the call to end; raises SippError unless it went as scripted."""
         assert self._proc is not None, "dial() first"
         await sipp.finish(self._proc, timeout_s, f"caller {self.caller_id}")
+
+    async def hang_up(self) -> None:
+        """Ends the call now, if it is still going (SIPp stopped: Asterisk sees the line
+        drop at its next RTP timeout or re-INVITE, as with a phone that lost power)."""
+        if self._proc is not None:
+            await sipp.stop(self._proc)
