@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/ami_ingest.py [--events 200000] [--runs 5] [--read-field KEY]
                                          [--profile]
+    .venv/bin/python bench/ami_ingest.py --quick   # 5,000 events, 2 runs: checks that the
+                                                   # script works; its figures mean nothing
 
 A loopback peer in its own process (so that its work does not share our CPU) accepts a
 plain login and then writes a pre-built stream of realistic AMI events as fast as the
@@ -30,9 +32,12 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from _quick import parse_args
+
 from acd.asterisk.ami import AmiClient, Event
 
 USERNAME, SECRET = "bench", "bench"
+QUICK = {"events": 5_000, "runs": 2}
 SNAPSHOT_KEYS = (
     "Channel",
     "ChannelState",
@@ -307,7 +312,7 @@ def main() -> None:
         help="the subscriber also looks up this field in each event (both clients)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile one run of ours")
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
 
     stream = build_stream(args.events)
     print(f"stream: {args.events} events, {len(stream) / 1e6:.1f} MB, mix {MIX}")

@@ -7,7 +7,9 @@ Speech: espeak-ng voices saying each keyword of the example voice menu, clean an
 white noise added (seeded). Words that are not keywords are measured too: accepting one
 as a keyword is a wrong route (oov_accept_rate; the issue's goal counts keywords only).
 
-    .venv/bin/python bench/asr_accuracy.py [--voices 6] [--snr 15]
+    .venv/bin/python bench/asr_accuracy.py [--voices 8] [--other-words 16] [--snr 15]
+    .venv/bin/python bench/asr_accuracy.py --quick   # 1 voice, 4 other words, ~6 s: checks
+                                                     # that it works; not for figures
 
 Per band: accuracy (right keyword, confident), false accepts (confident but wrong) and
 fallbacks (not sure: the IVR asks for keys); and, as the anchor in the same run, the
@@ -31,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _quick import parse_args
+
 from ivr.speech import PocketsphinxRecogniser, read_wav
 
 KEYWORDS = ("sales", "support", "billing", "operator", "agent", "account")  # config/ivr/sales.yaml
@@ -40,6 +44,7 @@ OUT_OF_VOCABULARY = ("hello", "banana", "weather", "yes", "cancel", "building", 
                      "i want to speak to someone")  # fmt: skip
 VOICES = ("en-gb", "en-us", "en-gb-x-rp", "en-us+f3", "en+m3", "en-gb-scotland",
           "en-us+m2", "en-gb+f2")  # fmt: skip
+QUICK = {"voices": 1, "other_words": 4}  # every keyword is still said: the menu's grammar
 
 
 def speak(text: str, voice: str, workdir: Path) -> array.array[int]:
@@ -78,8 +83,11 @@ def as_recorded(samples: array.array[int], band: str, workdir: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--voices", type=int, default=len(VOICES))
+    parser.add_argument("--other-words", type=int, default=len(OUT_OF_VOCABULARY),
+                        help="how many of the words that are not keywords are said")  # fmt: skip
     parser.add_argument("--snr", type=float, default=15.0, help="noise: signal-to-noise, dB")
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
+    words = KEYWORDS + OUT_OF_VOCABULARY[: args.other_words]
     recogniser = PocketsphinxRecogniser()
     # The anchor, in the same run: the keyword grammar alone (no competing words).
     keywords_only = PocketsphinxRecogniser(competing_words=0)
@@ -89,7 +97,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         for voice in VOICES[: args.voices]:
-            for word in KEYWORDS + OUT_OF_VOCABULARY:
+            for word in words:
                 clean = speak(word, voice, workdir)
                 noisy = with_noise(clean, args.snr, zlib.crc32(f"{voice}/{word}".encode()))
                 for condition, samples in (("clean", clean), ("noisy", noisy)):

@@ -1,6 +1,8 @@
 """Erlang conformance: the engine in a virtual clock against queueing theory.
 
     .venv/bin/python bench/erlang_conformance.py [--calls 300000] [--batches 30] [--seed 1]
+    .venv/bin/python bench/erlang_conformance.py --quick   # 3,000 calls, 10 batches: checks
+                                                           # that it works; not for figures
 
 Poisson arrivals (100 calls per 30 min), exponential handle times (mean 180 s), N agents
 who answer the moment they are rung; for Erlang A, exponential patience: a caller still
@@ -28,6 +30,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
+from _quick import parse_args
 from _sim import Simulation, batch_means
 
 from acd.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
@@ -46,6 +49,7 @@ from acd.engine.facts import CallAbandonedInQueue, CallAnswered, CallOffered
 
 ARRIVAL_RATE, HANDLE_S, THRESHOLD_S = 100 / 1800, 180.0, 20.0
 WARM_UP = 0.02
+QUICK = {"calls": 3_000, "batches": 10}  # wide intervals: a reference may fall outside
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300_000, help="per case")
     parser.add_argument("--batches", type=int, default=30, choices=(10, 20, 30, 40))
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
     jobs = [(case, args.calls, args.batches, args.seed + i) for i, case in enumerate(CASES)]
     with multiprocessing.get_context("fork").Pool() as pool:
         results = pool.starmap(simulate, jobs)

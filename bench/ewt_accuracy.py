@@ -1,6 +1,8 @@
 """Estimated-wait accuracy over a simulated day: ours against app_queue's formula.
 
     .venv/bin/python bench/ewt_accuracy.py [--days 5] [--seed 1]
+    .venv/bin/python bench/ewt_accuracy.py --quick   # 1 day per plan: checks that it works;
+                                                     # not for figures
 
 One queue, 08:00 to 20:00. Arrivals are Poisson with an hourly rate that rises to a
 morning peak, dips at lunch and peaks again; staffing follows shifts (agents log in and
@@ -39,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
+from _quick import parse_args
 from _sim import Simulation
 
 from acd.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
@@ -70,6 +73,7 @@ STAFFING = {
 HANDLE_MEAN_S, HANDLE_SIGMA = 240.0, 0.85  # lognormal; CV = sqrt(exp(σ²) - 1) ≈ 0.95
 PATIENCE_S, RING_S, WRAP_UP_S, ANNOUNCE_S = 240.0, 2.0, 10.0, 30.0
 AGENT_IDS = tuple(str(1000 + i) for i in range(14))
+QUICK = {"days": 1}
 
 
 @dataclass
@@ -226,7 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
     ours_mae, theirs_mae, ours_all, theirs_all = run("busy", args.days, args.seed)
     calm_ours, calm_theirs, _, _ = run("calm", args.days, args.seed)
     ratio = ours_mae / theirs_mae

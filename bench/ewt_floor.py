@@ -1,6 +1,8 @@
 """How low can the estimated-wait error go on ewt_accuracy.py's trace? A reference bound.
 
     .venv/bin/python bench/ewt_floor.py [--days 2] [--seed 1] [--samples 300]
+    .venv/bin/python bench/ewt_floor.py --quick   # 1 day, 20 futures per estimate: checks
+                                                  # that it works; not for figures
 
 Same simulated busy days as bench/ewt_accuracy.py (same seeds, so the same arrivals,
 handle times and staffing), with a third estimator that no real ACD has: at every
@@ -25,12 +27,14 @@ import random
 import statistics
 
 import ewt_accuracy as trace
+from _quick import parse_args
 from _sim import Simulation
 
 from acd.engine.bits import indices
 from acd.engine.state import Agent, AgentState, CallState
 
 _NORMAL = statistics.NormalDist()
+QUICK = {"days": 1, "samples": 20}
 
 
 class Clairvoyant:
@@ -91,7 +95,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--samples", type=int, default=300)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
     ours, theirs, floor = [], [], []
     for d in range(args.days):
         other = Clairvoyant(args.seed + d, args.samples)

@@ -2,6 +2,8 @@
 one team of the same size serving everybody.
 
     .venv/bin/python bench/overflow_pooling.py [--calls 100000] [--batches 20] [--seed 1]
+    .venv/bin/python bench/overflow_pooling.py --quick   # 3,000 calls, 10 batches: checks
+                                                         # that it works; not for figures
 
 Two queues A and B, each with its own 10 agents, each at 80 % load: Poisson arrivals
 (160 calls an hour each), exponential handle times (mean 180 s), exponential patience
@@ -35,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 
+from _quick import parse_args
 from _sim import Interval, Simulation, batch_means
 
 from acd.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
@@ -57,6 +60,7 @@ RATE = LOAD * TEAM / HANDLE_S  # per queue, calls per second
 WARM_UP = 0.02
 GOAL_W = 10.0
 OVERFLOW_WAITS = (0.0, 5.0, 10.0, 20.0, 30.0)
+QUICK = {"calls": 3_000, "batches": 10}
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100_000, help="per system")
     parser.add_argument("--batches", type=int, default=20, choices=(10, 20, 30, 40))
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
     # The same seed for every system: common random numbers make the comparison sharper.
     jobs = [(system, args.calls, args.batches, args.seed) for system in systems()]
     with multiprocessing.get_context("fork").Pool() as pool:

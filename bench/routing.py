@@ -1,7 +1,9 @@
 """Routing decision latency at scale: 2,000 agents, 50 skills, 20 queues, up to 10,000
 waiting callers.
 
-    .venv/bin/python bench/routing.py [--decisions 20000] [--seed 1]
+    .venv/bin/python bench/routing.py [--decisions 5000] [--rounds 3] [--seed 1]
+    .venv/bin/python bench/routing.py --quick   # 200 decisions, 1 round per W: checks that
+                                                # it works; not for figures
 
 Set-up, for each number of waiting callers W (100, 1,000, 10,000): 1,900 agents serve
 19 busy queues (each agent is a member of 3, with some of their skills at levels 1-5);
@@ -32,6 +34,8 @@ import random
 import sys
 import time
 
+from _quick import parse_args
+
 from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
 from acd.engine.commands import RingAgent
 from acd.engine.events import (
@@ -49,6 +53,8 @@ from acd.engine.events import (
 AGENTS, SKILLS, BUSY_QUEUES, VIP_AGENTS = 2000, 50, 19, 100
 WRAP_UP_S = 5.0
 WAITING = (100, 1000, 10_000)
+# All three W still: filling 10,000 callers is the scale the bench is about, and is quick.
+QUICK = {"decisions": 200, "rounds": 1}
 
 
 def build_config(rng: random.Random) -> tuple[AcdConfig, list[list[str]]]:
@@ -236,7 +242,7 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=5_000, help="of each kind, per round")
     parser.add_argument("--rounds", type=int, default=3, help="per W; the median round is kept")
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    args = parse_args(parser, QUICK)
     noise_p50, noise_p99 = calibrate()
     print(f"machine noise: a fixed {noise_p50:.1f} µs workload has p99 {noise_p99:.1f} µs")
     rounds: dict[int, list[dict[str, float]]] = {w: [] for w in WAITING}

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from _quick import parse_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -69,7 +70,7 @@ async def main(samples: int) -> dict[str, float]:
 
 
 SANDBOX_KEYS = ("language", "asterisk", "trunks", "agents", "voicemail")
-QUICK_SAMPLES = 3
+QUICK = {"samples": 3}
 
 
 def _our_config(work: Path, api_port: int) -> Path:
@@ -160,7 +161,5 @@ def _summary(results: dict[str, list[float]]) -> dict[str, float]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=30)
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SAMPLES} samples")
-    args = parser.parse_args()
-    figures = asyncio.run(main(QUICK_SAMPLES if args.quick else args.samples))
+    figures = asyncio.run(main(parse_args(parser, QUICK).samples))
     print(json.dumps(figures))
