@@ -39,11 +39,34 @@ from ivr.speech import PocketsphinxRecogniser, read_wav
 
 KEYWORDS = ("sales", "support", "billing", "operator", "agent", "account")  # config/ivr/sales.yaml
 # What callers say that is not a keyword: each should be a fallback (asked again).
-OUT_OF_VOCABULARY = ("hello", "banana", "weather", "yes", "cancel", "building", "no", "thanks",
-                     "help", "later", "order", "refund", "money", "representative", "problem",
-                     "i want to speak to someone")  # fmt: skip
-VOICES = ("en-gb", "en-us", "en-gb-x-rp", "en-us+f3", "en+m3", "en-gb-scotland",
-          "en-us+m2", "en-gb+f2")  # fmt: skip
+OUT_OF_VOCABULARY = (
+    "hello",
+    "banana",
+    "weather",
+    "yes",
+    "cancel",
+    "building",
+    "no",
+    "thanks",
+    "help",
+    "later",
+    "order",
+    "refund",
+    "money",
+    "representative",
+    "problem",
+    "i want to speak to someone",
+)
+VOICES = (
+    "en-gb",
+    "en-us",
+    "en-gb-x-rp",
+    "en-us+f3",
+    "en+m3",
+    "en-gb-scotland",
+    "en-us+m2",
+    "en-gb+f2",
+)
 QUICK = {"voices": 1, "other_words": 4}  # every keyword is still said: the menu's grammar
 
 
@@ -51,8 +74,10 @@ def speak(text: str, voice: str, workdir: Path) -> array.array[int]:
     raw = workdir / "spoken.wav"
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(raw), text], check=True)
     clean = workdir / "clean16.wav"
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(clean),
-                    "pad", "0.3", "0.5"], check=True)  # fmt: skip
+    subprocess.run(
+        ["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(clean), "pad", "0.3", "0.5"],
+        check=True,
+    )
     pcm, _ = read_wav(clean)
     return array.array("h", pcm)
 
@@ -61,30 +86,69 @@ def with_noise(samples: array.array[int], snr_db: float, seed: int) -> array.arr
     rng = random.Random(seed)
     power = sum(s * s for s in samples) / max(len(samples), 1)
     sigma = (power / 10 ** (snr_db / 10)) ** 0.5
-    return array.array("h", (max(-32768, min(32767, round(s + rng.gauss(0, sigma))))
-                             for s in samples))  # fmt: skip
+    return array.array(
+        "h", (max(-32768, min(32767, round(s + rng.gauss(0, sigma)))) for s in samples)
+    )
 
 
 def as_recorded(samples: array.array[int], band: str, workdir: Path) -> Path:
     """The file Asterisk would write: wav16 for wideband, 8 kHz (through µ-law) else."""
     source = workdir / "source.wav"
-    subprocess.run(["sox", "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1",
-                    "-", str(source)], input=samples.tobytes(), check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "sox",
+            "-t",
+            "raw",
+            "-r",
+            "16000",
+            "-e",
+            "signed",
+            "-b",
+            "16",
+            "-c",
+            "1",
+            "-",
+            str(source),
+        ],
+        input=samples.tobytes(),
+        check=True,
+    )
     if band == "wideband":
         return source
     ulaw, out = workdir / "line.ul", workdir / "narrow.wav"
-    subprocess.run(["sox", str(source), "-r", "8000", "-e", "u-law", "-t", "ul", str(ulaw)],
-                   check=True)  # fmt: skip
-    subprocess.run(["sox", "-t", "ul", "-r", "8000", "-c", "1", str(ulaw), "-e", "signed",
-                    "-b", "16", str(out)], check=True)  # fmt: skip
+    subprocess.run(
+        ["sox", str(source), "-r", "8000", "-e", "u-law", "-t", "ul", str(ulaw)], check=True
+    )
+    subprocess.run(
+        [
+            "sox",
+            "-t",
+            "ul",
+            "-r",
+            "8000",
+            "-c",
+            "1",
+            str(ulaw),
+            "-e",
+            "signed",
+            "-b",
+            "16",
+            str(out),
+        ],
+        check=True,
+    )
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--voices", type=int, default=len(VOICES))
-    parser.add_argument("--other-words", type=int, default=len(OUT_OF_VOCABULARY),
-                        help="how many of the words that are not keywords are said")  # fmt: skip
+    parser.add_argument(
+        "--other-words",
+        type=int,
+        default=len(OUT_OF_VOCABULARY),
+        help="how many of the words that are not keywords are said",
+    )
     parser.add_argument("--snr", type=float, default=15.0, help="noise: signal-to-noise, dB")
     args = parse_args(parser, QUICK)
     words = KEYWORDS + OUT_OF_VOCABULARY[: args.other_words]
@@ -113,22 +177,28 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     figures = {band: _figures(c) for band, c in counts.items()}
     for band, f in figures.items():
-        print(f"{band:10}  utterances {f['utterances']:3}  accuracy {f['accuracy']:.1%}  "
-              f"false accepts {f['false_accept_rate']:.1%}  fallbacks {f['fallback_rate']:.1%}  "
-              f"(clean accuracy {f['clean_accuracy']:.1%}, noisy {f['noisy_accuracy']:.1%}; "
-              f"out-of-vocabulary words accepted {f['oov_accept_rate']:.1%})")  # fmt: skip
+        print(
+            f"{band:10}  utterances {f['utterances']:3}  accuracy {f['accuracy']:.1%}  "
+            f"false accepts {f['false_accept_rate']:.1%}  fallbacks {f['fallback_rate']:.1%}  "
+            f"(clean accuracy {f['clean_accuracy']:.1%}, noisy {f['noisy_accuracy']:.1%}; "
+            f"out-of-vocabulary words accepted {f['oov_accept_rate']:.1%})"
+        )
     anchor = _figures(baseline)
-    print(f"keyword grammar alone (wideband): accuracy {anchor['accuracy']:.1%}  "
-          f"false accepts {anchor['false_accept_rate']:.1%}  "
-          f"out-of-vocabulary words accepted {anchor['oov_accept_rate']:.1%}")  # fmt: skip
+    print(
+        f"keyword grammar alone (wideband): accuracy {anchor['accuracy']:.1%}  "
+        f"false accepts {anchor['false_accept_rate']:.1%}  "
+        f"out-of-vocabulary words accepted {anchor['oov_accept_rate']:.1%}"
+    )
     result = {
         "wideband_accuracy": round(figures["wideband"]["accuracy"], 4),
         "false_accept_rate": round(max(f["false_accept_rate"] for f in figures.values()), 4),
         "oov_accept_rate": round(max(f["oov_accept_rate"] for f in figures.values()), 4),
         "keywords_only_wideband": {k: round(v, 4) for k, v in anchor.items()},
-        "bands": figures, "voices": args.voices, "snr_db": args.snr,
+        "bands": figures,
+        "voices": args.voices,
+        "snr_db": args.snr,
         "seconds": round(elapsed, 1),
-    }  # fmt: skip
+    }
     print(json.dumps(result))
 
 

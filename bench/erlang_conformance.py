@@ -44,7 +44,7 @@ from acd.engine.events import (
     CallEnded,
     PhoneState,
     PhoneStateChanged,
-)  # fmt: skip
+)
 from acd.engine.facts import CallAbandonedInQueue, CallAnswered, CallOffered
 
 ARRIVAL_RATE, HANDLE_S, THRESHOLD_S = 100 / 1800, 180.0, 20.0
@@ -63,12 +63,20 @@ class Case:
 CASES = (
     Case("Erlang C, N = 13", 13, None, {"sl20": 0.7956}),
     Case("Erlang C, N = 14", 14, None, {"sl20": 0.8884, "asa_s": 7.84}),
-    Case("Erlang A, N = 12, patience 60 s", 12, 60.0,
-         {"sl20": 0.8603, "p_abandon": 0.0759, "asa_s": 3.52}),
+    Case(
+        "Erlang A, N = 12, patience 60 s",
+        12,
+        60.0,
+        {"sl20": 0.8603, "p_abandon": 0.0759, "asa_s": 3.52},
+    ),
     Case("Erlang A, N = 12, patience 180 s", 12, 180.0, {"sl20": 0.8023, "p_abandon": 0.0531}),
-    Case("Erlang A, N = 10, patience 120 s", 10, 120.0,
-         {"sl20": 0.6399, "p_abandon": 0.1375, "asa_s": 14.55}),
-)  # fmt: skip
+    Case(
+        "Erlang A, N = 10, patience 120 s",
+        10,
+        120.0,
+        {"sl20": 0.6399, "p_abandon": 0.1375, "asa_s": 14.55},
+    ),
+)
 
 
 @dataclass
@@ -117,8 +125,10 @@ def _hang_up(sim: Simulation, call_id: str) -> None:
 def simulate(case: Case, calls: int, batches: int, seed: int) -> dict[str, object]:
     started = time.perf_counter()
     ids = tuple(str(1000 + i) for i in range(case.agents))
-    config = AcdConfig(queues=(QueueConfig("q", ids, ring_timeout_s=60),),
-                       agents=tuple(AgentConfig(a) for a in ids))  # fmt: skip
+    config = AcdConfig(
+        queues=(QueueConfig("q", ids, ring_timeout_s=60),),
+        agents=tuple(AgentConfig(a) for a in ids),
+    )
     run = Run(random.Random(seed))
     sim = Simulation(Engine(config, seed), run.react)
     for agent in ids:
@@ -141,9 +151,12 @@ def simulate(case: Case, calls: int, batches: int, seed: int) -> dict[str, objec
 
     sim.at(0.0, arrive)
     sim.run_until(float("inf"))
-    return {"case": case.name, **_figures(case, run, batches),
-            "fifo_violations": run.fifo_violations,
-            "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+    return {
+        "case": case.name,
+        **_figures(case, run, batches),
+        "fifo_violations": run.fifo_violations,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def _figures(case: Case, run: Run, batches: int) -> dict[str, object]:
@@ -156,12 +169,12 @@ def _figures(case: Case, run: Run, batches: int) -> dict[str, object]:
         per_batch["sl20"].append(sum(w <= THRESHOLD_S for w in waits) / size)
         per_batch["asa_s"].append(sum(waits) / len(waits))
         per_batch["p_abandon"].append(sum(c in run.abandoned for c in batch) / size)
-    theory = (erlang_c_figures(case.agents, ARRIVAL_RATE, HANDLE_S, THRESHOLD_S)
-              if case.patience_s is None else
-              erlang_a_figures(case.agents, ARRIVAL_RATE, HANDLE_S, case.patience_s,
-                               THRESHOLD_S))  # fmt: skip
-    computed = {"sl20": theory.service_level, "asa_s": theory.asa_s,
-                "p_abandon": theory.p_abandon}  # fmt: skip
+    theory = (
+        erlang_c_figures(case.agents, ARRIVAL_RATE, HANDLE_S, THRESHOLD_S)
+        if case.patience_s is None
+        else erlang_a_figures(case.agents, ARRIVAL_RATE, HANDLE_S, case.patience_s, THRESHOLD_S)
+    )
+    computed = {"sl20": theory.service_level, "asa_s": theory.asa_s, "p_abandon": theory.p_abandon}
     checks = {}
     for name, reference in case.reference.items():
         interval = batch_means(per_batch[name])
@@ -185,18 +198,30 @@ def main() -> None:
     with multiprocessing.get_context("fork").Pool() as pool:
         results = pool.starmap(simulate, jobs)
     for result in results:
-        print(f"{result['case']}: {result['calls']:,} calls after warm-up, "
-              f"{result['seconds']} s, FIFO violations {result['fifo_violations']}")  # fmt: skip
+        print(
+            f"{result['case']}: {result['calls']:,} calls after warm-up, "
+            f"{result['seconds']} s, FIFO violations {result['fifo_violations']}"
+        )
         for name, check in result["checks"].items():  # type: ignore[attr-defined]
             mark = "ok " if check["within"] else "OUT"
-            print(f"  {mark} {name:9} reference {check['reference']:<8} formula "
-                  f"{check['formula']:<8} simulated {check['simulated']:<8} "
-                  f"95% CI {check['ci95']}")  # fmt: skip
+            print(
+                f"  {mark} {name:9} reference {check['reference']:<8} formula "
+                f"{check['formula']:<8} simulated {check['simulated']:<8} "
+                f"95% CI {check['ci95']}"
+            )
     within = all(c["within"] for r in results for c in r["checks"].values())  # type: ignore[attr-defined]
     violations = sum(int(r["fifo_violations"]) for r in results)  # type: ignore[call-overload]
     print(f"python {sys.version.split()[0]}, {args.batches} batches, seed {args.seed}")
-    print(json.dumps({"all_within_ci": within, "fifo_violations": violations,
-                      "calls_per_case": args.calls, "cases": results}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "all_within_ci": within,
+                "fifo_violations": violations,
+                "calls_per_case": args.calls,
+                "cases": results,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

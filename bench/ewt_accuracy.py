@@ -59,7 +59,7 @@ from acd.engine.events import (
     Event,
     PhoneState,
     PhoneStateChanged,
-)  # fmt: skip
+)
 from acd.engine.facts import CallAnswered
 
 HOUR = 3600.0
@@ -139,11 +139,19 @@ def simulate_day(
 ) -> Day:
     rng = random.Random(seed)
     config = AcdConfig(
-        queues=(QueueConfig("q", AGENT_IDS, wrap_up_s=WRAP_UP_S, announce_every_s=ANNOUNCE_S,
-                            ring_timeout_s=20, default_handle_s=HANDLE_MEAN_S),),
+        queues=(
+            QueueConfig(
+                "q",
+                AGENT_IDS,
+                wrap_up_s=WRAP_UP_S,
+                announce_every_s=ANNOUNCE_S,
+                ring_timeout_s=20,
+                default_handle_s=HANDLE_MEAN_S,
+            ),
+        ),
         agents=tuple(AgentConfig(a) for a in AGENT_IDS),
         pause_reasons=(PauseReason("1", "lunch"),),
-    )  # fmt: skip
+    )
     day = Day(rng, other=other)
     sim = day.sim = Simulation(Engine(config, seed), day.react)
     for agent in AGENT_IDS:
@@ -236,14 +244,22 @@ def main() -> None:
     ratio = ours_mae / theirs_mae
     print(f"goal (busy day): ours <= half of app_queue's: ratio {ratio:.2f}")
     print(f"python {sys.version.split()[0]}, {args.days} days per scenario, seed {args.seed}")
-    print(json.dumps({
-        "ours_mae_s": round(ours_mae, 2), "app_queue_mae_s": round(theirs_mae, 2),
-        "ratio": round(ratio, 3), "estimates": len(ours_all),
-        "ours_median_error_s": round(statistics.median(ours_all), 1),
-        "app_queue_median_error_s": round(statistics.median(theirs_all), 1),
-        "calm_ours_mae_s": round(calm_ours, 2), "calm_app_queue_mae_s": round(calm_theirs, 2),
-        "calm_ratio": round(calm_ours / calm_theirs, 3), "days": args.days,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "ours_mae_s": round(ours_mae, 2),
+                "app_queue_mae_s": round(theirs_mae, 2),
+                "ratio": round(ratio, 3),
+                "estimates": len(ours_all),
+                "ours_median_error_s": round(statistics.median(ours_all), 1),
+                "app_queue_median_error_s": round(statistics.median(theirs_all), 1),
+                "calm_ours_mae_s": round(calm_ours, 2),
+                "calm_app_queue_mae_s": round(calm_theirs, 2),
+                "calm_ratio": round(calm_ours / calm_theirs, 3),
+                "days": args.days,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

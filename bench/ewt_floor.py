@@ -115,12 +115,20 @@ def main() -> None:
         f"{len(floor):,} estimates; ratio to app_queue: clairvoyant "
         f"{floor_mae / theirs_mae:.3f}, ours {ours_mae / theirs_mae:.3f}"
     )
-    print(json.dumps({
-        "floor_mae_s": round(floor_mae, 2), "ours_mae_s": round(ours_mae, 2),
-        "app_queue_mae_s": round(theirs_mae, 2), "floor_ratio": round(floor_mae / theirs_mae, 3),
-        "ratio": round(ours_mae / theirs_mae, 3), "estimates": len(floor), "days": args.days,
-        "samples": args.samples,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "floor_mae_s": round(floor_mae, 2),
+                "ours_mae_s": round(ours_mae, 2),
+                "app_queue_mae_s": round(theirs_mae, 2),
+                "floor_ratio": round(floor_mae / theirs_mae, 3),
+                "ratio": round(ours_mae / theirs_mae, 3),
+                "estimates": len(floor),
+                "days": args.days,
+                "samples": args.samples,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

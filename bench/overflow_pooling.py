@@ -52,7 +52,7 @@ from acd.engine.events import (
     CallEnded,
     PhoneState,
     PhoneStateChanged,
-)  # fmt: skip
+)
 from acd.engine.facts import CallAbandonedInQueue, CallAnswered
 
 TEAM, HANDLE_S, PATIENCE_S, THRESHOLD_S, LOAD = 10, 180.0, 180.0, 20.0, 0.8
@@ -74,12 +74,20 @@ def systems() -> list[System]:
     team_a = tuple(str(1000 + i) for i in range(TEAM))
     team_b = tuple(str(2000 + i) for i in range(TEAM))
     agents = tuple(AgentConfig(a) for a in team_a + team_b)
-    found = [System("split", AcdConfig((QueueConfig("a", team_a), QueueConfig("b", team_b)),
-                                       agents), ("a", "b"))]  # fmt: skip
+    found = [
+        System(
+            "split",
+            AcdConfig((QueueConfig("a", team_a), QueueConfig("b", team_b)), agents),
+            ("a", "b"),
+        )
+    ]
     for wait in OVERFLOW_WAITS:
         rule = (OverflowRule(OverflowWhen.WAITED_OVER, OverflowTo.QUEUE, "both", wait),)
-        queues = (QueueConfig("a", team_a, overflow=rule), QueueConfig("b", team_b, overflow=rule),
-                  QueueConfig("both", team_a + team_b))  # fmt: skip
+        queues = (
+            QueueConfig("a", team_a, overflow=rule),
+            QueueConfig("b", team_b, overflow=rule),
+            QueueConfig("both", team_a + team_b),
+        )
         found.append(System(f"overflow {wait:g}", AcdConfig(queues, agents), ("a", "b")))
     pooled = AcdConfig((QueueConfig("all", team_a + team_b),), agents)
     found.append(System("pooled", pooled, ("all", "all")))
@@ -132,8 +140,13 @@ def simulate(system: System, calls: int, batches: int, seed: int) -> dict[str, o
         sim.at(run.rng.expovariate(RATE), partial(arrive, queue))
     sim.run_until(float("inf"))
     sl, abandon = _intervals(run, batches)
-    return {"system": system.name, "sl": sl, "abandon": abandon,
-            "calls": run.entered, "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+    return {
+        "system": system.name,
+        "sl": sl,
+        "abandon": abandon,
+        "calls": run.entered,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
 
 
 def _intervals(run: Run, batches: int) -> tuple[Interval, Interval]:
@@ -159,28 +172,47 @@ def main() -> None:
         results = {r["system"]: r for r in pool.starmap(simulate, jobs)}
     pooled_sl = results["pooled"]["sl"].mean  # type: ignore[attr-defined]
     theory = erlang_a_figures(2 * TEAM, 2 * RATE, HANDLE_S, PATIENCE_S, THRESHOLD_S)
-    print(f"pooled, Erlang A formula: SL {theory.service_level:.4f}, "
-          f"abandon {theory.p_abandon:.4f}")  # fmt: skip
+    print(
+        f"pooled, Erlang A formula: SL {theory.service_level:.4f}, abandon {theory.p_abandon:.4f}"
+    )
     rows = []
     for name, result in results.items():
         sl, abandon = result["sl"], result["abandon"]
         ratio = sl.mean / pooled_sl  # type: ignore[attr-defined]
-        print(f"{name:12} SL {sl}  abandon {abandon}  SL / pooled {ratio:.3f}  "
-              f"({result['calls']:,} calls, {result['seconds']} s)")  # fmt: skip
-        rows.append({"system": name, "sl": round(sl.mean, 4),  # type: ignore[attr-defined]
-                     "sl_ci95": [round(sl.low, 4), round(sl.high, 4)],  # type: ignore[attr-defined]
-                     "abandon": round(abandon.mean, 4),  # type: ignore[attr-defined]
-                     "ratio_to_pooled_sl": round(ratio, 4)})  # fmt: skip
+        print(
+            f"{name:12} SL {sl}  abandon {abandon}  SL / pooled {ratio:.3f}  "
+            f"({result['calls']:,} calls, {result['seconds']} s)"
+        )
+        rows.append(
+            {
+                "system": name,
+                "sl": round(sl.mean, 4),  # type: ignore[attr-defined]
+                "sl_ci95": [round(sl.low, 4), round(sl.high, 4)],  # type: ignore[attr-defined]
+                "abandon": round(abandon.mean, 4),  # type: ignore[attr-defined]
+                "ratio_to_pooled_sl": round(ratio, 4),
+            }
+        )
     goal = next(r for r in rows if r["system"] == f"overflow {GOAL_W:g}")
-    print(f"goal: overflow after {GOAL_W:g} s >= 95 % of the pooled SL: "
-          f"{goal['ratio_to_pooled_sl']:.3f}")  # fmt: skip
-    print(f"python {sys.version.split()[0]}, {args.calls:,} calls per system, "
-          f"{args.batches} batches, seed {args.seed}")  # fmt: skip
-    print(json.dumps({
-        "ratio_to_pooled_sl": goal["ratio_to_pooled_sl"], "overflow_after_s": GOAL_W,
-        "pooled_sl": round(pooled_sl, 4), "pooled_sl_formula": round(theory.service_level, 4),
-        "pooled_abandon_formula": round(theory.p_abandon, 4), "systems": rows,
-    }))  # fmt: skip
+    print(
+        f"goal: overflow after {GOAL_W:g} s >= 95 % of the pooled SL: "
+        f"{goal['ratio_to_pooled_sl']:.3f}"
+    )
+    print(
+        f"python {sys.version.split()[0]}, {args.calls:,} calls per system, "
+        f"{args.batches} batches, seed {args.seed}"
+    )
+    print(
+        json.dumps(
+            {
+                "ratio_to_pooled_sl": goal["ratio_to_pooled_sl"],
+                "overflow_after_s": GOAL_W,
+                "pooled_sl": round(pooled_sl, 4),
+                "pooled_sl_formula": round(theory.service_level, 4),
+                "pooled_abandon_formula": round(theory.p_abandon, 4),
+                "systems": rows,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

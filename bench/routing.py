@@ -48,7 +48,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
     TimerFired,
-)  # fmt: skip
+)
 
 AGENTS, SKILLS, BUSY_QUEUES, VIP_AGENTS = 2000, 50, 19, 100
 WRAP_UP_S = 5.0
@@ -77,8 +77,9 @@ def build_config(rng: random.Random) -> tuple[AcdConfig, list[list[str]]]:
         for skill in rng.sample(skills[:-1], 2):
             levels.setdefault(skill, rng.randint(1, 5))
         agents.append(AgentConfig(agent_id, tuple(sorted(levels.items()))))
-    queues = [QueueConfig(f"q{i}", tuple(members[i]), wrap_up_s=WRAP_UP_S)
-              for i in range(BUSY_QUEUES)]  # fmt: skip
+    queues = [
+        QueueConfig(f"q{i}", tuple(members[i]), wrap_up_s=WRAP_UP_S) for i in range(BUSY_QUEUES)
+    ]
     queues.append(QueueConfig("vip", tuple(members[BUSY_QUEUES]), skills=(("s49", 1),)))
     return AcdConfig(queues=tuple(queues), agents=tuple(agents)), queue_skills
 
@@ -220,11 +221,14 @@ def measure(waiting: int, decisions: int, seed: int) -> dict[str, float]:
             (offered if got_agent else queued).append(took_arrival)
     arrivals = queued + offered
     return {
-        "ready_p50_us": p50(ready), "ready_p99_us": p99(ready),
-        "arrival_p50_us": p50(arrivals), "arrival_p99_us": p99(arrivals),
-        "arrival_queued_p99_us": p99(queued), "arrival_offered_p99_us": p99(offered),
+        "ready_p50_us": p50(ready),
+        "ready_p99_us": p99(ready),
+        "arrival_p50_us": p50(arrivals),
+        "arrival_p99_us": p99(arrivals),
+        "arrival_queued_p99_us": p99(queued),
+        "arrival_offered_p99_us": p99(offered),
         "pools": float(sum(1 for _ in bench.engine._w.pools)),
-    }  # fmt: skip
+    }
 
 
 def calibrate() -> tuple[float, float]:
@@ -266,18 +270,30 @@ def main() -> None:
         f"p99 at {WAITING[-1]:,} waiting: {worst:.1f} µs (goal <= 50); growth "
         f"{WAITING[0]} -> {WAITING[-1]:,}: x{growth:.2f} (logarithmic bound x{bound:.1f})"
     )
-    print(f"python {sys.version.split()[0]}, {args.decisions:,} decisions of each kind, "
-          f"median of {args.rounds} rounds per W")  # fmt: skip
-    print(json.dumps({
-        "p99_us": round(worst, 1), "growth_ratio": round(growth, 2),
-        "growth_within_log": growth <= bound,
-        "p99_us_by_waiting": {w: round(max(f["ready_p99_us"], f["arrival_p99_us"]), 1)
-                              for w, f in by_waiting.items()},
-        "ready_p99_us_by_waiting": {w: f["ready_p99_us"] for w, f in by_waiting.items()},
-        "arrival_p99_us_by_waiting": {w: f["arrival_p99_us"] for w, f in by_waiting.items()},
-        "noise_p50_us": noise_p50, "noise_p99_us": noise_p99,
-        "details": by_waiting,
-    }))  # fmt: skip
+    print(
+        f"python {sys.version.split()[0]}, {args.decisions:,} decisions of each kind, "
+        f"median of {args.rounds} rounds per W"
+    )
+    print(
+        json.dumps(
+            {
+                "p99_us": round(worst, 1),
+                "growth_ratio": round(growth, 2),
+                "growth_within_log": growth <= bound,
+                "p99_us_by_waiting": {
+                    w: round(max(f["ready_p99_us"], f["arrival_p99_us"]), 1)
+                    for w, f in by_waiting.items()
+                },
+                "ready_p99_us_by_waiting": {w: f["ready_p99_us"] for w, f in by_waiting.items()},
+                "arrival_p99_us_by_waiting": {
+                    w: f["arrival_p99_us"] for w, f in by_waiting.items()
+                },
+                "noise_p50_us": noise_p50,
+                "noise_p99_us": noise_p99,
+                "details": by_waiting,
+            }
+        )
+    )
 
 
 def _median_round(results: list[dict[str, float]]) -> dict[str, float]:

@@ -78,13 +78,22 @@ def _our_config(work: Path, api_port: int) -> Path:
     config = {key: example[key] for key in SANDBOX_KEYS if key in example}
     (work / "ivr").mkdir(exist_ok=True)  # no IVR menu: number 100 goes straight to the queue
     config.update(
-        queues=[{"name": "bench", "members": [AGENT], "strategy": "longest-idle",
-                 "wrap_up_s": 0, "announce_every_s": 0, "join_empty": [], "max_wait_s": 0}],
+        queues=[
+            {
+                "name": "bench",
+                "members": [AGENT],
+                "strategy": "longest-idle",
+                "wrap_up_s": 0,
+                "announce_every_s": 0,
+                "join_empty": [],
+                "max_wait_s": 0,
+            }
+        ],
         numbers={"100": {"queue": "bench"}},
         journal={"path": str(work / "journal.sqlite3"), "queue_log": str(work / "ql")},
         api={"host": "127.0.0.1", "port": api_port},
         ivr={"menus": str(work / "ivr"), "sounds": str(work / "sounds")},
-    )  # fmt: skip
+    )
     path = work / "acd.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True))
     return path
@@ -99,8 +108,9 @@ def _phone(sandbox: Sandbox, work: Path, talk_ms: int) -> AgentPhone:
 async def _free_agent(sandbox: Sandbox, work: Path, number: str, samples: int) -> list[float]:
     """(a): samples + 1 callers wait; each time the agent hangs up, the next is offered."""
     phone = _phone(sandbox, work, talk_ms=400)
-    callers = [CallerPhone(work, f"0655{n:06d}", ip=f"127.0.0.{2 + n % 4}")
-               for n in range(samples + 1)]  # fmt: skip
+    callers = [
+        CallerPhone(work, f"0655{n:06d}", ip=f"127.0.0.{2 + n % 4}") for n in range(samples + 1)
+    ]
     await _with_phone(phone, lambda: _all_at_once(callers, number))
     trace = read_trace(phone.messages_file)
     byes = [m.at for m in trace if not m.received and m.method == "BYE"]
@@ -124,10 +134,12 @@ async def _idle_agent(sandbox: Sandbox, work: Path, number: str, samples: int) -
             caller = CallerPhone(work, f"0666{n:06d}", ip="127.0.0.2", trace=True)
             await caller.dial(number, CallerScript(), hold_ms=30_000)
             await caller.finished(60)
-            answered = next(m.at for m in read_trace(caller.messages_file)
-                            if m.received and m.method == "200")  # fmt: skip
-            invite = [m.at for m in read_trace(phone.messages_file)
-                      if m.received and m.method == "INVITE"][-1]  # fmt: skip
+            answered = next(
+                m.at for m in read_trace(caller.messages_file) if m.received and m.method == "200"
+            )
+            invite = [
+                m.at for m in read_trace(phone.messages_file) if m.received and m.method == "INVITE"
+            ][-1]
             latencies.append((invite - answered) * 1000)
             await asyncio.sleep(1.0)  # the agent is idle again and app_queue has noticed
 

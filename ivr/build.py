@@ -39,21 +39,29 @@ class _Builder:
     def _say(self, texts: object, *path: str | int) -> m.Say:
         if isinstance(texts, str):
             if len(self.languages) > 1:
-                self.problems.append(Problem(
-                    self.file, self.doc.line(path), dotted(path),
-                    f"this menu speaks {', '.join(self.languages)}: give the text in each",
-                    "write {say: {" + ", ".join(f"{lang}: ..." for lang in self.languages) + "}}",
-                ))  # fmt: skip
+                self.problems.append(
+                    Problem(
+                        self.file,
+                        self.doc.line(path),
+                        dotted(path),
+                        f"this menu speaks {', '.join(self.languages)}: give the text in each",
+                        "write {say: {"
+                        + ", ".join(f"{lang}: ..." for lang in self.languages)
+                        + "}}",
+                    )
+                )
             return m.Say({self.languages[0]: texts})
         assert isinstance(texts, dict)
         return m.Say({str(k): str(v) for k, v in texts.items()})
 
     def retry(self, data: Data, *path: str | int) -> m.Retry:
         defaults = m.Retry()
-        return m.Retry(float(data.get("timeout_s", defaults.timeout_s)),
-                       int(data.get("tries", defaults.tries)),
-                       self.prompt(data.get("invalid"), *path, "invalid"),
-                       self.prompt(data.get("no_input"), *path, "no_input"))  # fmt: skip
+        return m.Retry(
+            float(data.get("timeout_s", defaults.timeout_s)),
+            int(data.get("tries", defaults.tries)),
+            self.prompt(data.get("invalid"), *path, "invalid"),
+            self.prompt(data.get("no_input"), *path, "no_input"),
+        )
 
 
 def build_menu(name: str, file: str, doc: Document) -> tuple[m.IvrMenu, list[Problem]]:
@@ -63,15 +71,23 @@ def build_menu(name: str, file: str, doc: Document) -> tuple[m.IvrMenu, list[Pro
     for node_name, node in data["nodes"].items():
         nodes[node_name] = _NODES[node["type"]](builder, node_name, node)
     entry = data["entry"]
-    menu = m.IvrMenu(name, m.Entry(tuple(entry.get("numbers", ())), tuple(entry.get("trunks", ()))),
-                     builder.languages, data["start"], nodes, m.Where(file, 1, ""),
-                     builder.where("start"), builder.where("entry"))  # fmt: skip
+    menu = m.IvrMenu(
+        name,
+        m.Entry(tuple(entry.get("numbers", ())), tuple(entry.get("trunks", ()))),
+        builder.languages,
+        data["start"],
+        nodes,
+        m.Where(file, 1, ""),
+        builder.where("start"),
+        builder.where("entry"),
+    )
     return menu, builder.problems
 
 
 def _play(b: _Builder, name: str, d: Data) -> m.Node:
-    return m.Play(name, b.prompt(d["prompt"], "nodes", name, "prompt"), d["next"],
-                  b.where("nodes", name))  # fmt: skip
+    return m.Play(
+        name, b.prompt(d["prompt"], "nodes", name, "prompt"), d["next"], b.where("nodes", name)
+    )
 
 
 def _menu(b: _Builder, name: str, d: Data) -> m.Node:
@@ -83,21 +99,40 @@ def _menu(b: _Builder, name: str, d: Data) -> m.Node:
             else (option["to"], tuple(option.get("words", ())))
         )
         options.append(m.Option(key, to, words, b.where("nodes", name, "options", key)))
-    return m.Menu(name, b.prompt(d["prompt"], "nodes", name, "prompt"), tuple(options),
-                  d["on_fail"], b.retry(d, "nodes", name), d.get("repeat_key", ""),
-                  d.get("back_key", ""), d.get("main_key", ""), b.where("nodes", name))  # fmt: skip
+    return m.Menu(
+        name,
+        b.prompt(d["prompt"], "nodes", name, "prompt"),
+        tuple(options),
+        d["on_fail"],
+        b.retry(d, "nodes", name),
+        d.get("repeat_key", ""),
+        d.get("back_key", ""),
+        d.get("main_key", ""),
+        b.where("nodes", name),
+    )
 
 
 def _collect(b: _Builder, name: str, d: Data) -> m.Node:
-    return m.Collect(name, b.prompt(d["prompt"], "nodes", name, "prompt"), d["variable"],
-                     d["next"], d["on_fail"], d.get("min_digits", 1), d.get("max_digits", 20),
-                     d.get("terminator", "#"), d.get("pattern", ""), b.retry(d, "nodes", name),
-                     b.where("nodes", name))  # fmt: skip
+    return m.Collect(
+        name,
+        b.prompt(d["prompt"], "nodes", name, "prompt"),
+        d["variable"],
+        d["next"],
+        d["on_fail"],
+        d.get("min_digits", 1),
+        d.get("max_digits", 20),
+        d.get("terminator", "#"),
+        d.get("pattern", ""),
+        b.retry(d, "nodes", name),
+        b.where("nodes", name),
+    )
 
 
 def _condition(b: _Builder, name: str, d: Data) -> m.Node:
-    cases = tuple(m.Case(_test(c["when"]), c["to"], b.where("nodes", name, "cases", i))
-                  for i, c in enumerate(d["cases"]))  # fmt: skip
+    cases = tuple(
+        m.Case(_test(c["when"]), c["to"], b.where("nodes", name, "cases", i))
+        for i, c in enumerate(d["cases"])
+    )
     return m.Condition(name, cases, d["else"], b.where("nodes", name))
 
 
@@ -118,20 +153,40 @@ def _test(when: Data) -> m.Test:
 
 
 def _lookup(b: _Builder, name: str, d: Data) -> m.Node:
-    return m.Lookup(name, d["url"], d["next"], d["on_error"], d.get("method", "GET"),
-                    float(d.get("timeout_s", 2.0)), dict(d.get("set", {})),
-                    b.where("nodes", name))  # fmt: skip
+    return m.Lookup(
+        name,
+        d["url"],
+        d["next"],
+        d["on_error"],
+        d.get("method", "GET"),
+        float(d.get("timeout_s", 2.0)),
+        dict(d.get("set", {})),
+        b.where("nodes", name),
+    )
 
 
 def _set(b: _Builder, name: str, d: Data) -> m.Node:
     variables = {k: str(v) for k, v in d.get("variables", {}).items()}
-    return m.SetValues(name, d["next"], d.get("language", ""), variables, d.get("priority"),
-                       dict(d.get("skills", {})), b.where("nodes", name))  # fmt: skip
+    return m.SetValues(
+        name,
+        d["next"],
+        d.get("language", ""),
+        variables,
+        d.get("priority"),
+        dict(d.get("skills", {})),
+        b.where("nodes", name),
+    )
 
 
 def _queue(b: _Builder, name: str, d: Data) -> m.Node:
-    return m.ToQueue(name, d["queue"], d.get("priority"), dict(d.get("skills", {})),
-                     d.get("after_call", ""), b.where("nodes", name))  # fmt: skip
+    return m.ToQueue(
+        name,
+        d["queue"],
+        d.get("priority"),
+        dict(d.get("skills", {})),
+        d.get("after_call", ""),
+        b.where("nodes", name),
+    )
 
 
 def _transfer(b: _Builder, name: str, d: Data) -> m.Node:
@@ -147,14 +202,20 @@ def _callback(b: _Builder, name: str, d: Data) -> m.Node:
 
 
 def _survey(b: _Builder, name: str, d: Data) -> m.Node:
-    return m.Survey(name, m.Scale(d["scale"]), b.prompt(d["prompt"], "nodes", name, "prompt"),
-                    b.prompt(d.get("thanks"), "nodes", name, "thanks"), b.retry(d, "nodes", name),
-                    b.where("nodes", name))  # fmt: skip
+    return m.Survey(
+        name,
+        m.Scale(d["scale"]),
+        b.prompt(d["prompt"], "nodes", name, "prompt"),
+        b.prompt(d.get("thanks"), "nodes", name, "thanks"),
+        b.retry(d, "nodes", name),
+        b.where("nodes", name),
+    )
 
 
 def _hangup(b: _Builder, name: str, d: Data) -> m.Node:
-    return m.Hangup(name, b.prompt(d.get("prompt"), "nodes", name, "prompt"),
-                    b.where("nodes", name))  # fmt: skip
+    return m.Hangup(
+        name, b.prompt(d.get("prompt"), "nodes", name, "prompt"), b.where("nodes", name)
+    )
 
 
 def _goto(b: _Builder, name: str, d: Data) -> m.Node:
@@ -162,8 +223,17 @@ def _goto(b: _Builder, name: str, d: Data) -> m.Node:
 
 
 _NODES: dict[str, Callable[[_Builder, str, Data], m.Node]] = {
-    "play": _play, "menu": _menu, "collect": _collect, "condition": _condition,
-    "lookup": _lookup, "set": _set, "queue": _queue, "transfer": _transfer,
-    "voicemail": _voicemail, "callback": _callback, "survey": _survey, "hangup": _hangup,
+    "play": _play,
+    "menu": _menu,
+    "collect": _collect,
+    "condition": _condition,
+    "lookup": _lookup,
+    "set": _set,
+    "queue": _queue,
+    "transfer": _transfer,
+    "voicemail": _voicemail,
+    "callback": _callback,
+    "survey": _survey,
+    "hangup": _hangup,
     "goto": _goto,
-}  # fmt: skip
+}

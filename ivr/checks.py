@@ -51,13 +51,21 @@ def _references(menu: m.IvrMenu) -> list[Problem]:
     found = []
     if menu.start not in menu.nodes:
         hint = closest(menu.start, menu.nodes)
-        found.append(Problem(menu.start_where.file, menu.start_where.line, "start",
-                             f"no node named {menu.start!r}", hint))  # fmt: skip
+        found.append(
+            Problem(
+                menu.start_where.file,
+                menu.start_where.line,
+                "start",
+                f"no node named {menu.start!r}",
+                hint,
+            )
+        )
     for node in menu.nodes.values():
         for target, label in edges(node):
             if target and target not in menu.nodes:
-                found.append(_at(node, f"{label}: no node named {target!r}",
-                                 closest(target, menu.nodes)))  # fmt: skip
+                found.append(
+                    _at(node, f"{label}: no node named {target!r}", closest(target, menu.nodes))
+                )
     return found
 
 
@@ -72,9 +80,14 @@ def _reachability(menu: m.IvrMenu) -> list[Problem]:
     ends = end_nodes(menu)
     for node in menu.nodes.values():
         if node.name in seen and node.name not in ends:
-            found.append(_at(node, "a loop with no way out: from here no call can reach a queue, "
-                             "transfer, voicemail, callback, survey or hang-up",
-                             "give one of the loop's nodes an exit"))  # fmt: skip
+            found.append(
+                _at(
+                    node,
+                    "a loop with no way out: from here no call can reach a queue, "
+                    "transfer, voicemail, callback, survey or hang-up",
+                    "give one of the loop's nodes an exit",
+                )
+            )
     found += _idle_loops(menu, seen)
     return found
 
@@ -112,8 +125,9 @@ def _node_problems(menu: m.IvrMenu, node: m.Node, ctx: MenuContext) -> Iterator[
             yield from _test_problems(case.when, ctx)
     elif isinstance(node, m.Lookup):
         for name in _PLACEHOLDER.findall(node.url):
-            if name not in _FIXED_PLACEHOLDERS and not re.fullmatch(r"variables\.[a-z][a-z0-9_]*",
-                                                                     name):  # fmt: skip
+            if name not in _FIXED_PLACEHOLDERS and not re.fullmatch(
+                r"variables\.[a-z][a-z0-9_]*", name
+            ):
                 yield (
                     f"unknown placeholder {{{name}}} in the url",
                     "use {caller}, {did}, {call_id} or {variables.NAME}",
@@ -147,8 +161,10 @@ def _menu_problems(menu: m.IvrMenu, node: m.Menu, ctx: MenuContext) -> Iterator[
         for language in menu.languages:
             unknown = ctx.unknown_words(node.keywords, language)
             if unknown:
-                yield (f"the recogniser does not know the word(s) {', '.join(unknown)} "
-                       f"({language})", "choose common words, or rely on the keys")  # fmt: skip
+                yield (
+                    f"the recogniser does not know the word(s) {', '.join(unknown)} ({language})",
+                    "choose common words, or rely on the keys",
+                )
 
 
 def _test_problems(test: m.Test, ctx: MenuContext) -> Iterator[tuple[str, str]]:

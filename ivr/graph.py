@@ -13,8 +13,10 @@ def edges(node: m.Node) -> list[tuple[str, str]]:
     if isinstance(node, m.Play | m.SetValues):
         return [(node.next, "next")]
     if isinstance(node, m.Menu):
-        out = [(o.to, f"{o.key}" + (f" / {', '.join(o.words)}" if o.words else ""))
-               for o in node.options]  # fmt: skip
+        out = [
+            (o.to, f"{o.key}" + (f" / {', '.join(o.words)}" if o.words else ""))
+            for o in node.options
+        ]
         return [*out, (node.on_fail, "on_fail")]
     if isinstance(node, m.Collect):
         return [(node.next, "collected"), (node.on_fail, "on_fail")]
@@ -47,8 +49,11 @@ def reachable(menu: m.IvrMenu) -> set[str]:
 
 def end_nodes(menu: m.IvrMenu) -> set[str]:
     """Nodes from which a call can end (reach an end node, or leave for another menu)."""
-    done = {name for name, node in menu.nodes.items()
-            if isinstance(node, ENDS) or (isinstance(node, m.Goto) and node.to.menu)}  # fmt: skip
+    done = {
+        name
+        for name, node in menu.nodes.items()
+        if isinstance(node, ENDS) or (isinstance(node, m.Goto) and node.to.menu)
+    }
     changed = True
     while changed:
         changed = False
@@ -60,13 +65,19 @@ def end_nodes(menu: m.IvrMenu) -> set[str]:
 
 
 def to_dot(menu: m.IvrMenu) -> str:
-    lines = [f'digraph "{_esc(menu.name)}" {{', "  rankdir=LR;",
-             '  node [fontname="Helvetica", fontsize=11];',
-             f'  "__entry" [shape=plaintext, label="{_esc(_entry_label(menu))}"];',
-             f'  "__entry" -> "{_esc(menu.start)}";']  # fmt: skip
+    lines = [
+        f'digraph "{_esc(menu.name)}" {{',
+        "  rankdir=LR;",
+        '  node [fontname="Helvetica", fontsize=11];',
+        f'  "__entry" [shape=plaintext, label="{_esc(_entry_label(menu))}"];',
+        f'  "__entry" -> "{_esc(menu.start)}";',
+    ]
     for name, node in menu.nodes.items():
-        shape = "doubleoctagon" if isinstance(node, ENDS) else (
-            "diamond" if isinstance(node, m.Condition | m.Lookup) else "box")  # fmt: skip
+        shape = (
+            "doubleoctagon"
+            if isinstance(node, ENDS)
+            else ("diamond" if isinstance(node, m.Condition | m.Lookup) else "box")
+        )
         label = _esc(name) + "\\n" + _esc(f"{_kind(node)}{_detail(node)}")
         lines.append(f'  "{_esc(name)}" [shape={shape}, label="{label}"];')
         for target, edge in edges(node):

@@ -66,8 +66,9 @@ def load_library(folder: Path, context: MenuContext) -> tuple[m.IvrLibrary | Non
     return (None if found else library), found
 
 
-def _library(menus: dict[str, m.IvrMenu], version: str,
-             context: MenuContext) -> tuple[m.IvrLibrary, list[Problem]]:  # fmt: skip
+def _library(
+    menus: dict[str, m.IvrMenu], version: str, context: MenuContext
+) -> tuple[m.IvrLibrary, list[Problem]]:
     found: list[Problem] = []
     by_number: dict[str, str] = {}
     by_trunk: dict[str, str] = {}
@@ -75,16 +76,32 @@ def _library(menus: dict[str, m.IvrMenu], version: str,
         where = (menu.entry_where.file, menu.entry_where.line)
         for number in menu.entry.numbers:
             if number in by_number:
-                found.append(Problem(*where, "entry.numbers", f"number {number} is also "
-                                     f"served by menu {by_number[number]!r}"))  # fmt: skip
+                found.append(
+                    Problem(
+                        *where,
+                        "entry.numbers",
+                        f"number {number} is also served by menu {by_number[number]!r}",
+                    )
+                )
             by_number.setdefault(number, menu.name)
         for trunk in menu.entry.trunks:
             if trunk not in context.trunks:
-                found.append(Problem(*where, "entry.trunks", f"no trunk named {trunk!r} in "
-                                     "acd.yaml", closest(trunk, context.trunks)))  # fmt: skip
+                found.append(
+                    Problem(
+                        *where,
+                        "entry.trunks",
+                        f"no trunk named {trunk!r} in acd.yaml",
+                        closest(trunk, context.trunks),
+                    )
+                )
             elif trunk in by_trunk:
-                found.append(Problem(*where, "entry.trunks", f"trunk {trunk} is also the "
-                                     f"entry of menu {by_trunk[trunk]!r}"))  # fmt: skip
+                found.append(
+                    Problem(
+                        *where,
+                        "entry.trunks",
+                        f"trunk {trunk} is also the entry of menu {by_trunk[trunk]!r}",
+                    )
+                )
             by_trunk.setdefault(trunk, menu.name)
         found += _gotos(menu, menus)
     return m.IvrLibrary(menus, version, by_number, by_trunk), found
@@ -98,11 +115,17 @@ def _gotos(menu: m.IvrMenu, menus: dict[str, m.IvrMenu]) -> list[Problem]:
         target = menus.get(node.to.menu)
         where = (node.where.file, node.where.line, node.where.key)
         if target is None:
-            found.append(Problem(*where, f"no menu named {node.to.menu!r}",
-                                 closest(node.to.menu, menus)))  # fmt: skip
+            found.append(
+                Problem(*where, f"no menu named {node.to.menu!r}", closest(node.to.menu, menus))
+            )
         elif node.to.node and node.to.node not in target.nodes:
-            found.append(Problem(*where, f"menu {node.to.menu!r} has no node {node.to.node!r}",
-                                 closest(node.to.node, target.nodes)))  # fmt: skip
+            found.append(
+                Problem(
+                    *where,
+                    f"menu {node.to.menu!r} has no node {node.to.node!r}",
+                    closest(node.to.node, target.nodes),
+                )
+            )
     return found
 
 

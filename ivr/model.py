@@ -287,9 +287,20 @@ class Goto:
 
 
 Node = (
-    Play | Menu | Collect | Condition | Lookup | SetValues | ToQueue | Transfer | Voicemail
-    | CallbackRequest | Survey | Hangup | Goto
-)  # fmt: skip
+    Play
+    | Menu
+    | Collect
+    | Condition
+    | Lookup
+    | SetValues
+    | ToQueue
+    | Transfer
+    | Voicemail
+    | CallbackRequest
+    | Survey
+    | Hangup
+    | Goto
+)
 
 
 @dataclass(frozen=True)

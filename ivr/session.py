@@ -161,8 +161,17 @@ class IvrSession:
         return action
 
     def _step(self, now: float, node: m.Node, outcome: str, detail: str = "") -> None:
-        self._facts.append(IvrStep(now, self.call.call_id, self.menu.name, node.name, outcome,
-                                   detail, self.library.version))  # fmt: skip
+        self._facts.append(
+            IvrStep(
+                now,
+                self.call.call_id,
+                self.menu.name,
+                node.name,
+                outcome,
+                detail,
+                self.library.version,
+            )
+        )
 
     # ---- menus --------------------------------------------------------------------------
 
@@ -170,8 +179,15 @@ class IvrSession:
         options = "".join(o.key for o in node.options)
         keys = options + node.repeat_key + node.back_key + node.main_key
         words = node.keywords if waiting.voice else ()
-        return Ask(before + self._audio(node.prompt), 1, node.retry.timeout_s, "", keys, words,
-                   self.call.language)  # fmt: skip
+        return Ask(
+            before + self._audio(node.prompt),
+            1,
+            node.retry.timeout_s,
+            "",
+            keys,
+            words,
+            self.call.language,
+        )
 
     def _menu_answer(
         self, node: m.Menu, waiting: _Waiting, result: KeysEntered | SpeechHeard, now: float
@@ -209,8 +225,9 @@ class IvrSession:
         waiting.voice = False
         return self._ask_menu(node, waiting, (builtin("not_understood", self.call.language),))
 
-    def _failed_try(self, node: m.Menu | m.Collect | m.Survey, waiting: _Waiting, digits: str,
-                    now: float) -> Action:  # fmt: skip
+    def _failed_try(
+        self, node: m.Menu | m.Collect | m.Survey, waiting: _Waiting, digits: str, now: float
+    ) -> Action:
         self._step(now, node, Outcome.INVALID if digits else Outcome.TIMEOUT, digits)
         waiting.tries += 1
         if waiting.tries >= node.retry.tries:
@@ -230,10 +247,24 @@ class IvrSession:
     def _ask_digits(self, node: m.Collect | m.Survey, before: tuple[Audio, ...]) -> Action:
         if isinstance(node, m.Survey):
             high = node.scale.bounds[1]
-            return Ask(before + self._audio(node.prompt), len(str(high)), node.retry.timeout_s,
-                       "#", "0123456789#", (), self.call.language)  # fmt: skip
-        return Ask(before + self._audio(node.prompt), node.max_digits, node.retry.timeout_s,
-                   node.terminator, ALL_KEYS, (), self.call.language)  # fmt: skip
+            return Ask(
+                before + self._audio(node.prompt),
+                len(str(high)),
+                node.retry.timeout_s,
+                "#",
+                "0123456789#",
+                (),
+                self.call.language,
+            )
+        return Ask(
+            before + self._audio(node.prompt),
+            node.max_digits,
+            node.retry.timeout_s,
+            node.terminator,
+            ALL_KEYS,
+            (),
+            self.call.language,
+        )
 
     def _collected(self, node: m.Collect, waiting: _Waiting, digits: str, now: float) -> Action:
         valid = node.min_digits <= len(digits) <= node.max_digits and digits.isdigit()
@@ -249,8 +280,11 @@ class IvrSession:
         low, high = node.scale.bounds
         if not digits.isdigit() or not low <= int(digits) <= high:
             return self._failed_try(node, waiting, digits, now)
-        self._facts.append(SurveyAnswered(now, self.call.call_id, self.menu.name, node.name,
-                                          node.scale.value, int(digits)))  # fmt: skip
+        self._facts.append(
+            SurveyAnswered(
+                now, self.call.call_id, self.menu.name, node.name, node.scale.value, int(digits)
+            )
+        )
         return self._end(now, node, Outcome.DONE, HangUp(self._audio(node.thanks)), digits)
 
     # ---- decisions, lookups, values ------------------------------------------------------
@@ -268,8 +302,12 @@ class IvrSession:
         body = None
         if node.method == "POST":
             call = self.call
-            body = {"caller": call.caller, "did": call.did, "call_id": call.call_id,
-                    "variables": dict(call.variables)}  # fmt: skip
+            body = {
+                "caller": call.caller,
+                "did": call.did,
+                "call_id": call.call_id,
+                "variables": dict(call.variables),
+            }
         return Fetch(node.method, fill(node.url, values), body, node.timeout_s)
 
     def _looked_up(self, node: m.Lookup, result: Fetched | FetchFailed, now: float) -> Action:
@@ -298,8 +336,14 @@ class IvrSession:
             skills[skill] = max(level, skills.get(skill, 0))
         priority = node.priority if node.priority is not None else call.priority
         after = f"{self.menu.name}:{node.after_call}" if node.after_call else ""
-        return EnterQueue(node.queue, priority, tuple(sorted(skills.items())), call.language,
-                          dict(call.variables), after)  # fmt: skip
+        return EnterQueue(
+            node.queue,
+            priority,
+            tuple(sorted(skills.items())),
+            call.language,
+            dict(call.variables),
+            after,
+        )
 
     def _audio(self, prompt: m.Prompt) -> tuple[Audio, ...]:
         language = self.call.language

@@ -61,11 +61,19 @@ class Walk:
 
 
 def simulate(
-    library: IvrLibrary, menu: IvrMenu, inputs: list[Input], *, caller: str = "+33612345678",
-    did: str = "", fetch: Fetcher, is_open: IsOpenAt, now: float = 0.0,
-) -> Walk:  # fmt: skip
-    call = CallState("simulated", caller, did or next(iter(menu.entry.numbers), ""),
-                     menu.languages[0])  # fmt: skip
+    library: IvrLibrary,
+    menu: IvrMenu,
+    inputs: list[Input],
+    *,
+    caller: str = "+33612345678",
+    did: str = "",
+    fetch: Fetcher,
+    is_open: IsOpenAt,
+    now: float = 0.0,
+) -> Walk:
+    call = CallState(
+        "simulated", caller, did or next(iter(menu.entry.numbers), ""), menu.languages[0]
+    )
     session = IvrSession(library, menu, call, is_open)
     walk, script = Walk(), list(inputs)
     action = session.start(now)
@@ -88,8 +96,9 @@ def _decision(step: IvrStep) -> str:
     return f"[{step.node}] condition: case {step.detail} holds"
 
 
-def _answer(action: Action, script: list[Input], fetch: Fetcher, out: list[str],
-            where: str) -> Result:  # fmt: skip
+def _answer(
+    action: Action, script: list[Input], fetch: Fetcher, out: list[str], where: str
+) -> Result:
     if isinstance(action, Play):
         out.append(f"{where} hears {hearing(action.audio)}")
         return Played()
@@ -120,8 +129,10 @@ def _caller_does(action: Ask, script: list[Input], out: list[str], where: str) -
             out.append(f"{where} caller says {given.words!r}, but this menu only takes keys")
             return KeysEntered("")
         word = next((k for k in action.keywords if k.lower() == given.words.lower()), None)
-        out.append(f"{where} caller says {given.words!r}: "
-                   + (f"recognised as {word!r}" if word else "not understood"))  # fmt: skip
+        out.append(
+            f"{where} caller says {given.words!r}: "
+            + (f"recognised as {word!r}" if word else "not understood")
+        )
         return SpeechHeard(word, given.words, 1.0 if word else 0.0)
     out.append(f"{where} caller presses {given}")
     return KeysEntered(given)
@@ -144,8 +155,10 @@ def describe_end(action: Action | None) -> str:
     if isinstance(action, EnterQueue):
         skills = ", ".join(f"{name} {level}" for name, level in action.skills) or "none"
         survey = f", survey after the call: {action.after_call}" if action.after_call else ""
-        return (f"ends in queue {action.queue}: priority {action.priority}, language "
-                f"{action.language}, skills {skills}{survey}")  # fmt: skip
+        return (
+            f"ends in queue {action.queue}: priority {action.priority}, language "
+            f"{action.language}, skills {skills}{survey}"
+        )
     if isinstance(action, TransferOut):
         return f"ends transferred to {action.number or 'the number dialled'} over trunk " + (
             action.trunk or "(the first that calls out)"

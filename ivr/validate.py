@@ -56,8 +56,9 @@ def _problem(error: ValidationError, doc: Document, file: str) -> Problem:
     return Problem(file, line, dotted(path), message, hint)
 
 
-def _unknown_keys(error: ValidationError, doc: Document, file: str,
-                  path: tuple[str | int, ...]) -> Problem:  # fmt: skip
+def _unknown_keys(
+    error: ValidationError, doc: Document, file: str, path: tuple[str | int, ...]
+) -> Problem:
     allowed = sorted(_schema_of(error).get("properties", {}))
     given = error.instance if isinstance(error.instance, dict) else {}
     extra = [key for key in given if key not in allowed]
@@ -65,8 +66,13 @@ def _unknown_keys(error: ValidationError, doc: Document, file: str,
     line = doc.key_lines.get((*path, key), doc.line(path))
     if allowed:
         hint = closest(key, allowed) if closest(key, allowed).startswith("did") else ""
-        return Problem(file, line, dotted((*path, key)),
-                       f"unknown key {key!r} (allowed: {', '.join(allowed)})", hint)  # fmt: skip
+        return Problem(
+            file,
+            line,
+            dotted((*path, key)),
+            f"unknown key {key!r} (allowed: {', '.join(allowed)})",
+            hint,
+        )
     return Problem(file, line, dotted((*path, key)), f"unknown key {key!r}")
 
 

@@ -58,8 +58,15 @@ def read(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        return None, [Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}",
-                              "check the indentation and the quotes on this line")]  # fmt: skip
+        return None, [
+            Problem(
+                file,
+                line,
+                "",
+                f"not valid YAML: {exc.problem or exc.context}",
+                "check the indentation and the quotes on this line",
+            )
+        ]
     except yaml.YAMLError as exc:
         return None, [Problem(file, 1, "", f"not valid YAML: {exc}")]
     except RecursionError:
@@ -70,21 +77,35 @@ def read(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     except RecursionError:
         return None, [Problem(file, 1, "", "lists or mappings nested too deep")]
     except _TooBig:
-        return None, [Problem(file, 1, "", f"more than {MAX_VALUES} values (aliases?)",
-                              "a menu is a few hundred lines at most")]  # fmt: skip
+        return None, [
+            Problem(
+                file,
+                1,
+                "",
+                f"more than {MAX_VALUES} values (aliases?)",
+                "a menu is a few hundred lines at most",
+            )
+        ]
     if root is None:
         document.lines[()] = 1
     return document, problems
 
 
-def _convert(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
-             file: str) -> object:  # fmt: skip
+def _convert(
+    node: yaml.Node, path: Path_, doc: Document, problems: list[Problem], file: str
+) -> object:
     doc.lines[path] = node.start_mark.line + 1
     if len(doc.lines) > MAX_VALUES:
         raise _TooBig
     if id(node) in doc._open:
-        problems.append(Problem(file, node.start_mark.line + 1, _dotted(path),
-                                "a YAML alias refers to a value that contains it"))  # fmt: skip
+        problems.append(
+            Problem(
+                file,
+                node.start_mark.line + 1,
+                _dotted(path),
+                "a YAML alias refers to a value that contains it",
+            )
+        )
         return None
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
         doc._open.add(id(node))
@@ -96,21 +117,30 @@ def _convert(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem
         return _Loader.construct_object(_Loader(""), node)
     except (ValueError, yaml.YAMLError) as exc:
         message = f"{node.value!r} cannot be read ({exc})"
-        problems.append(Problem(file, node.start_mark.line + 1, _dotted(path), message,
-                                "put it in quotes"))  # fmt: skip
+        problems.append(
+            Problem(file, node.start_mark.line + 1, _dotted(path), message, "put it in quotes")
+        )
         return str(node.value)
 
 
-def _collection(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
-                file: str) -> object:  # fmt: skip
+def _collection(
+    node: yaml.Node, path: Path_, doc: Document, problems: list[Problem], file: str
+) -> object:
     if isinstance(node, yaml.MappingNode):
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             key = _key(key_node)
             child = (*path, key)
             if key in result:
-                problems.append(Problem(file, key_node.start_mark.line + 1, _dotted(child),
-                                        "this key appears twice", "keep only one"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        file,
+                        key_node.start_mark.line + 1,
+                        _dotted(child),
+                        "this key appears twice",
+                        "keep only one",
+                    )
+                )
                 continue
             doc.key_lines[child] = key_node.start_mark.line + 1
             result[key] = _convert(value_node, child, doc, problems, file)

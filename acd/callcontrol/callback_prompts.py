@@ -6,15 +6,15 @@ from __future__ import annotations
 PROMPTS: dict[str, dict[str, str]] = {
     "offer": {
         "en": "To be called back without losing your place in the queue, press 1. "
-              "To keep waiting, press 2.",
+        "To keep waiting, press 2.",
         "fr": "Pour être rappelé sans perdre votre place dans la file, tapez 1. "
-              "Pour continuer à patienter, tapez 2.",
+        "Pour continuer à patienter, tapez 2.",
     },
     "confirm": {
         "en": "We will call you back on the number you are calling from. To confirm, "
-              "press 1. Or type another number, then the hash key.",
+        "press 1. Or type another number, then the hash key.",
         "fr": "Nous vous rappellerons au numéro depuis lequel vous appelez. Pour confirmer, "
-              "tapez 1. Ou tapez un autre numéro, suivi de la touche dièse.",
+        "tapez 1. Ou tapez un autre numéro, suivi de la touche dièse.",
     },
     "invalid": {
         "en": "This is not a valid phone number.",
@@ -22,20 +22,19 @@ PROMPTS: dict[str, dict[str, str]] = {
     },
     "do_not_call": {
         "en": "We cannot call this number back: it is on a do-not-call list. "
-              "You keep your place in the queue.",
+        "You keep your place in the queue.",
         "fr": "Nous ne pouvons pas rappeler ce numéro : il est inscrit sur une liste "
-              "d'opposition. Vous gardez votre place dans la file.",
+        "d'opposition. Vous gardez votre place dans la file.",
     },
     "hours": {
         "en": "We cannot call back at this time of day. You keep your place in the queue.",
         "fr": "Nous ne pouvons pas rappeler à cette heure-ci. Vous gardez votre place "
-              "dans la file.",
+        "dans la file.",
     },
     "booked": {
-        "en": "Thank you. We will call you back when an adviser is free, in your turn. "
-              "Goodbye.",
+        "en": "Thank you. We will call you back when an adviser is free, in your turn. Goodbye.",
         "fr": "Merci. Nous vous rappellerons dès qu'un conseiller sera libre, à votre tour. "
-              "Au revoir.",
+        "Au revoir.",
     },
     "merged": {
         "en": "A callback to this number is already booked: it keeps its place. Goodbye.",
@@ -45,7 +44,7 @@ PROMPTS: dict[str, dict[str, str]] = {
         "en": "Callback. The customer is being called.",
         "fr": "Rappel. Le client est en cours d'appel.",
     },
-}  # fmt: skip
+}
 
 
 def text(key: str, language: str) -> str:

@@ -57,9 +57,12 @@ class QueueEntrance:
         await self.enter(session, entry)
 
     async def enter(
-        self, session: AgiSession, entry: QueueEntry, variables: Mapping[str, str] | None = None,
+        self,
+        session: AgiSession,
+        entry: QueueEntry,
+        variables: Mapping[str, str] | None = None,
         after_call: str = "",
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Puts the call in ``entry.queue``: ``variables`` are set on the channel too (the
         IVR's), ``after_call`` is the survey played if the agent hangs up first."""
         request = session.request
@@ -75,8 +78,17 @@ class QueueEntrance:
             return  # gone before queueing: not offered to the queue, nothing to count
         leg = self._legs.add_caller(call_id, request.channel, entry.queue, caller)
         leg.after_call = after_call
-        self._feed(CallArrived(call_id, entry.queue, entered_at, entry.priority, entry.skills,
-                               caller, entry.language))  # fmt: skip
+        self._feed(
+            CallArrived(
+                call_id,
+                entry.queue,
+                entered_at,
+                entry.priority,
+                entry.skills,
+                caller,
+                entry.language,
+            )
+        )
 
 
 def _channel_variables(entry: QueueEntry, call_id: str, entered_at: float) -> dict[str, str]:

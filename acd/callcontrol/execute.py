@@ -120,15 +120,23 @@ class Executor:
         spoken = text("agent_whisper", self._language) if cmd.callback else cmd.whisper
         whisper = prompt_name(spoken, self._language) if spoken else ""
         wait_s = _CALLBACK_AGENT_WAIT_S if cmd.callback else _AGENT_WAIT_S
-        variables = {"ACD_CALL_ID": cmd.call_id, "ACD_AGENT": cmd.agent_id,
-                     "ACD_WHISPER": whisper, "ACD_AGENT_WAIT": str(wait_s)}  # fmt: skip
+        variables = {
+            "ACD_CALL_ID": cmd.call_id,
+            "ACD_AGENT": cmd.agent_id,
+            "ACD_WHISPER": whisper,
+            "ACD_AGENT_WAIT": str(wait_s),
+        }
         try:
             result = await self._ami.originate(
-                f"PJSIP/{cmd.agent_id}", context="acd-agent-leg", exten="s", priority=1,
-                variables=variables, caller_id=caller.number if caller else None,
+                f"PJSIP/{cmd.agent_id}",
+                context="acd-agent-leg",
+                exten="s",
+                priority=1,
+                variables=variables,
+                caller_id=caller.number if caller else None,
                 timeout_ms=math.ceil((cmd.timeout_s + _ORIGINATE_MARGIN_S) * 1000),
                 extra={"ChannelId": leg.leg_id},
-            )  # fmt: skip
+            )
         except AmiError as exc:
             self._legs.drop_agent_leg(leg.leg_id)
             self._feed(AgentMissed(cmd.call_id, cmd.agent_id, "failed"))
@@ -158,9 +166,15 @@ class Executor:
     async def _release(self, cmd: ReleaseCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)
         if caller is not None and caller.after_call:  # the menu's survey, then goodbye
-            await self._ami.action("Redirect", {"Channel": caller.channel,
-                                                "Context": "acd-ivr-survey", "Exten": "s",
-                                                "Priority": "1"})  # fmt: skip
+            await self._ami.action(
+                "Redirect",
+                {
+                    "Channel": caller.channel,
+                    "Context": "acd-ivr-survey",
+                    "Exten": "s",
+                    "Priority": "1",
+                },
+            )
         elif caller is not None:
             await self._ami.action("Hangup", {"Channel": caller.channel, "Cause": "16"})
 
@@ -171,8 +185,9 @@ class Executor:
         caller.announcing = True  # until [acd-announce] reports AcdAnnounced
         minutes = _minutes(cmd.estimated_wait_s)
         for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
-            await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
-                                              "Value": str(value)})  # fmt: skip
+            await self._ami.action(
+                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": str(value)}
+            )
         await self._redirect(caller.channel, "acd-announce")
 
     async def _remove(self, cmd: RemoveCaller) -> None:
@@ -191,10 +206,18 @@ class Executor:
         if caller is None:
             return
         for name, value in self._overflow_variables(cmd).items():
-            await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
-                                              "Value": value})  # fmt: skip
-        await self._ami.action("Redirect", {"Channel": caller.channel, "Context": "acd-overflow",
-                                            "Exten": cmd.to.value, "Priority": "1"})  # fmt: skip
+            await self._ami.action(
+                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": value}
+            )
+        await self._ami.action(
+            "Redirect",
+            {
+                "Channel": caller.channel,
+                "Context": "acd-overflow",
+                "Exten": cmd.to.value,
+                "Priority": "1",
+            },
+        )
 
     def _overflow_variables(self, cmd: OverflowCaller) -> dict[str, str]:
         if cmd.to is OverflowTo.CENTRE:
@@ -212,8 +235,9 @@ class Executor:
             return
         caller.queue = cmd.queue
         for name, value in (("ACD_QUEUE", cmd.queue), ("ACD_PRIORITY", str(cmd.priority))):
-            await self._ami.action("Setvar", {"Channel": caller.channel, "Variable": name,
-                                              "Value": value})  # fmt: skip
+            await self._ami.action(
+                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": value}
+            )
 
     async def _dial_customer(self, cmd: DialCustomer) -> None:
         """Dial the callback's customer from the trunk; answered -> [acd-callback-leg]
@@ -223,11 +247,15 @@ class Executor:
         reason = "failed"
         try:
             result = await self._ami.originate(
-                f"PJSIP/{cmd.number}@{dialling.trunk}", context="acd-callback-leg", exten="s",
-                priority=1, variables={"ACD_CALL_ID": cmd.call_id},
+                f"PJSIP/{cmd.number}@{dialling.trunk}",
+                context="acd-callback-leg",
+                exten="s",
+                priority=1,
+                variables={"ACD_CALL_ID": cmd.call_id},
                 caller_id=dialling.caller_id or None,
-                timeout_ms=math.ceil(dialling.ring_s * 1000), extra={"ChannelId": leg.channel},
-            )  # fmt: skip
+                timeout_ms=math.ceil(dialling.ring_s * 1000),
+                extra={"ChannelId": leg.channel},
+            )
             if result.get("Response") == "Success":
                 return
             reason = _UNREACHABLE_REASONS.get(result.get("Reason") or "", "failed")

@@ -90,8 +90,9 @@ class IvrCalls:
         if library is None or menu is None:
             await self._deps.entrance.handle(session)
             return
-        call = CallState(session.request.uniqueid, session.request.get("callerid") or "", did,
-                         menu.languages[0])  # fmt: skip
+        call = CallState(
+            session.request.uniqueid, session.request.get("callerid") or "", did, menu.languages[0]
+        )
         ivr = IvrSession(library, menu, call, self._deps.is_open)
         await self._run(session, ivr, ivr.start(self._deps.clock()))
 
@@ -111,14 +112,14 @@ class IvrCalls:
             log.warning("call %s: no survey %r in the menus in force; hanging up", call_id, where)
             await _hang_up(session)
             return
-        call = CallState(call_id, session.request.get("callerid") or "", "",
-                         language or menu.languages[0])  # fmt: skip
+        call = CallState(
+            call_id, session.request.get("callerid") or "", "", language or menu.languages[0]
+        )
         ivr = IvrSession(library, menu, call, self._deps.is_open)
         await self._run(session, ivr, ivr.start(self._deps.clock(), node))
 
     async def _run(self, session: AgiSession, ivr: IvrSession, action: Action) -> None:
-        performer = Performer(session, self._deps.recogniser, self._deps.recordings,
-                              self._client())  # fmt: skip
+        performer = Performer(session, self._deps.recogniser, self._deps.recordings, self._client())
         self._record(ivr)
         try:
             await session.set_variable("ACD_IVR_VERSION", ivr.library.version)
@@ -159,8 +160,11 @@ class IvrCalls:
         elif isinstance(action, TransferOut):
             trunk = action.trunk or self._deps.outbound_trunk
             number = action.number or session.request.query.get("did", "")
-            for name, value in (("ACD_IVR_NUMBER", number), ("ACD_IVR_TRUNK", trunk),
-                                ("ACD_IVR_NEXT", "acd-ivr-end,transfer,1")):  # fmt: skip
+            for name, value in (
+                ("ACD_IVR_NUMBER", number),
+                ("ACD_IVR_TRUNK", trunk),
+                ("ACD_IVR_NEXT", "acd-ivr-end,transfer,1"),
+            ):
                 await session.set_variable(name, value)
         elif isinstance(action, LeaveVoicemail):
             await session.set_variable("ACD_IVR_MAILBOX", action.mailbox)

@@ -66,12 +66,18 @@ def sound_name(audio: Audio) -> str:
 
 class Performer:
     def __init__(
-        self, session: AgiSession, recogniser: Recogniser, recordings: Recordings,
+        self,
+        session: AgiSession,
+        recogniser: Recogniser,
+        recordings: Recordings,
         http: aiohttp.ClientSession,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._agi, self._recogniser, self._recordings, self._http = (
-            session, recogniser, recordings, http
-        )  # fmt: skip
+            session,
+            recogniser,
+            recordings,
+            http,
+        )
         self._language = ""
 
     async def play(self, audio: tuple[Audio, ...]) -> Played:
@@ -131,8 +137,13 @@ class Performer:
             return SpeechHeard(None, "", 0.0)
         finally:
             path.unlink(missing_ok=True)
-        log.info("heard %r (confidence %.2f, %d Hz): %s", heard.heard, heard.confidence, rate,
-                 heard.word or "not sure")  # fmt: skip
+        log.info(
+            "heard %r (confidence %.2f, %d Hz): %s",
+            heard.heard,
+            heard.confidence,
+            rate,
+            heard.word or "not sure",
+        )
         return SpeechHeard(heard.word, heard.heard, heard.confidence)
 
     async def fetch(self, fetch: Fetch) -> Fetched | FetchFailed:

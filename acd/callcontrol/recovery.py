@@ -22,8 +22,15 @@ from acd.engine.events import Event as EngineEvent
 log = logging.getLogger(__name__)
 
 WAITING_CONTEXTS = ("acd-hold", "acd-announce")
-_VARIABLES = ("ACD_CALL_ID", "ACD_QUEUE", "ACD_ENTERED", "ACD_PRIORITY", "ACD_SKILLS",
-              "CHANNEL(language)", "CALLERID(num)")  # fmt: skip
+_VARIABLES = (
+    "ACD_CALL_ID",
+    "ACD_QUEUE",
+    "ACD_ENTERED",
+    "ACD_PRIORITY",
+    "ACD_SKILLS",
+    "CHANNEL(language)",
+    "CALLERID(num)",
+)
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,9 @@ async def recover(
             continue
         arrived = await _waiting_caller(ami, channel.get("Channel") or "")
         if arrived is not None and arrived.call_id not in legs.callers:
-            legs.add_caller(arrived.call_id, channel.get("Channel") or "", arrived.queue,
-                            arrived.caller)  # fmt: skip
+            legs.add_caller(
+                arrived.call_id, channel.get("Channel") or "", arrived.queue, arrived.caller
+            )
             feed_restored(arrived)
             callers.append(arrived.call_id)
     return Recovered(phones, tuple(callers))
@@ -79,6 +87,11 @@ async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:
     if not values["ACD_CALL_ID"] or not values["ACD_QUEUE"]:
         return None
     return CallArrived(
-        values["ACD_CALL_ID"], values["ACD_QUEUE"], entered_at, priority,
-        decode_skills(values["ACD_SKILLS"]), values["CALLERID(num)"], values["CHANNEL(language)"],
-    )  # fmt: skip
+        values["ACD_CALL_ID"],
+        values["ACD_QUEUE"],
+        entered_at,
+        priority,
+        decode_skills(values["ACD_SKILLS"]),
+        values["CALLERID(num)"],
+        values["CHANNEL(language)"],
+    )

@@ -22,11 +22,16 @@ from acd.engine.events import Event as EngineEvent
 log = logging.getLogger(__name__)
 
 _DEVICE_STATES = {
-    "NOT_INUSE": PhoneState.NOT_INUSE, "INUSE": PhoneState.INUSE, "BUSY": PhoneState.BUSY,
-    "RINGING": PhoneState.RINGING, "RINGINUSE": PhoneState.RINGING,
-    "ONHOLD": PhoneState.ONHOLD, "UNAVAILABLE": PhoneState.UNAVAILABLE,
-    "INVALID": PhoneState.INVALID, "UNKNOWN": PhoneState.UNKNOWN,
-}  # fmt: skip
+    "NOT_INUSE": PhoneState.NOT_INUSE,
+    "INUSE": PhoneState.INUSE,
+    "BUSY": PhoneState.BUSY,
+    "RINGING": PhoneState.RINGING,
+    "RINGINUSE": PhoneState.RINGING,
+    "ONHOLD": PhoneState.ONHOLD,
+    "UNAVAILABLE": PhoneState.UNAVAILABLE,
+    "INVALID": PhoneState.INVALID,
+    "UNKNOWN": PhoneState.UNKNOWN,
+}
 
 
 class Translator:

@@ -29,9 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="acd", description="Contact-centre server for Asterisk (ACD, IVR, dialer)."
     )
     parser.add_argument(
-        "--config", type=Path, default=DEFAULT_CONFIG,
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
         help="configuration file (default: %(default)s)",
-    )  # fmt: skip
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log protocol details")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sandbox_cmd.register(commands)

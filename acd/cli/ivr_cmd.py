@@ -31,8 +31,12 @@ from ivr.simulate import Input, Said, simulate
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("ivr", help="check, simulate and draw the IVR menus")
-    parser.add_argument("--menus", type=Path, default=None,
-                        help="folder of menu files (default: acd.yaml's ivr.menus)")  # fmt: skip
+    parser.add_argument(
+        "--menus",
+        type=Path,
+        default=None,
+        help="folder of menu files (default: acd.yaml's ivr.menus)",
+    )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("check", help="list every problem of every menu").set_defaults(
         handler=_check
@@ -74,8 +78,10 @@ def _check(args: argparse.Namespace) -> int:
         print(problem)
     if problems:
         files = len({p.split(":")[0] for p in problems})
-        print(f"{len(problems)} problem(s) in {files} file(s): the server keeps the menus it "
-              "has until they are fixed.")  # fmt: skip
+        print(
+            f"{len(problems)} problem(s) in {files} file(s): the server keeps the menus it "
+            "has until they are fixed."
+        )
         return 1
     assert library is not None
     nodes = sum(len(menu.nodes) for menu in library.menus.values())
@@ -90,8 +96,10 @@ def _simulate(args: argparse.Namespace) -> int:
         return 1
     menu = library.menus.get(args.menu)
     if menu is None:
-        print(f"No menu named {args.menu!r} (menus: {', '.join(sorted(library.menus))}).",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"No menu named {args.menu!r} (menus: {', '.join(sorted(library.menus))}).",
+            file=sys.stderr,
+        )
         return 2
     inputs: list[Input] = list(args.keys.split(",")) if args.keys else []  # "" = silence
     inputs += [Said(w) for w in args.say.split(",") if w]
@@ -102,8 +110,9 @@ def _simulate(args: argparse.Namespace) -> int:
             return bool(args.calendars == "open")
         return name in calendars and calendars[name].is_open(at)
 
-    walk = simulate(library, menu, inputs, caller=args.caller, fetch=_fetch, is_open=is_open,
-                    now=time.time())  # fmt: skip
+    walk = simulate(
+        library, menu, inputs, caller=args.caller, fetch=_fetch, is_open=is_open, now=time.time()
+    )
     print("\n".join(walk.lines))
     return 0
 
@@ -137,11 +146,13 @@ def _graph(args: argparse.Namespace) -> int:
     if args.format == "dot":
         output.write_text(dot)
     elif shutil.which("dot") is None:
-        print("Graphviz is not installed. Install it with: apt-get install graphviz",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "Graphviz is not installed. Install it with: apt-get install graphviz", file=sys.stderr
+        )
         return 2
     else:
-        subprocess.run(["dot", f"-T{args.format}", "-o", str(output)], input=dot.encode(),
-                       check=True)  # fmt: skip
+        subprocess.run(
+            ["dot", f"-T{args.format}", "-o", str(output)], input=dot.encode(), check=True
+        )
     print(f"{output}")
     return 0

@@ -87,7 +87,7 @@ def register(commands: Any) -> None:
         help=f"the journal (default: journal.path in the configuration, else {DEFAULT_JOURNAL})",
     )
     add("--format", choices=("text", "json"), default="text")
-    parser.set_defaults(handler=run)  # fmt: skip
+    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,8 +115,10 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
     if args.what == "ivr":
         rows = ivr.funnel(facts, period)
         if args.format == "json":
-            return json.dumps({"period": period.label, "nodes": ivr.funnel_json(rows)},
-                              indent=2) + "\n"  # fmt: skip
+            return (
+                json.dumps({"period": period.label, "nodes": ivr.funnel_json(rows)}, indent=2)
+                + "\n"
+            )
         return ivr.funnel_text(rows, period.label)
     report = compute_report(facts, period, now, options, queues=queues, agents=forced)
     survey = ivr.surveys(facts, period)
@@ -140,8 +142,11 @@ def _read_facts(path: Path, period: Period) -> list[Fact]:
 def _settings(path: Path | None) -> Settings | None:
     """Thresholds, names and the journal's path; reports also work without the file."""
     if path is None or not path.exists():
-        print(f"acd report: no configuration at {path}: every queue's SL threshold is "
-              f"{DEFAULT_SL_S:g} s unless --sl-threshold-s is given", file=sys.stderr)  # fmt: skip
+        print(
+            f"acd report: no configuration at {path}: every queue's SL threshold is "
+            f"{DEFAULT_SL_S:g} s unless --sl-threshold-s is given",
+            file=sys.stderr,
+        )
         return None
     return load_settings(path)
 

@@ -31,14 +31,17 @@ DEMO_WIND_DOWN_S = 20.0  # unregistering three SIPp phones takes about a second
 def register(commands: Any) -> None:
     parser = commands.add_parser("run", help="run the server (until Ctrl-C)")
     parser.add_argument(
-        "--demo", action="store_true",
+        "--demo",
+        action="store_true",
         help="also start the sandbox Asterisk, demo agent phones and demo callers",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--calls", type=int, default=0,
+        "--calls",
+        type=int,
+        default=0,
         help="with --demo: stop after this many calls; exit 0 only if all were answered "
         "(0: never stop)",
-    )  # fmt: skip
+    )
     parser.set_defaults(handler=run)
 
 

@@ -24,9 +24,11 @@ def register(commands: Any) -> None:
     listing.add_argument("--mailbox", default="", help="only this mailbox (e.g. 500)")
     listing.add_argument("--json", action="store_true", help="one JSON document")
     listing.add_argument(
-        "--spool", type=Path, default=None,
+        "--spool",
+        type=Path,
+        default=None,
         help="Asterisk's spool folder (default: the sandbox's)",
-    )  # fmt: skip
+    )
     listing.set_defaults(handler=_list)
 
 
@@ -40,10 +42,18 @@ def _list(args: argparse.Namespace) -> int:
         print(f"Voicemail error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        rows = [{"mailbox": m.mailbox, "folder": m.folder, "message": m.number,
-                 "received_at": m.received_at, "caller_id": m.caller_id,
-                 "duration_s": m.duration_s, "audio": str(m.audio) if m.audio else None}
-                for m in messages]  # fmt: skip
+        rows = [
+            {
+                "mailbox": m.mailbox,
+                "folder": m.folder,
+                "message": m.number,
+                "received_at": m.received_at,
+                "caller_id": m.caller_id,
+                "duration_s": m.duration_s,
+                "audio": str(m.audio) if m.audio else None,
+            }
+            for m in messages
+        ]
         print(json.dumps({"messages": rows}, indent=2))
         return 0
     if not messages:

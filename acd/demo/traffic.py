@@ -39,8 +39,11 @@ class Demo:
     def succeeded(self) -> bool:
         """With a number of calls: were they all answered? (Stopped by hand: yes.)"""
         if self._calls and len(self._answered) < self._calls:
-            log.error("only %d of the %d demo calls were answered by an agent",
-                      len(self._answered), self._calls)  # fmt: skip
+            log.error(
+                "only %d of the %d demo calls were answered by an agent",
+                len(self._answered),
+                self._calls,
+            )
             return False
         if self._calls:
             log.info("all %d demo calls were answered by an agent", self._calls)
@@ -52,15 +55,25 @@ class Demo:
         agents = self._settings.agents
         demo = ", ".join(agent.id for agent in agents[:DEMO_AGENTS])
         free = " or ".join(agent.id for agent in agents[DEMO_AGENTS:])
-        log.info("Demo: Asterisk (sandbox) and this server are running; agent phones %s "
-                 "answer, and a caller dials %s every %g s.", demo, ", ".join(self._numbers),
-                 SECONDS_BETWEEN_CALLS)  # fmt: skip
-        log.info("Watch it from another terminal: .venv/bin/acd status   (Ctrl-C here stops "
-                 "the demo; .venv/bin/acd sandbox down stops Asterisk)")  # fmt: skip
+        log.info(
+            "Demo: Asterisk (sandbox) and this server are running; agent phones %s "
+            "answer, and a caller dials %s every %g s.",
+            demo,
+            ", ".join(self._numbers),
+            SECONDS_BETWEEN_CALLS,
+        )
+        log.info(
+            "Watch it from another terminal: .venv/bin/acd status   (Ctrl-C here stops "
+            "the demo; .venv/bin/acd sandbox down stops Asterisk)"
+        )
         if free:
-            log.info("Join as an agent with a softphone: SIP server %s, port %d (UDP), user %s;"
-                     " the password is shown by: .venv/bin/acd sandbox status",
-                     sip.bind, sip.port, free)  # fmt: skip
+            log.info(
+                "Join as an agent with a softphone: SIP server %s, port %d (UDP), user %s;"
+                " the password is shown by: .venv/bin/acd sandbox status",
+                sip.bind,
+                sip.port,
+                free,
+            )
 
     async def run(self, stop: asyncio.Event) -> None:
         workdir = self._sandbox.layout.state.parent / "demo"

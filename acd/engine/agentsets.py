@@ -23,9 +23,11 @@ _PHONE_FLAGS = {phone: 0 for phone in PhoneState}
 for _phone in (PhoneState.INUSE, PhoneState.BUSY, PhoneState.ONHOLD):
     _PHONE_FLAGS[_phone] = 1 << _CONDITION_FLAG[MemberCondition.INUSE]
 _PHONE_FLAGS[PhoneState.RINGING] = 1 << _CONDITION_FLAG[MemberCondition.RINGING]
-for _phone, _condition in ((PhoneState.UNAVAILABLE, MemberCondition.UNAVAILABLE),
-                           (PhoneState.INVALID, MemberCondition.INVALID),
-                           (PhoneState.UNKNOWN, MemberCondition.UNKNOWN)):  # fmt: skip
+for _phone, _condition in (
+    (PhoneState.UNAVAILABLE, MemberCondition.UNAVAILABLE),
+    (PhoneState.INVALID, MemberCondition.INVALID),
+    (PhoneState.UNKNOWN, MemberCondition.UNKNOWN),
+):
     _PHONE_FLAGS[_phone] = 1 << _CONDITION_FLAG[_condition]
 
 _STATE_FLAGS = {

@@ -50,9 +50,20 @@ def _pending_for(w: World, number: str) -> Call | None:
 
 
 def _book(w: World, call: Call, merged_into: str) -> None:
-    w.emit(CallbackBooked(w.now, call.call_id, call.queue.name, call.callback_number,
-                          call.entered_at, call.priority, call.caller, call.language,
-                          call.own_skills, merged_into))  # fmt: skip
+    w.emit(
+        CallbackBooked(
+            w.now,
+            call.call_id,
+            call.queue.name,
+            call.callback_number,
+            call.entered_at,
+            call.priority,
+            call.caller,
+            call.language,
+            call.own_skills,
+            merged_into,
+        )
+    )
 
 
 def caller_hung_up(w: World, call: Call) -> bool:
@@ -99,8 +110,17 @@ def customer_unreachable(w: World, call: Call, reason: str) -> None:
         make_ready(w, agent)
     call.callback_attempts += 1
     final = call.callback_attempts >= call.queue.callback_attempts
-    w.emit(CallbackAttempt(w.now, call.call_id, call.queue.name, agent.id if agent else "",
-                           call.callback_attempts, reason, final))  # fmt: skip
+    w.emit(
+        CallbackAttempt(
+            w.now,
+            call.call_id,
+            call.queue.name,
+            agent.id if agent else "",
+            call.callback_attempts,
+            reason,
+            final,
+        )
+    )
     if final:
         _leave(w, call, "callback-failed")
         return
@@ -131,7 +151,6 @@ def retry(w: World, call: Call) -> None:
 
 def _leave(w: World, call: Call, reason: str) -> None:
     waited = w.now - call.entered_at
-    w.emit(CallLeftQueue(w.now, call.call_id, call.queue.name, reason,
-                         position(w, call), waited))  # fmt: skip
+    w.emit(CallLeftQueue(w.now, call.call_id, call.queue.name, reason, position(w, call), waited))
     call.callback_number = ""
     callers.leave(w, call)

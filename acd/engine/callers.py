@@ -38,13 +38,24 @@ def arrive(w: World, event: CallArrived) -> None:
     elif queue.max_length and len(w.in_queue[queue.name]) >= queue.max_length:
         _refuse(w, event, "full")
         return
-    elif queue.join_empty and not w.sets.present(pool.mask, w.index.members[queue.name],
-                                                 queue.join_empty):  # fmt: skip
+    elif queue.join_empty and not w.sets.present(
+        pool.mask, w.index.members[queue.name], queue.join_empty
+    ):
         _refuse(w, event, "joinempty")
         return
     w.seq += 1
-    call = Call(event.call_id, queue, event.entered_at, event.priority, w.seq, event.skills,
-                event.caller, event.language, needs, original_position=0)  # fmt: skip
+    call = Call(
+        event.call_id,
+        queue,
+        event.entered_at,
+        event.priority,
+        w.seq,
+        event.skills,
+        event.caller,
+        event.language,
+        needs,
+        original_position=0,
+    )
     enter(w, call)
 
 
@@ -56,8 +67,11 @@ def enter(w: World, call: Call) -> None:
     w.calls[call.call_id] = call
     w.in_queue[queue.name].add(call.key)
     call.original_position = position(w, call)
-    w.emit(CallEntered(w.now, call.call_id, queue.name, call.original_position, call.priority,
-                       call.caller))  # fmt: skip
+    w.emit(
+        CallEntered(
+            w.now, call.call_id, queue.name, call.original_position, call.priority, call.caller
+        )
+    )
     if overflow.at_entry(w, call, closed_only=True):
         return
     _schedule(w, call, "maxwait", call.entered_at + queue.max_wait_s if queue.max_wait_s else None)
@@ -116,8 +130,11 @@ def escalate(w: World, call: Call) -> None:
 
 def abandon(w: World, call: Call) -> None:
     waited = w.now - call.entered_at
-    w.emit(CallAbandonedInQueue(w.now, call.call_id, call.queue.name, position(w, call),
-                                call.original_position, waited))  # fmt: skip
+    w.emit(
+        CallAbandonedInQueue(
+            w.now, call.call_id, call.queue.name, position(w, call), call.original_position, waited
+        )
+    )
     stats = w.stats[call.queue.name]
     stats.abandoned += 1
     stats.abandonment.add(w.now, 1.0, waited)

@@ -116,6 +116,15 @@ class PauseAgent:
 
 
 Command = (
-    RingAgent | CancelRing | ConnectCall | Announce | RemoveCaller | OverflowCaller | MoveCaller
-    | ConfirmCallback | DialCustomer | ReleaseCaller | PauseAgent
-)  # fmt: skip
+    RingAgent
+    | CancelRing
+    | ConnectCall
+    | Announce
+    | RemoveCaller
+    | OverflowCaller
+    | MoveCaller
+    | ConfirmCallback
+    | DialCustomer
+    | ReleaseCaller
+    | PauseAgent
+)

@@ -37,7 +37,7 @@ from acd.engine.events import (
     Event,
     PhoneStateChanged,
     TimerFired,
-)  # fmt: skip
+)
 from acd.engine.explain import Explanation, explain
 from acd.engine.reload import reload
 from acd.engine.snapshot import Snapshot, snapshot
@@ -56,10 +56,12 @@ class Engine:
             AgentLoggedIn: lambda e: self._for_agent(e.agent_id, agents.log_in),
             AgentLoggedOut: lambda e: self._for_agent(e.agent_id, agents.log_out),
             AgentPaused: lambda e: self._for_agent(
-                e.agent_id, lambda w, a: agents.pause(w, a, e.reason)),
+                e.agent_id, lambda w, a: agents.pause(w, a, e.reason)
+            ),
             AgentUnpaused: lambda e: self._for_agent(e.agent_id, agents.unpause),
             PhoneStateChanged: lambda e: self._for_agent(
-                e.agent_id, lambda w, a: agents.phone_changed(w, a, e)),
+                e.agent_id, lambda w, a: agents.phone_changed(w, a, e)
+            ),
             AgentAnswered: self._answered,
             AgentMissed: self._missed,
             CallEnded: self._ended,
@@ -69,7 +71,7 @@ class Engine:
             CustomerUnreachable: self._customer_unreachable,
             TimerFired: lambda e: None,
             ConfigReloaded: self._reloaded,
-        }  # fmt: skip
+        }
 
     @property
     def config(self) -> AcdConfig:

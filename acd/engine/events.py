@@ -153,8 +153,21 @@ class ConfigReloaded:
 
 
 Event = (
-    CallArrived | CallAbandoned | CallerPressedExitKey | AgentLoggedIn | AgentLoggedOut
-    | AgentPaused | AgentUnpaused | PhoneStateChanged | AgentAnswered | AgentMissed
-    | CallEnded | CallTransferred | CallbackRequested | CustomerAnswered | CustomerUnreachable
-    | TimerFired | ConfigReloaded
-)  # fmt: skip
+    CallArrived
+    | CallAbandoned
+    | CallerPressedExitKey
+    | AgentLoggedIn
+    | AgentLoggedOut
+    | AgentPaused
+    | AgentUnpaused
+    | PhoneStateChanged
+    | AgentAnswered
+    | AgentMissed
+    | CallEnded
+    | CallTransferred
+    | CallbackRequested
+    | CustomerAnswered
+    | CustomerUnreachable
+    | TimerFired
+    | ConfigReloaded
+)

@@ -200,9 +200,20 @@ class AgentStateChanged:
 # The journal's vocabulary: the engine's facts and the IVR's (each node a call passes,
 # survey scores), which the FastAGI adapter submits beside the engine's.
 Fact = (
-    IvrStep | SurveyAnswered
-    | CallEntered | CallRefused | CallAnnounced | CallOffered | OfferMissed | CallAnswered
-    | CallAbandonedInQueue | CallLeftQueue | CallOverflowed | CallbackBooked | CallbackAttempt
-    | CallCompleted | CallTransferredOut
+    IvrStep
+    | SurveyAnswered
+    | CallEntered
+    | CallRefused
+    | CallAnnounced
+    | CallOffered
+    | OfferMissed
+    | CallAnswered
+    | CallAbandonedInQueue
+    | CallLeftQueue
+    | CallOverflowed
+    | CallbackBooked
+    | CallbackAttempt
+    | CallCompleted
+    | CallTransferredOut
     | AgentStateChanged
-)  # fmt: skip
+)

@@ -56,8 +56,10 @@ def match_agent(w: World, agent: Agent) -> None:
     if best is None:
         w.refresh(agent)
         return
-    why = (f"first in the global order among the callers this agent can serve "
-           f"(priority {best.priority}, waiting {w.now - best.entered_at:.0f} s)")  # fmt: skip
+    why = (
+        f"first in the global order among the callers this agent can serve "
+        f"(priority {best.priority}, waiting {w.now - best.entered_at:.0f} s)"
+    )
     offer(w, best, [agent], (agent.id,), 1, why)
 
 
@@ -87,8 +89,16 @@ def offer(
         call.ring_timers[agent.id] = w.timers.schedule(w.now + queue.ring_timeout_s, alarm)
         agent.call_id = call.call_id
         w.set_agent_state(agent, AgentState.RESERVED)
-        w.command(RingAgent(call.call_id, agent.id, queue.name, queue.ring_timeout_s,
-                            queue.whisper, bool(call.callback_number)))  # fmt: skip
+        w.command(
+            RingAgent(
+                call.call_id,
+                agent.id,
+                queue.name,
+                queue.ring_timeout_s,
+                queue.whisper,
+                bool(call.callback_number),
+            )
+        )
         w.emit(CallOffered(w.now, call.call_id, queue.name, agent.id, eligible, why, count))
         w.last_offered[queue.name] = w.index.member_position[queue.name][agent.index]
 
@@ -101,9 +111,17 @@ def _dial_customer_first(
     call.state, call.agent_id, agent.call_id = CallState.DIALING, agent.id, call.call_id
     w.set_agent_state(agent, AgentState.RESERVED)
     w.command(DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name))
-    w.emit(CallOffered(w.now, call.call_id, call.queue.name, agent.id, eligible,
-                       f"{why}; customer first: dialled while this agent is kept",
-                       count))  # fmt: skip
+    w.emit(
+        CallOffered(
+            w.now,
+            call.call_id,
+            call.queue.name,
+            agent.id,
+            eligible,
+            f"{why}; customer first: dialled while this agent is kept",
+            count,
+        )
+    )
 
 
 def end_ring(w: World, call: Call, agent: Agent, cancel: bool) -> None:

@@ -98,8 +98,7 @@ def withdraw(w: World, agent: Agent) -> None:
 
 def complete(w: World, call: Call, by: str) -> None:
     talk_s, waited = w.now - call.answered_at, call.answered_at - call.entered_at
-    w.emit(CallCompleted(w.now, call.call_id, call.queue.name, call.agent_id, by, waited,
-                         talk_s))  # fmt: skip
+    w.emit(CallCompleted(w.now, call.call_id, call.queue.name, call.agent_id, by, waited, talk_s))
     if by == "agent":
         w.command(ReleaseCaller(call.call_id))
     _call_over(w, call, talk_s)
@@ -107,8 +106,11 @@ def complete(w: World, call: Call, by: str) -> None:
 
 def transfer(w: World, call: Call, target: str) -> None:
     talk_s, waited = w.now - call.answered_at, call.answered_at - call.entered_at
-    w.emit(CallTransferredOut(w.now, call.call_id, call.queue.name, call.agent_id, target,
-                              waited, talk_s))  # fmt: skip
+    w.emit(
+        CallTransferredOut(
+            w.now, call.call_id, call.queue.name, call.agent_id, target, waited, talk_s
+        )
+    )
     _call_over(w, call, talk_s)
 
 

@@ -162,10 +162,19 @@ def _to_queue(w: World, call: Call, index: int, rule: OverflowRule, seen: float)
         return False
     _record(w, call, index, rule, seen)
     callers.leave(w, call)
-    moved = Call(call.call_id, target, call.entered_at, call.priority + rule.priority_boost,
-                 call.seq, call.own_skills, call.caller, call.language,
-                 requirement(target, call.own_skills, call.entered_at, w.now), original_position=0,
-                 overflowed_from=(*call.overflowed_from, call.queue.name))  # fmt: skip
+    moved = Call(
+        call.call_id,
+        target,
+        call.entered_at,
+        call.priority + rule.priority_boost,
+        call.seq,
+        call.own_skills,
+        call.caller,
+        call.language,
+        requirement(target, call.own_skills, call.entered_at, w.now),
+        original_position=0,
+        overflowed_from=(*call.overflowed_from, call.queue.name),
+    )
     w.command(MoveCaller(call.call_id, target.name, moved.priority))
     callers.enter(w, moved)
     return True
@@ -175,6 +184,17 @@ def _record(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -
     waited = w.now - call.entered_at
     if rule.to is not OverflowTo.CALLBACK:  # a wait that ended without an abandon
         w.stats[call.queue.name].abandonment.add(w.now, 0.0, waited)
-    w.emit(CallOverflowed(w.now, call.call_id, call.queue.name, index, rule.when.value,
-                          rule.to.value, rule.target, position(w, call), waited,
-                          round(seen, 3) if math.isfinite(seen) else -1.0))  # fmt: skip
+    w.emit(
+        CallOverflowed(
+            w.now,
+            call.call_id,
+            call.queue.name,
+            index,
+            rule.when.value,
+            rule.to.value,
+            rule.target,
+            position(w, call),
+            waited,
+            round(seen, 3) if math.isfinite(seen) else -1.0,
+        )
+    )

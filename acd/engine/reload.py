@@ -19,9 +19,21 @@ from acd.engine.matching import match_agent, match_call
 from acd.engine.state import AgentState, Call, CallState
 from acd.engine.world import World
 
-_CARRIED = ("state", "since", "reason", "phone", "idle_since", "calls", "talk_s",
-            "missed_in_row", "pending", "pending_reason", "call_id", "wrap_timer",
-            "wrap_ends_at")  # fmt: skip
+_CARRIED = (
+    "state",
+    "since",
+    "reason",
+    "phone",
+    "idle_since",
+    "calls",
+    "talk_s",
+    "missed_in_row",
+    "pending",
+    "pending_reason",
+    "call_id",
+    "wrap_timer",
+    "wrap_ends_at",
+)
 
 
 def reload(old: World, config: AcdConfig) -> World:

@@ -68,15 +68,29 @@ def snapshot(w: World, now: float) -> Snapshot:
 
 def _agent(a: Agent, now: float) -> AgentStatus:
     return AgentStatus(
-        a.id, a.state.value, a.since, now - a.since, a.reason, a.phone.value, a.call_id,
-        a.calls, a.talk_s, a.pending.value,
-    )  # fmt: skip
+        a.id,
+        a.state.value,
+        a.since,
+        now - a.since,
+        a.reason,
+        a.phone.value,
+        a.call_id,
+        a.calls,
+        a.talk_s,
+        a.pending.value,
+    )
 
 
 def _queue(w: World, name: str, now: float) -> QueueStatus:
     queue, stats = w.index.queues[name], w.stats[name]
-    calls = sorted((c for c in w.calls.values() if c.queue.name == name and
-                    c.state is not CallState.CONNECTED), key=lambda c: c.key)  # fmt: skip
+    calls = sorted(
+        (
+            c
+            for c in w.calls.values()
+            if c.queue.name == name and c.state is not CallState.CONNECTED
+        ),
+        key=lambda c: c.key,
+    )
     return QueueStatus(
         name=name,
         strategy=queue.strategy.value,
@@ -96,6 +110,11 @@ def _queue(w: World, name: str, now: float) -> QueueStatus:
 def _caller(w: World, call: Call, now: float) -> CallerStatus:
     wait = estimated_wait(w, call)
     return CallerStatus(
-        call.call_id, position(w, call), call.priority, now - call.entered_at, call.state.value,
-        None if math.isinf(wait) else round(wait, 1), tuple(call.offers),
-    )  # fmt: skip
+        call.call_id,
+        position(w, call),
+        call.priority,
+        now - call.entered_at,
+        call.state.value,
+        None if math.isinf(wait) else round(wait, 1),
+        tuple(call.offers),
+    )

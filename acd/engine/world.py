@@ -113,5 +113,7 @@ def _queues_of(config: AcdConfig, agent_id: str) -> tuple[str, ...]:
 
 def _outcomes_kept(queue: QueueConfig) -> float:
     """How long a queue's recent outcomes are kept: its longest service-level rule window."""
-    return max((r.window_s for r in queue.overflow if r.when is OverflowWhen.SERVICE_LEVEL_UNDER),
-               default=0.0)  # fmt: skip
+    return max(
+        (r.window_s for r in queue.overflow if r.when is OverflowWhen.SERVICE_LEVEL_UNDER),
+        default=0.0,
+    )

@@ -11,9 +11,16 @@ ALSACE_MOSELLE = "france-alsace-moselle"
 NONE = "none"
 HOLIDAY_SETS = (FRANCE, ALSACE_MOSELLE, NONE)
 
-_FIXED = ((1, 1, "New Year's Day"), (5, 1, "Labour Day"), (5, 8, "Victory in Europe Day"),
-          (7, 14, "Bastille Day"), (8, 15, "Assumption"), (11, 1, "All Saints' Day"),
-          (11, 11, "Armistice Day"), (12, 25, "Christmas Day"))  # fmt: skip
+_FIXED = (
+    (1, 1, "New Year's Day"),
+    (5, 1, "Labour Day"),
+    (5, 8, "Victory in Europe Day"),
+    (7, 14, "Bastille Day"),
+    (8, 15, "Assumption"),
+    (11, 1, "All Saints' Day"),
+    (11, 11, "Armistice Day"),
+    (12, 25, "Christmas Day"),
+)
 # Days after Easter Sunday.
 _MOVABLE = ((1, "Easter Monday"), (39, "Ascension"), (50, "Whit Monday"))
 _ALSACE_MOSELLE = ((-2, "Good Friday"),)

@@ -35,10 +35,23 @@ from acd.journal.errors import CorruptFactError
 from ivr.facts import IvrStep, SurveyAnswered
 
 FACT_TYPES = (
-    CallEntered, CallRefused, CallAnnounced, CallOffered, OfferMissed, CallAnswered,
-    CallAbandonedInQueue, CallLeftQueue, CallOverflowed, CallbackBooked, CallbackAttempt,
-    CallCompleted, CallTransferredOut, AgentStateChanged, IvrStep, SurveyAnswered,
-)  # fmt: skip
+    CallEntered,
+    CallRefused,
+    CallAnnounced,
+    CallOffered,
+    OfferMissed,
+    CallAnswered,
+    CallAbandonedInQueue,
+    CallLeftQueue,
+    CallOverflowed,
+    CallbackBooked,
+    CallbackAttempt,
+    CallCompleted,
+    CallTransferredOut,
+    AgentStateChanged,
+    IvrStep,
+    SurveyAnswered,
+)
 _BY_KIND: dict[str, type[Fact]] = {cls.kind: cls for cls in FACT_TYPES}
 _COLUMNS = ("at", "call_id", "queue", "agent_id")
 

@@ -104,8 +104,16 @@ class QueueLogLines:
         event, agent, data = self._call_event(fact)
         if not event:
             return []
-        return [_line(fact.at, getattr(fact, "call_id", NONE), getattr(fact, "queue", NONE),
-                      agent, event, data)]  # fmt: skip
+        return [
+            _line(
+                fact.at,
+                getattr(fact, "call_id", NONE),
+                getattr(fact, "queue", NONE),
+                agent,
+                event,
+                data,
+            )
+        ]
 
     def _call_event(self, fact: Fact) -> tuple[str, str, list[object]]:
         """(event, agent column, data fields); event "" when the fact has no line."""
@@ -134,15 +142,23 @@ class QueueLogLines:
                 return event, self._member(fact.agent_id), data
             case CallTransferredOut():
                 exten, _, context = fact.target.partition("@")
-                data = [_clean(exten), _clean(context), _s(fact.wait_s), _s(fact.talk_s),
-                        self._origin(fact.call_id, 0)]  # fmt: skip
+                data = [
+                    _clean(exten),
+                    _clean(context),
+                    _s(fact.wait_s),
+                    _s(fact.talk_s),
+                    self._origin(fact.call_id, 0),
+                ]
                 return "TRANSFER", self._member(fact.agent_id), data
         return "", NONE, []
 
     def _exit(self, fact: CallLeftQueue) -> tuple[str, str, list[object]]:
         event = _EXITS.get(fact.reason, "EXITEMPTY")
-        data: list[object] = [fact.position, self._origin(fact.call_id, fact.position),
-                              _s(fact.wait_s)]  # fmt: skip
+        data: list[object] = [
+            fact.position,
+            self._origin(fact.call_id, fact.position),
+            _s(fact.wait_s),
+        ]
         if event == "EXITWITHKEY":
             data.insert(0, self.context.exit_keys.get(fact.queue, ""))
         return event, NONE, data

@@ -60,9 +60,13 @@ def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
             continue
         fields = json.loads(data)
         waiting[call_id] = WaitingCall(
-            call_id, queue, at, int(fields.get("priority", 0)), str(fields.get("caller", "")),
+            call_id,
+            queue,
+            at,
+            int(fields.get("priority", 0)),
+            str(fields.get("caller", "")),
             int(fields.get("position", 0)),
-        )  # fmt: skip
+        )
     return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
 
 

@@ -80,8 +80,12 @@ class AsyncJournal:
             return
         if self.pending >= self._max_pending:
             self.dropped += len(facts)
-            log.critical("journal writer %d batches behind: %d facts dropped: %r",
-                         self.pending, len(facts), facts)  # fmt: skip
+            log.critical(
+                "journal writer %d batches behind: %d facts dropped: %r",
+                self.pending,
+                len(facts),
+                facts,
+            )
             return
         self._submitted += 1
         self._inbox.put((self._submitted, tuple(facts)))
@@ -161,8 +165,7 @@ class AsyncJournal:
             try:
                 sink(facts)
             except Exception:  # a broken queue_log must not stop the journal
-                log.exception("journal sink %r failed; its copy misses %d facts", sink,
-                              len(facts))  # fmt: skip
+                log.exception("journal sink %r failed; its copy misses %d facts", sink, len(facts))
         self._wake_waiters(committed=batches[-1][0])
         return True
 

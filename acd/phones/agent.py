@@ -39,10 +39,15 @@ class AgentPhone:
         """Starts answering calls and registers to Asterisk."""
         self.audio = await RtpSink.open(self.spec.ip, self.rtp_port)
         scenario = sipp.render(
-            "agent.xml.j2", self._workdir, "agent", user=self.spec.user,
-            ring_ms=self.spec.ring_ms, talk_ms=self.spec.talk_ms,
-            rtp_ip=self.spec.ip, rtp_port=self.rtp_port,
-        )  # fmt: skip
+            "agent.xml.j2",
+            self._workdir,
+            "agent",
+            user=self.spec.user,
+            ring_ms=self.spec.ring_ms,
+            talk_ms=self.spec.talk_ms,
+            rtp_ip=self.spec.ip,
+            rtp_port=self.rtp_port,
+        )
         where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, self.sip_port)
         # No -m: the phone answers calls until stopped; up to 4 at once (agents rarely
         # get a second call, but a test of "never rung while busy" must see it if it comes).
@@ -64,10 +69,15 @@ class AgentPhone:
 
     async def _register(self, expires_s: int, name: str) -> None:
         scenario = sipp.render(
-            "register.xml.j2", self._workdir, name, user=self.spec.user,
-            password=self.spec.password, contact_ip=self.spec.ip,
-            contact_port=self.sip_port, expires=expires_s,
-        )  # fmt: skip
+            "register.xml.j2",
+            self._workdir,
+            name,
+            user=self.spec.user,
+            password=self.spec.password,
+            contact_ip=self.spec.ip,
+            contact_port=self.sip_port,
+            expires=expires_s,
+        )
         where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, free_udp_port(self.spec.ip))
         proc = await sipp.start(scenario, where, ["-m", "1"], self._workdir / f"{name}.log")
         await sipp.finish(proc, 10, f"agent phone {self.spec.user}: {name}")
@@ -75,12 +85,24 @@ class AgentPhone:
     async def dial(self, number: str, hold_ms: int = 4000, timeout_s: float = 20) -> None:
         """Dials from this phone (e.g. a feature code) and waits until the call has ended."""
         scenario = sipp.render(
-            "agent_dial.xml.j2", self._workdir, f"dial-{number.strip('*')}",
-            user=self.spec.user, password=self.spec.password, number=number, hold_ms=hold_ms,
-        )  # fmt: skip
+            "agent_dial.xml.j2",
+            self._workdir,
+            f"dial-{number.strip('*')}",
+            user=self.spec.user,
+            password=self.spec.password,
+            number=number,
+            hold_ms=hold_ms,
+        )
         where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, free_udp_port(self.spec.ip))
-        extra = ["-m", "1", "-bind_local", "-mi", self.spec.ip,
-                 "-mp", str(free_even_udp_port(self.spec.ip))]  # fmt: skip
+        extra = [
+            "-m",
+            "1",
+            "-bind_local",
+            "-mi",
+            self.spec.ip,
+            "-mp",
+            str(free_even_udp_port(self.spec.ip)),
+        ]
         proc = await sipp.start(scenario, where, extra, self._workdir / f"dial-{number}.log")
         await sipp.finish(proc, timeout_s, f"agent phone {self.spec.user} dialling {number}")
 

@@ -15,8 +15,10 @@ def tone_frames(ms: int, hz: float = 440.0, amplitude: int = 8000) -> list[bytes
     """A sine tone as PCMU frames: something a recorder or a level meter can hear."""
     frames = []
     for n in range(ms // 20):
-        samples = (amplitude * math.sin(2 * math.pi * hz * (n * FRAME_SAMPLES + i) / 8000)
-                   for i in range(FRAME_SAMPLES))  # fmt: skip
+        samples = (
+            amplitude * math.sin(2 * math.pi * hz * (n * FRAME_SAMPLES + i) / 8000)
+            for i in range(FRAME_SAMPLES)
+        )
         frames.append(bytes(ulaw(int(s)) for s in samples))
     return frames
 
@@ -50,17 +52,50 @@ def speech_frames(
     with tempfile.TemporaryDirectory() as tmp:
         spoken, padded, encoded = (Path(tmp) / name for name in ("s.wav", "p.wav", "e.raw"))
         _run(["espeak-ng", "-v", voice, "-w", str(spoken), text])
-        _run(["sox", str(spoken), "-r", "16000", "-c", "1", "-b", "16", str(padded),
-              "pad", f"{lead_ms / 1000:.3f}", f"{tail_ms / 1000:.3f}"])  # fmt: skip
+        _run(
+            [
+                "sox",
+                str(spoken),
+                "-r",
+                "16000",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                str(padded),
+                "pad",
+                f"{lead_ms / 1000:.3f}",
+                f"{tail_ms / 1000:.3f}",
+            ]
+        )
         if codec == "g722":
-            _run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(padded), "-ar", "16000",
-                  "-ac", "1", "-acodec", "g722", "-f", "g722", str(encoded)])  # fmt: skip
+            _run(
+                [
+                    "ffmpeg",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-i",
+                    str(padded),
+                    "-ar",
+                    "16000",
+                    "-ac",
+                    "1",
+                    "-acodec",
+                    "g722",
+                    "-f",
+                    "g722",
+                    str(encoded),
+                ]
+            )
         else:
             _run(["sox", str(padded), "-r", "8000", "-e", "u-law", "-t", "ul", str(encoded)])
         data = encoded.read_bytes()
     size = _FRAME_BYTES[codec]
-    return [data[i : i + size].ljust(size, b"\xff" if codec == "pcmu" else b"\0")
-            for i in range(0, len(data), size)]  # fmt: skip
+    return [
+        data[i : i + size].ljust(size, b"\xff" if codec == "pcmu" else b"\0")
+        for i in range(0, len(data), size)
+    ]
 
 
 def _run(argv: list[str]) -> None:

@@ -45,10 +45,16 @@ class CallerScript:
 
 class CallerPhone:
     def __init__(
-        self, workdir: Path, caller_id: str, *, ip: str = "127.0.0.2",
-        asterisk: str = "127.0.0.1:5060", caller_name: str = "Customer", codec: str = "pcmu",
+        self,
+        workdir: Path,
+        caller_id: str,
+        *,
+        ip: str = "127.0.0.2",
+        asterisk: str = "127.0.0.1:5060",
+        caller_name: str = "Customer",
+        codec: str = "pcmu",
         trace: bool = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.caller_id, self.caller_name, self.ip, self.codec = caller_id, caller_name, ip, codec
         self._asterisk = asterisk
         self._trace = trace  # keep every SIP message with its time (benchmarks)
@@ -60,11 +66,18 @@ class CallerPhone:
         payload_type, codec = _CODECS[self.codec]
         media = script.stream.write_pcap(self._workdir / "media.pcap")
         scenario = sipp.render(
-            "caller.xml.j2", self._workdir, "caller", number=number, caller_id=self.caller_id,
-            caller_name=self.caller_name, media=media if script.stream.packets else None,
-            media_ms=script.stream.duration_ms, hold_ms=hold_ms,
-            payload_type=payload_type, codec=codec,
-        )  # fmt: skip
+            "caller.xml.j2",
+            self._workdir,
+            "caller",
+            number=number,
+            caller_id=self.caller_id,
+            caller_name=self.caller_name,
+            media=media if script.stream.packets else None,
+            media_ms=script.stream.duration_ms,
+            hold_ms=hold_ms,
+            payload_type=payload_type,
+            codec=codec,
+        )
         where = sipp.SippEndpoint(self._asterisk, self.ip, free_udp_port(self.ip))
         extra = ["-bind_local", "-mi", self.ip, "-mp", str(free_even_udp_port(self.ip)), "-m", "1"]
         if self._trace:

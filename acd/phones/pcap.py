@@ -48,8 +48,13 @@ class RtpStream:
             payload = struct.pack("!BBH", event, (0x80 if end else 0) | 10, duration)
             copies = 3 if end else 1  # end packets are sent three times (RFC 4733 §2.5.1.4)
             for _ in range(copies):
-                self._add(self._clock_ms + n * FRAME_MS, DTMF_PAYLOAD_TYPE, start_ts, payload,
-                          marker=n == 1)  # fmt: skip
+                self._add(
+                    self._clock_ms + n * FRAME_MS,
+                    DTMF_PAYLOAD_TYPE,
+                    start_ts,
+                    payload,
+                    marker=n == 1,
+                )
         self._clock_ms += (frames + 1) * FRAME_MS
 
     def audio(self, payload_type: int, frames: list[bytes]) -> None:
@@ -84,9 +89,18 @@ def _ethernet_ipv4_udp(payload: bytes) -> bytes:
     # Addresses and ports are placeholders: SIPp replaces them with the call's own.
     udp = struct.pack("!HHHH", 10000, 10000, 8 + len(payload), 0) + payload
     ip = struct.pack(
-        "!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
-        bytes([127, 0, 0, 2]), bytes([127, 0, 0, 1]),
-    )  # fmt: skip
+        "!BBHHHBBH4s4s",
+        0x45,
+        0,
+        20 + len(udp),
+        0,
+        0,
+        64,
+        17,
+        0,
+        bytes([127, 0, 0, 2]),
+        bytes([127, 0, 0, 1]),
+    )
     ip = ip[:10] + struct.pack("!H", _ip_checksum(ip)) + ip[12:]
     ethernet = b"\x00\x00\x00\x00\x00\x02" + b"\x00\x00\x00\x00\x00\x01" + b"\x08\x00"
     return ethernet + ip + udp

@@ -27,9 +27,16 @@ class Invite:
 
 class RemotePhone:
     def __init__(
-        self, workdir: Path, ip: str, port: int, *, name: str = "remote",
-        ring_ms: int | None = 300, talk_ms: int = 3000, asterisk: str = "127.0.0.1:5060",
-    ) -> None:  # fmt: skip
+        self,
+        workdir: Path,
+        ip: str,
+        port: int,
+        *,
+        name: str = "remote",
+        ring_ms: int | None = 300,
+        talk_ms: int = 3000,
+        asterisk: str = "127.0.0.1:5060",
+    ) -> None:
         self.ip, self.port, self.name = ip, port, name
         self._ring_ms, self._talk_ms, self._asterisk = ring_ms, talk_ms, asterisk
         self._workdir = workdir / name
@@ -40,12 +47,26 @@ class RemotePhone:
     async def start(self) -> None:
         self.audio = await RtpSink.open(self.ip, self._rtp_port)
         scenario = sipp.render(
-            "agent.xml.j2", self._workdir, "uas", user=self.name, ring_ms=self._ring_ms,
-            talk_ms=self._talk_ms, rtp_ip=self.ip, rtp_port=self._rtp_port,
-        )  # fmt: skip
+            "agent.xml.j2",
+            self._workdir,
+            "uas",
+            user=self.name,
+            ring_ms=self._ring_ms,
+            talk_ms=self._talk_ms,
+            rtp_ip=self.ip,
+            rtp_port=self._rtp_port,
+        )
         where = sipp.SippEndpoint(self._asterisk, self.ip, self.port)
-        extra = ["-l", "40", "-bind_local", "-mi", self.ip, "-trace_msg", "-message_file",
-                 str(self.messages_file)]  # fmt: skip
+        extra = [
+            "-l",
+            "40",
+            "-bind_local",
+            "-mi",
+            self.ip,
+            "-trace_msg",
+            "-message_file",
+            str(self.messages_file),
+        ]
         self._uas = await sipp.start(scenario, where, extra, self._workdir / "uas.log")
 
     @property
@@ -57,11 +78,12 @@ class RemotePhone:
         if not self.messages_file.exists():
             return []
         return [
-            Invite(_user(m.first_line), _user(m.header("From")),
-                   _user(m.header("P-Asserted-Identity")))
+            Invite(
+                _user(m.first_line), _user(m.header("From")), _user(m.header("P-Asserted-Identity"))
+            )
             for m in read_trace(self.messages_file)
             if m.received and m.method == "INVITE"
-        ]  # fmt: skip
+        ]
 
     async def stop(self) -> None:
         if self._uas is not None:

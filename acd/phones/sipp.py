@@ -51,11 +51,20 @@ async def start(
     scenario: Path, where: SippEndpoint, extra: list[str], log: Path
 ) -> asyncio.subprocess.Process:
     argv = [
-        sipp_binary(), where.remote, "-sf", str(scenario),
-        "-i", where.local_ip, "-p", str(where.local_port),
-        "-nostdin", "-trace_err", "-error_file", str(log.with_suffix(".errors")),
+        sipp_binary(),
+        where.remote,
+        "-sf",
+        str(scenario),
+        "-i",
+        where.local_ip,
+        "-p",
+        str(where.local_port),
+        "-nostdin",
+        "-trace_err",
+        "-error_file",
+        str(log.with_suffix(".errors")),
         *extra,
-    ]  # fmt: skip
+    ]
     with open(log, "wb") as out:  # noqa: ASYNC230 (a local log file opens in microseconds)
         return await asyncio.create_subprocess_exec(
             *argv, stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT

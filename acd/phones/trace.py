@@ -41,8 +41,14 @@ def read_trace(path: Path) -> list[TracedMessage]:
         at = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").timestamp()
         received = "received" in lines[i + 1]
         start = next((j for j in range(i + 2, min(i + 5, len(lines))) if lines[j].strip()), i + 2)
-        messages.append(TracedMessage(at, received, lines[start].strip() if start < len(lines)
-                                      else "", tuple(_headers(lines, start + 1))))  # fmt: skip
+        messages.append(
+            TracedMessage(
+                at,
+                received,
+                lines[start].strip() if start < len(lines) else "",
+                tuple(_headers(lines, start + 1)),
+            )
+        )
     return messages
 
 

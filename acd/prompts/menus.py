@@ -36,9 +36,14 @@ def prepare(library: IvrLibrary, asterisk_sounds: Path, operator_sounds: Path) -
 
 
 def convert(name: str, language: str, operator_sounds: Path, asterisk_sounds: Path) -> None:
-    source = next((operator_sounds / language / f"{name}{suffix}"
-                   for suffix in RECORDING_SUFFIXES
-                   if (operator_sounds / language / f"{name}{suffix}").exists()), None)  # fmt: skip
+    source = next(
+        (
+            operator_sounds / language / f"{name}{suffix}"
+            for suffix in RECORDING_SUFFIXES
+            if (operator_sounds / language / f"{name}{suffix}").exists()
+        ),
+        None,
+    )
     if source is None:
         raise PromptError(f"no recording {name!r} for {language} in {operator_sounds / language}")
     target = asterisk_sounds / "ivr" / language / f"{name}.wav"

@@ -34,7 +34,13 @@ from acd.engine.facts import (
 )
 
 WAITING, ANSWERED, ABANDONED, EXITED, REFUSED, OVERFLOWED = (
-    "waiting", "answered", "abandoned", "exited", "refused", "overflowed")  # fmt: skip
+    "waiting",
+    "answered",
+    "abandoned",
+    "exited",
+    "refused",
+    "overflowed",
+)
 
 
 @dataclass

@@ -65,8 +65,9 @@ def surveys(facts: Iterable[Fact], period: Period) -> list[SurveyResult]:
     for fact in facts:
         if isinstance(fact, SurveyAnswered) and period.contains(fact.at):
             scores.setdefault((fact.menu, fact.node, fact.scale), []).append(fact.score)
-    return [_result(menu, node, scale, values)
-            for (menu, node, scale), values in sorted(scores.items())]  # fmt: skip
+    return [
+        _result(menu, node, scale, values) for (menu, node, scale), values in sorted(scores.items())
+    ]
 
 
 def _result(menu: str, node: str, scale: str, values: list[int]) -> SurveyResult:
@@ -82,14 +83,31 @@ def _result(menu: str, node: str, scale: str, values: list[int]) -> SurveyResult
 
 
 def survey_json(results: list[SurveyResult]) -> list[dict[str, Any]]:
-    return [{"menu": r.menu, "node": r.node, "scale": r.scale, "answers": r.answers,
-             "mean": r.mean, "score": r.score, "score_name": r.score_name}
-            for r in results]  # fmt: skip
+    return [
+        {
+            "menu": r.menu,
+            "node": r.node,
+            "scale": r.scale,
+            "answers": r.answers,
+            "mean": r.mean,
+            "score": r.score,
+            "score_name": r.score_name,
+        }
+        for r in results
+    ]
 
 
 def funnel_json(rows: list[NodeFunnel]) -> list[dict[str, Any]]:
-    return [{"menu": r.menu, "node": r.node, "entries": r.entries, "hangups": r.hangups,
-             "left_by": dict(sorted(r.left_by.items()))} for r in rows]  # fmt: skip
+    return [
+        {
+            "menu": r.menu,
+            "node": r.node,
+            "entries": r.entries,
+            "hangups": r.hangups,
+            "left_by": dict(sorted(r.left_by.items())),
+        }
+        for r in rows
+    ]
 
 
 def survey_text(results: list[SurveyResult]) -> str:
@@ -97,8 +115,10 @@ def survey_text(results: list[SurveyResult]) -> str:
         return ""
     lines = ["After-call surveys (CSAT: % answering 4 or 5; NPS: % 9-10 minus % 0-6; CES: mean)"]
     for r in results:
-        lines.append(f"  {r.menu}:{r.node}  {r.score_name} {r.score:g}  "
-                     f"({r.answers} answers, mean {r.mean:g})")  # fmt: skip
+        lines.append(
+            f"  {r.menu}:{r.node}  {r.score_name} {r.score:g}  "
+            f"({r.answers} answers, mean {r.mean:g})"
+        )
     return "\n".join(lines)
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from acd.engine.facts import Fact
 from acd.report.agents import AgentTime, agent_times
 from acd.report.calls import (
-    ABANDONED,  # fmt: skip
+    ABANDONED,
     ANSWERED,
     EXITED,
     OVERFLOWED,
@@ -74,9 +74,12 @@ def compute_report(
     in_period = [v for v in visits(facts, now) if period.contains(v.entered_at)]
     times = agent_times(facts, period, now)
     queue_names = sorted({v.queue for v in in_period} | set(queues))
-    agent_ids = sorted({a for a, t in times.items() if t.logged_in_s > 0}
-                       | {v.agent_id for v in in_period if v.agent_id}
-                       | {a for v in in_period for a in v.missed_by} | set(agents))  # fmt: skip
+    agent_ids = sorted(
+        {a for a, t in times.items() if t.logged_in_s > 0}
+        | {v.agent_id for v in in_period if v.agent_id}
+        | {a for v in in_period for a in v.missed_by}
+        | set(agents)
+    )
     per_agent = tuple(_agent_kpis(a, in_period, times.get(a, AgentTime())) for a in agent_ids)
     return Report(
         period=period,

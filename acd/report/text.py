@@ -31,47 +31,91 @@ def render_text(report: Report, queues: Iterable[str], agents: Iterable[str]) ->
 
 def _header(report: Report) -> str:
     short = f"{report.options.short_abandon_s:g}"
-    return "\n".join([
-        f"ACD report: {report.period.label}",
-        "Calls count in the period in which they entered a queue; agent times are cut to it.",
-        f"Service level: {SL_VARIANT}.",
-        f"Short abandon: hung up after waiting {short} s or less; shown apart, left out of"
-        " every rate.",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            f"ACD report: {report.period.label}",
+            "Calls count in the period in which they entered a queue; agent times are cut to it.",
+            f"Service level: {SL_VARIANT}.",
+            f"Short abandon: hung up after waiting {short} s or less; shown apart, left out of"
+            " every rate.",
+        ]
+    )
 
 
 def _calls_table(rows: Sequence[QueueKpis]) -> str:
-    head = ["CALLS", "offered", "answered", "abandoned", "short", "exited", "overflowed",
-            "refused", "waiting"]  # fmt: skip
-    body = [[q.queue, q.offered, q.answered, q.abandoned, q.short_abandoned,
-             sum(q.exited.values()), sum(q.overflowed_out.values()), sum(q.refused.values()),
-             q.waiting] for q in rows]  # fmt: skip
+    head = [
+        "CALLS",
+        "offered",
+        "answered",
+        "abandoned",
+        "short",
+        "exited",
+        "overflowed",
+        "refused",
+        "waiting",
+    ]
+    body = [
+        [
+            q.queue,
+            q.offered,
+            q.answered,
+            q.abandoned,
+            q.short_abandoned,
+            sum(q.exited.values()),
+            sum(q.overflowed_out.values()),
+            sum(q.refused.values()),
+            q.waiting,
+        ]
+        for q in rows
+    ]
     return table(head, body)
 
 
 def _rates_table(rows: Sequence[QueueKpis]) -> str:
     head = ["RATES", "SL(d)", "Y", "ASA", "answered", "abandoned", "lost", "AHT"]
-    body = [[q.queue, percent(q.service_level), threshold(q.sl_threshold_s), seconds(q.asa_s),
-             percent(q.answer_rate), percent(q.abandon_rate), percent(q.lost_rate),
-             seconds(q.aht_s)] for q in rows]  # fmt: skip
+    body = [
+        [
+            q.queue,
+            percent(q.service_level),
+            threshold(q.sl_threshold_s),
+            seconds(q.asa_s),
+            percent(q.answer_rate),
+            percent(q.abandon_rate),
+            percent(q.lost_rate),
+            seconds(q.aht_s),
+        ]
+        for q in rows
+    ]
     return table(head, body)
 
 
 def _exits(rows: Sequence[QueueKpis]) -> str:
-    return _section("Left without an agent (exited) or turned away at entry (refused):", [
-        f"{q.queue}: exited {_reasons(q.exited)}; refused {_reasons(q.refused)}"
-        for q in rows if q.exited or q.refused])  # fmt: skip
+    return _section(
+        "Left without an agent (exited) or turned away at entry (refused):",
+        [
+            f"{q.queue}: exited {_reasons(q.exited)}; refused {_reasons(q.refused)}"
+            for q in rows
+            if q.exited or q.refused
+        ],
+    )
 
 
 def _overflows(rows: Sequence[QueueKpis]) -> str:
-    return _section("Overflow (sent elsewhere by a rule, per target; received, per queue):", [
-        f"{q.queue}: out {_reasons(q.overflowed_out)}; in from {_reasons(q.overflowed_in)}"
-        for q in rows if q.overflowed_out or q.overflowed_in])  # fmt: skip
+    return _section(
+        "Overflow (sent elsewhere by a rule, per target; received, per queue):",
+        [
+            f"{q.queue}: out {_reasons(q.overflowed_out)}; in from {_reasons(q.overflowed_in)}"
+            for q in rows
+            if q.overflowed_out or q.overflowed_in
+        ],
+    )
 
 
 def _callbacks(rows: Sequence[QueueKpis]) -> str:
-    title = ("Callbacks (booked by callers who hung up and kept their place; a completed"
-             " one counts as answered, its wait from the first entry):")  # fmt: skip
+    title = (
+        "Callbacks (booked by callers who hung up and kept their place; a completed"
+        " one counts as answered, its wait from the first entry):"
+    )
     return _section(title, [f"{q.queue}: {_reasons(q.callbacks)}" for q in rows if q.callbacks])
 
 
@@ -85,17 +129,38 @@ def _reasons(counts: Mapping[str, int]) -> str:
 
 
 def _agents_table(rows: Sequence[AgentKpis]) -> str:
-    head = ["AGENTS", "calls", "no answer", "talk", "AHT", "logged in", "paused",
-            "occupancy", "calls/h"]  # fmt: skip
-    body = [[a.agent_id, a.answered, a.no_answers, hms(a.talk_s), seconds(a.aht_s),
-             hms(a.logged_in_s), hms(a.paused_s), percent(a.occupancy),
-             _one_decimal(a.calls_per_hour)] for a in rows]  # fmt: skip
+    head = [
+        "AGENTS",
+        "calls",
+        "no answer",
+        "talk",
+        "AHT",
+        "logged in",
+        "paused",
+        "occupancy",
+        "calls/h",
+    ]
+    body = [
+        [
+            a.agent_id,
+            a.answered,
+            a.no_answers,
+            hms(a.talk_s),
+            seconds(a.aht_s),
+            hms(a.logged_in_s),
+            hms(a.paused_s),
+            percent(a.occupancy),
+            _one_decimal(a.calls_per_hour),
+        ]
+        for a in rows
+    ]
     return table(head, body)
 
 
 def _pauses_table(rows: Sequence[AgentKpis]) -> str:
-    body: list[list[object]] = [[a.agent_id, reason, hms(s)] for a in rows
-                                for reason, s in a.pauses.items()]  # fmt: skip
+    body: list[list[object]] = [
+        [a.agent_id, reason, hms(s)] for a in rows for reason, s in a.pauses.items()
+    ]
     return table(["PAUSES", "reason", "time"], body, left=2) if body else ""
 
 
@@ -106,8 +171,10 @@ def table(head: Sequence[str], body: Sequence[Sequence[object]], left: int = 1) 
     widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
     lines = []
     for row in cells:
-        padded = [cell.ljust(width) if i < left else cell.rjust(width)
-                  for i, (cell, width) in enumerate(zip(row, widths, strict=True))]  # fmt: skip
+        padded = [
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(padded).rstrip())
     return "\n".join(lines)
 

@@ -82,8 +82,10 @@ class Sandbox:
     def _require_free_ports(self) -> None:
         """Another Asterisk on our ports would answer in our place: refuse, and say why."""
         ami, sip = self.settings.ami, self.settings.sip
-        probes = (("AMI", ami.host, ami.port, socket.SOCK_STREAM),
-                  ("SIP", sip.bind, sip.port, socket.SOCK_DGRAM))  # fmt: skip
+        probes = (
+            ("AMI", ami.host, ami.port, socket.SOCK_STREAM),
+            ("SIP", sip.bind, sip.port, socket.SOCK_DGRAM),
+        )
         for name, host, port, kind in probes:
             if not _port_free(host, port, kind):
                 raise BootError(

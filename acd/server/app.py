@@ -56,9 +56,13 @@ ASTERISK_WAIT_S = 30.0  # Asterisk starts in a few seconds; a boot under load ta
 
 class Server:
     def __init__(
-        self, settings: Settings, ami_secret: str, asterisk_files: Path,
-        clock: Callable[[], float] = time.time, asterisk_wait_s: float = ASTERISK_WAIT_S,
-    ) -> None:  # fmt: skip
+        self,
+        settings: Settings,
+        ami_secret: str,
+        asterisk_files: Path,
+        clock: Callable[[], float] = time.time,
+        asterisk_wait_s: float = ASTERISK_WAIT_S,
+    ) -> None:
         """``asterisk_files``: the file system Asterisk sees (the sandbox's chroot, or /).
         ``asterisk_wait_s``: how long start-up waits for the first AMI login.
 
@@ -78,10 +82,12 @@ class Server:
         self.journal = AsyncJournal(Journal.open(settings.journal.path), sinks=[queue_log.write])
         replies = CallbackReplies()
         callbacks = settings.callbacks
-        dialling = CallbackDialling(callbacks.trunk, callbacks.caller_id, callbacks.ring_s,
-                                    settings.outbound_trunk())  # fmt: skip
-        self.executor = Executor(self.ami, self.legs, self._feed, settings.default_language,
-                                 dialling, replies)  # fmt: skip
+        dialling = CallbackDialling(
+            callbacks.trunk, callbacks.caller_id, callbacks.ring_s, settings.outbound_trunk()
+        )
+        self.executor = Executor(
+            self.ami, self.legs, self._feed, settings.default_language, dialling, replies
+        )
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)
         entrance = QueueEntrance(settings.numbers, self.legs, self.runner.feed, clock)
@@ -91,16 +97,30 @@ class Server:
         offer = CallbackOffer(rules, replies, self.runner.feed, clock, settings.default_language)
         self.menus = _menu_store(settings, asterisk_files)
         self._recordings = _recordings(asterisk_files)
-        self.ivr = IvrCalls(IvrDeps(
-            self.menus, entrance, PocketsphinxRecogniser(), self._recordings,
-            self.journal.submit, clock, _calendar_check(settings), settings.outbound_trunk(),
-            settings.default_language, IvrCallback(offer, entrance),
-        ))  # fmt: skip
-        scripts = {"inbound": self.ivr.inbound, "survey": self.ivr.survey,
-                   "agent": features.handle, "callback-offer": offer.handle}  # fmt: skip
+        self.ivr = IvrCalls(
+            IvrDeps(
+                self.menus,
+                entrance,
+                PocketsphinxRecogniser(),
+                self._recordings,
+                self.journal.submit,
+                clock,
+                _calendar_check(settings),
+                settings.outbound_trunk(),
+                settings.default_language,
+                IvrCallback(offer, entrance),
+            )
+        )
+        scripts = {
+            "inbound": self.ivr.inbound,
+            "survey": self.ivr.survey,
+            "agent": features.handle,
+            "callback-offer": offer.handle,
+        }
         self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
-        deps = ApiDeps(frozenset(agent_ids), frozenset(reasons.values()), self.runner.feed,
-                       self.status)  # fmt: skip
+        deps = ApiDeps(
+            frozenset(agent_ids), frozenset(reasons.values()), self.runner.feed, self.status
+        )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
         self._tasks = Tasks()
@@ -200,13 +220,17 @@ class Server:
 
     async def _recover(self) -> None:
         try:
-            found = await recover(self.ami, self.legs, self.translator, self.runner.feed,
-                                  self.runner.feed_restored)  # fmt: skip
+            found = await recover(
+                self.ami, self.legs, self.translator, self.runner.feed, self.runner.feed_restored
+            )
         except AmiError as exc:
             log.warning("could not read Asterisk's state after connecting: %s", exc)
             return
-        log.info("found %d agent phones and %d waiting callers in Asterisk",
-                 found.phones, len(found.callers))  # fmt: skip
+        log.info(
+            "found %d agent phones and %d waiting callers in Asterisk",
+            found.phones,
+            len(found.callers),
+        )
 
 
 def calling_hours(settings: Settings) -> Callable[[float], bool]:
@@ -220,9 +244,12 @@ def _menu_store(settings: Settings, asterisk_files: Path) -> MenuStore:
     sounds = asterisk_files / SOUNDS_IN_ASTERISK
     operator_sounds = settings.ivr.sounds
     context = menu_context(settings, operator_sounds, asterisk_files)
-    return MenuStore(settings.ivr.menus, context,
-                     lambda library: prepare(library, sounds, operator_sounds),
-                     watched=(operator_sounds,))  # fmt: skip
+    return MenuStore(
+        settings.ivr.menus,
+        context,
+        lambda library: prepare(library, sounds, operator_sounds),
+        watched=(operator_sounds,),
+    )
 
 
 def _recordings(asterisk_files: Path) -> Recordings:

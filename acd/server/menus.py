@@ -40,9 +40,12 @@ class Reload:
 
 class MenuStore:
     def __init__(
-        self, folder: Path, context: MenuContext, prepare: Callable[[IvrLibrary], None],
+        self,
+        folder: Path,
+        context: MenuContext,
+        prepare: Callable[[IvrLibrary], None],
         watched: tuple[Path, ...] = (),
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._folder, self._context, self._prepare = folder, context, prepare
         self._watched = (folder, *watched)  # also the operators' recordings
         self._versions: OrderedDict[str, IvrLibrary] = OrderedDict()
@@ -74,14 +77,22 @@ class MenuStore:
             self._versions.popitem(last=False)
         self.last = Reload(time.time(), library.version, True)
         numbers = sum(len(menu.entry.numbers) for menu in library.menus.values())
-        log.info("IVR menus version %s in force: %d menus, %d numbers",
-                 library.version, len(library.menus), numbers)  # fmt: skip
+        log.info(
+            "IVR menus version %s in force: %d menus, %d numbers",
+            library.version,
+            len(library.menus),
+            numbers,
+        )
         return True
 
     def _refuse(self, problems: list[str]) -> bool:
         kept = self._current.version if self._current else "none"
-        log.error("IVR menus in %s refused (%d problems); version %s stays in force:",
-                  self._folder, len(problems), kept)  # fmt: skip
+        log.error(
+            "IVR menus in %s refused (%d problems); version %s stays in force:",
+            self._folder,
+            len(problems),
+            kept,
+        )
         for problem in problems:
             log.error("  %s", problem)
         self.last = Reload(time.time(), kept, False, tuple(problems))
@@ -113,8 +124,12 @@ class MenuStore:
         return {
             "version": current.version if current else None,
             "menus": sorted(current.menus) if current else [],
-            "last_reload": None if last is None else {
-                "at": last.at, "version": last.version, "accepted": last.accepted,
+            "last_reload": None
+            if last is None
+            else {
+                "at": last.at,
+                "version": last.version,
+                "accepted": last.accepted,
                 "problems": list(last.problems),
             },
-        }  # fmt: skip
+        }

@@ -37,8 +37,16 @@ def restore_callbacks(journal_path: Path, runner: EngineRunner) -> int:
     with Journal.open(journal_path) as journal:
         pending = journal.pending_callbacks()
     for booked, attempts in pending:
-        arrived = CallArrived(booked.call_id, booked.queue, booked.entered_at, booked.priority,
-                              booked.skills, booked.caller, booked.language)  # fmt: skip
-        runner.feed_restored(arrived, callback=CallbackRequested(
-            booked.call_id, booked.number, attempts))  # fmt: skip
+        arrived = CallArrived(
+            booked.call_id,
+            booked.queue,
+            booked.entered_at,
+            booked.priority,
+            booked.skills,
+            booked.caller,
+            booked.language,
+        )
+        runner.feed_restored(
+            arrived, callback=CallbackRequested(booked.call_id, booked.number, attempts)
+        )
     return len(pending)

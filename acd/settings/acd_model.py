@@ -49,16 +49,33 @@ _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
 _DAY_S = 86400.0
 # key -> (lowest, highest) seconds
 _QUEUE_SECONDS = {
-    "max_wait_s": (0.0, _DAY_S), "ring_timeout_s": (1.0, 600.0),
-    "reoffer_delay_s": (0.0, 3600.0), "wrap_up_s": (0.0, 3600.0),
-    "service_level_s": (1.0, 3600.0), "announce_every_s": (0.0, 3600.0),
-    "default_handle_s": (1.0, _DAY_S), "overflow_check_s": (0.5, 60.0),
+    "max_wait_s": (0.0, _DAY_S),
+    "ring_timeout_s": (1.0, 600.0),
+    "reoffer_delay_s": (0.0, 3600.0),
+    "wrap_up_s": (0.0, 3600.0),
+    "service_level_s": (1.0, 3600.0),
+    "announce_every_s": (0.0, 3600.0),
+    "default_handle_s": (1.0, _DAY_S),
+    "overflow_check_s": (0.5, 60.0),
     "callback_retry_s": (10.0, _DAY_S),
-}  # fmt: skip
-_QUEUE_KEYS = {"strategy", "members", "skills", "max_length", "join_empty", "leave_when_empty",
-               "exit_key", "escalation", "whisper", "calendar", "closed", "overflow",
-               "callback_mode", "callback_attempts",
-               *_QUEUE_SECONDS}  # fmt: skip
+}
+_QUEUE_KEYS = {
+    "strategy",
+    "members",
+    "skills",
+    "max_length",
+    "join_empty",
+    "leave_when_empty",
+    "exit_key",
+    "escalation",
+    "whisper",
+    "calendar",
+    "closed",
+    "overflow",
+    "callback_mode",
+    "callback_attempts",
+    *_QUEUE_SECONDS,
+}
 _QUEUE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(QueueConfig)}
 AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by settings.model)
 
@@ -66,8 +83,12 @@ AGENT_KEYS = {"skills", "auto_pause_after"}  # beyond id and name (read by setti
 def parse_acd(top: dict[str, Node]) -> AcdConfig:
     """``top``: the entries of the file's top-level mapping (``agents`` is required)."""
     agents = y.listed(top["agents"], _agent)
-    names = _Names(declared_names(top, "queues"), declared_names(top, "trunks"),
-                   declared_names(top, "calendars"), declared_names(top, "voicemail"))  # fmt: skip
+    names = _Names(
+        declared_names(top, "queues"),
+        declared_names(top, "trunks"),
+        declared_names(top, "calendars"),
+        declared_names(top, "voicemail"),
+    )
     queues = y.listed(top["queues"], lambda n: _queue(n, agents, names)) if "queues" in top else ()
     if "queues" in top:
         y.unique([q.name for q in queues], top["queues"])
@@ -104,9 +125,11 @@ def declared_names(top: dict[str, Node], section: str) -> frozenset[str]:
     if isinstance(raw, yaml.SequenceNode):  # queues, trunks: a list of {name: ...}
         return frozenset(
             str(value.value)
-            for item in raw.value if isinstance(item, yaml.MappingNode)
-            for key, value in item.value if key.value == "name"
-        )  # fmt: skip
+            for item in raw.value
+            if isinstance(item, yaml.MappingNode)
+            for key, value in item.value
+            if key.value == "name"
+        )
     return frozenset()
 
 

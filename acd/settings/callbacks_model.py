@@ -40,8 +40,9 @@ def parse_callbacks(
     node: Node, trunks: frozenset[str], calendars: frozenset[str], base: Path
 ) -> CallbackSettings:
     """``base``: the directory relative file names are read from (the config file's)."""
-    fields = y.mapping(node, {"trunk"}, {"caller_id", "country", "do_not_call",
-                                         "calling_hours", "ring_s"})  # fmt: skip
+    fields = y.mapping(
+        node, {"trunk"}, {"caller_id", "country", "do_not_call", "calling_hours", "ring_s"}
+    )
     trunk = y.text(fields["trunk"])
     if trunk not in trunks:
         raise fields["trunk"].error(f"no trunk named {trunk!r} (see 'trunks')")
@@ -58,9 +59,10 @@ def parse_callbacks(
         do_not_call=_load_lists(fields.get("do_not_call"), files, base, country),
         do_not_call_files=files,
         calling_hours=_hours(fields["calling_hours"], calendars)
-        if "calling_hours" in fields else LEGAL_HOURS,
+        if "calling_hours" in fields
+        else LEGAL_HOURS,
         ring_s=y.integer(fields["ring_s"], 5, 120) if "ring_s" in fields else 30.0,
-    )  # fmt: skip
+    )
 
 
 def _caller_id(node: Node, country: str) -> str:

@@ -59,10 +59,13 @@ def _calendar(name: str, node: Node, zones: set[str]) -> Calendar:
         )
     week = _week(fields["hours"])
     calendar = Calendar(
-        name, _timezone(fields["timezone"], zones), week, holiday_set,
+        name,
+        _timezone(fields["timezone"], zones),
+        week,
+        holiday_set,
         y.listed(fields["closures"], _closure) if "closures" in fields else (),
         _openings(fields["openings"]) if "openings" in fields else (),
-    )  # fmt: skip
+    )
     if not any(week) and not calendar.openings:
         raise fields["hours"].error("this calendar is never open: give at least one day's hours")
     return calendar
@@ -74,8 +77,10 @@ def _timezone(node: Node, zones: set[str]) -> str:
     # host is set to, and a calendar must mean the same on every server.
     value = y.text(node)
     if value not in zones or value == "localtime":
-        raise node.error(f"unknown time zone {value!r}: write a region and city from the "
-                         "time-zone database, e.g. Europe/Paris")  # fmt: skip
+        raise node.error(
+            f"unknown time zone {value!r}: write a region and city from the "
+            "time-zone database, e.g. Europe/Paris"
+        )
     return value
 
 
@@ -96,8 +101,10 @@ def _days(node: Node) -> list[int]:
     for part in _written(node).lower().replace(" ", "").split(","):
         first, _, last = part.partition("-")
         if first not in DAYS or (last and last not in DAYS):
-            raise node.error(f"{part!r}: days are mon, tue, wed, thu, fri, sat, sun, "
-                             "a range like mon-fri, or a list like sat,sun")  # fmt: skip
+            raise node.error(
+                f"{part!r}: days are mon, tue, wed, thu, fri, sat, sun, "
+                "a range like mon-fri, or a list like sat,sun"
+            )
         start, end = DAYS.index(first), DAYS.index(last or first)
         if end < start:
             raise node.error(f"{part!r}: the range goes backwards (write it from Monday on)")
@@ -148,8 +155,10 @@ def _openings(node: Node) -> tuple[Opening, ...]:
     for item in y.sequence(node):
         opening = _opening(item)
         if any(o.day == opening.day for o in openings):
-            raise item.error(f"{opening.day} already has an exceptional opening: "
-                             "give all of that day's hours in one entry")  # fmt: skip
+            raise item.error(
+                f"{opening.day} already has an exceptional opening: "
+                "give all of that day's hours in one entry"
+            )
         openings.append(opening)
     return tuple(openings)
 
@@ -159,8 +168,9 @@ def _opening(node: Node) -> Opening:
     label = y.text(fields["label"]) if "label" in fields else ""
     hours = _intervals(fields["hours"])
     if not hours:
-        raise fields["hours"].error("an opening needs hours, e.g. [\"10:00-16:00\"] "
-                                    "(to close a day, use closures)")  # fmt: skip
+        raise fields["hours"].error(
+            'an opening needs hours, e.g. ["10:00-16:00"] (to close a day, use closures)'
+        )
     return Opening(_date(fields["date"]), hours, label)
 
 

@@ -100,8 +100,19 @@ def parse_settings(text: str, file: str = "<text>") -> Settings:
 
 
 def _settings(root: Node) -> Settings:
-    optional = {"trunks", "language", "api", "queues", "pause_reasons", "numbers", "journal",
-                "callbacks", "calendars", "voicemail", "ivr"}  # fmt: skip
+    optional = {
+        "trunks",
+        "language",
+        "api",
+        "queues",
+        "pause_reasons",
+        "numbers",
+        "journal",
+        "callbacks",
+        "calendars",
+        "voicemail",
+        "ivr",
+    }
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, {"files"})
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})

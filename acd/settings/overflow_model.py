@@ -30,8 +30,11 @@ from acd.engine.config import OverflowRule, OverflowTo, OverflowWhen
 from acd.settings import yamlnodes as y
 from acd.settings.yamlnodes import Node
 
-_BARE_CONDITIONS = {OverflowWhen.NO_AGENT_LOGGED_IN, OverflowWhen.NO_AGENT_READY,
-                    OverflowWhen.CLOSED}  # fmt: skip
+_BARE_CONDITIONS = {
+    OverflowWhen.NO_AGENT_LOGGED_IN,
+    OverflowWhen.NO_AGENT_READY,
+    OverflowWhen.CLOSED,
+}
 _LIMITS = {  # condition -> (lowest, highest, unit)
     OverflowWhen.WAITED_OVER: (0.0, 86400.0, "seconds"),
     OverflowWhen.ESTIMATED_WAIT_OVER: (0.0, 86400.0, "seconds"),
@@ -121,10 +124,14 @@ def _target(
     boost = _only_for(fields, "priority_boost", to, OverflowTo.QUEUE)
     dial = _only_for(fields, "dial", to, OverflowTo.CENTRE)
     return OverflowRule(
-        when, to, target, threshold, window,
+        when,
+        to,
+        target,
+        threshold,
+        window,
         priority_boost=y.integer(boost, 0, 100) if boost else 0,
         number=_phone_number(dial) if dial else "",
-    )  # fmt: skip
+    )
 
 
 def _target_name(node: Node, to: OverflowTo, known: Known) -> str:

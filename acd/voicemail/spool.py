@@ -48,7 +48,15 @@ def _message(mailbox: str, folder: str, path: Path) -> Message:
         duration = int(fields.get("duration", "0"))
     except (configparser.Error, KeyError, ValueError, OSError) as exc:
         raise MessageError(f"{path}: not a voicemail message file ({exc})") from None
-    audio = next((p for p in sorted(path.parent.glob(f"{path.stem}.*")) if p.suffix != ".txt"),
-                 None)  # fmt: skip
-    return Message(mailbox, folder, int(path.stem[3:]), received_at,
-                   fields.get("callerid", ""), duration, audio)  # fmt: skip
+    audio = next(
+        (p for p in sorted(path.parent.glob(f"{path.stem}.*")) if p.suffix != ".txt"), None
+    )
+    return Message(
+        mailbox,
+        folder,
+        int(path.stem[3:]),
+        received_at,
+        fields.get("callerid", ""),
+        duration,
+        audio,
+    )

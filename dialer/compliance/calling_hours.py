@@ -12,8 +12,12 @@ from acd.hours import Calendar
 
 _FRANCE = ((600, 780), (840, 1200))
 _COMMON = ((480, 1260),)
-_ZONES = {"FR": "Europe/Paris", "BE": "Europe/Brussels", "CH": "Europe/Zurich",
-          "GB": "Europe/London"}  # fmt: skip
+_ZONES = {
+    "FR": "Europe/Paris",
+    "BE": "Europe/Brussels",
+    "CH": "Europe/Zurich",
+    "GB": "Europe/London",
+}
 
 
 def legal_calling_hours(country: str) -> Calendar:

@@ -100,12 +100,16 @@ class PocketsphinxRecogniser:
             if not best:
                 return Recognition(None, "", 0.0)
             confidence = count / DECODES
-            needed = (WIDEBAND_MIN_CONFIDENCE if sample_rate >= MODEL_RATE
-                      else NARROWBAND_MIN_CONFIDENCE)  # fmt: skip
+            needed = (
+                WIDEBAND_MIN_CONFIDENCE if sample_rate >= MODEL_RATE else NARROWBAND_MIN_CONFIDENCE
+            )
             if confidence < needed:
                 return Recognition(None, written[best], confidence)
-            wins = (sum(grammar.decode(pcm, "open") == best for pcm in whispers)
-                    if self._competing else DECODES)  # fmt: skip
+            wins = (
+                sum(grammar.decode(pcm, "open") == best for pcm in whispers)
+                if self._competing
+                else DECODES
+            )
         if wins < OPEN_MIN_AGREEMENT:  # something else was said, that sounds a bit like it
             return Recognition(None, written[best], wins / DECODES)
         return Recognition(written[best], written[best], confidence)
@@ -132,8 +136,7 @@ class PocketsphinxRecogniser:
 
 
 def _grammar(name: str, keywords: Sequence[str], others: Sequence[str] = ()) -> str:
-    return (f"#JSGF V1.0;\ngrammar {name};\n"
-            f"public <answer> = {' | '.join([*keywords, *others])};\n")  # fmt: skip
+    return f"#JSGF V1.0;\ngrammar {name};\npublic <answer> = {' | '.join([*keywords, *others])};\n"
 
 
 def common_words(decoder: Decoder, count: int) -> list[str]:
@@ -191,8 +194,10 @@ def trim_silence(pcm: bytes, keep_ms: int = 100) -> bytes:
     Frames of 10 ms count as speech above 1/30 (-30 dB) of the loudest frame's level."""
     samples = array.array("h", pcm[: len(pcm) - len(pcm) % 2])
     frame = _FRAME_SAMPLES
-    levels = [max((abs(s) for s in samples[i : i + frame]), default=0)
-              for i in range(0, len(samples), frame)]  # fmt: skip
+    levels = [
+        max((abs(s) for s in samples[i : i + frame]), default=0)
+        for i in range(0, len(samples), frame)
+    ]
     loud = [i for i, level in enumerate(levels) if level > max(max(levels, default=0) / 30, 200)]
     if not loud:
         return b""
@@ -209,8 +214,9 @@ def with_noise(pcm: bytes, seed: int) -> bytes:
     noise = random.Random(seed)
     power = sum(s * s for s in samples) / max(len(samples), 1)
     sigma = max((power / 10 ** (NOISE_SNR_DB / 10)) ** 0.5, 2.0)
-    return array.array("h", (max(-32768, min(32767, round(s + noise.gauss(0, sigma))))
-                             for s in samples)).tobytes()  # fmt: skip
+    return array.array(
+        "h", (max(-32768, min(32767, round(s + noise.gauss(0, sigma)))) for s in samples)
+    ).tobytes()
 
 
 def upsample(pcm: bytes, rate: int) -> bytes:

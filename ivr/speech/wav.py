@@ -17,8 +17,10 @@ def read_wav(path: Path) -> tuple[bytes, int]:
     try:
         with wave.open(str(path), "rb") as wav:
             if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
-                raise WavError(f"{path}: expected mono 16-bit audio, got {wav.getnchannels()} "
-                               f"channel(s) of {8 * wav.getsampwidth()} bits")  # fmt: skip
+                raise WavError(
+                    f"{path}: expected mono 16-bit audio, got {wav.getnchannels()} "
+                    f"channel(s) of {8 * wav.getsampwidth()} bits"
+                )
             if wav.getframerate() not in RATES:
                 raise WavError(f"{path}: audio at {wav.getframerate()} Hz, expected 8000 or 16000")
             return wav.readframes(wav.getnframes()), wav.getframerate()

@@ -21,10 +21,17 @@ class ServerProcess:
     async def start(self, timeout_s: float = 20) -> None:
         with open(self._log, "ab") as out:  # noqa: ASYNC230 (a local log file)
             self._proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "acd", "--config", str(self._config), "run",
-                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=asyncio.subprocess.STDOUT,
+                sys.executable,
+                "-m",
+                "acd",
+                "--config",
+                str(self._config),
+                "run",
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )  # fmt: skip
+            )
         await asyncio.wait_for(self._until_ready(), timeout_s)
 
     async def _until_ready(self) -> None:

@@ -41,11 +41,14 @@ async def test_missed_call_keeps_the_callers_place_and_pauses_the_agent(
     config = write_config(tmp_path, _linear_sales)
     whispers: list[str] = []
     ami.subscribe(
-        lambda e: whispers.append(e.get("AppData") or "")
-        if (e.get("Channel") or "").startswith("PJSIP/1002-") and e.get("Application") == "Playback"
-        else None,
+        lambda e: (
+            whispers.append(e.get("AppData") or "")
+            if (e.get("Channel") or "").startswith("PJSIP/1002-")
+            and e.get("Application") == "Playback"
+            else None
+        ),
         "Newexten",
-    )  # fmt: skip
+    )
     phones: dict[str, dict[str, Any]] = {
         "1001": {"ring_ms": None},  # never answers
         "1002": {"ring_ms": 200, "talk_ms": 2500},
@@ -123,10 +126,18 @@ async def test_feature_codes_from_the_agents_phone(
         await until(server, lambda s: _state(s, "1003") == "logged_out")
 
     spoken = [prompt for channel, prompt in prompts if channel.startswith("PJSIP/1003-")]
-    assert spoken == ["agent-loginok", "auth-thankyou", "pm-invalid-option", "auth-thankyou",
-                      "agent-loggedoff"]  # fmt: skip
-    states = [(f.state, f.reason) for f in facts(tmp_path)
-              if isinstance(f, AgentStateChanged) and f.agent_id == "1003"]  # fmt: skip
+    assert spoken == [
+        "agent-loginok",
+        "auth-thankyou",
+        "pm-invalid-option",
+        "auth-thankyou",
+        "agent-loggedoff",
+    ]
+    states = [
+        (f.state, f.reason)
+        for f in facts(tmp_path)
+        if isinstance(f, AgentStateChanged) and f.agent_id == "1003"
+    ]
     assert states == [("ready", ""), ("paused", "training"), ("ready", ""), ("logged_out", "")]
 
 

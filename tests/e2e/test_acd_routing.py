@@ -35,8 +35,28 @@ pytestmark = pytest.mark.e2e
 
 # (number dialled, queue) of the 20 callers, in the order they call: 100 = sales,
 # 102 = sales VIP (priority 5), 101 = support in French (billing >= 3 and french >= 3).
-CALLS = ["100", "101", "100", "102", "101", "100", "100", "102", "101", "100",
-         "101", "100", "102", "100", "101", "100", "100", "101", "102", "100"]  # fmt: skip
+CALLS = [
+    "100",
+    "101",
+    "100",
+    "102",
+    "101",
+    "100",
+    "100",
+    "102",
+    "101",
+    "100",
+    "101",
+    "100",
+    "102",
+    "100",
+    "101",
+    "100",
+    "100",
+    "101",
+    "102",
+    "100",
+]
 CALLER_IPS = ("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5")
 
 
@@ -78,8 +98,11 @@ async def test_twenty_callers_five_agents_two_queues(
     assert answered.keys() == entered.keys() == completed  # every caller answered, once
     _assert_served_in_priority_then_arrival_order(journal, entered)
     _assert_only_ready_agents_were_rung(journal)
-    assert all(f.at > registered_1004 for f in journal
-               if isinstance(f, CallOffered) and f.agent_id == "1004")  # fmt: skip
+    assert all(
+        f.at > registered_1004
+        for f in journal
+        if isinstance(f, CallOffered) and f.agent_id == "1004"
+    )
     by_agent = {f.agent_id for f in answered.values()}
     assert by_agent == {"1001", "1002", "1003", "1004", "1005"}
     assert {f.agent_id for f in answered.values() if f.queue == "support"} <= {"1001", "1002"}

@@ -54,10 +54,13 @@ async def test_announcement_and_abandon(
     played: list[tuple[str, str]] = []
     ami.subscribe(announced.put_nowait, "UserEvent")
     ami.subscribe(
-        lambda e: played.append((e.get("Uniqueid") or "", e.get("AppData") or ""))
-        if e.get("Application") == "Playback" else None,
+        lambda e: (
+            played.append((e.get("Uniqueid") or "", e.get("AppData") or ""))
+            if e.get("Application") == "Playback"
+            else None
+        ),
         "Newexten",
-    )  # fmt: skip
+    )
     async with running_server(config, tmp_path) as server:
         patient = CallerPhone(phones_dir, "0622000001", ip="127.0.0.2")
         hasty = CallerPhone(phones_dir, "0622000002", ip="127.0.0.3")
@@ -73,7 +76,9 @@ async def test_announcement_and_abandon(
     first, second = entered[0].call_id, entered[1].call_id
     assert event.get("CallId") in (first, second)
     assert (event.get("Uniqueid"), "queue-youarenext") in played or (
-        event.get("Uniqueid"), "queue-thereare") in played  # fmt: skip
+        event.get("Uniqueid"),
+        "queue-thereare",
+    ) in played
     assert any(isinstance(f, CallAnnounced) and f.call_id == first for f in journal)
     abandons = {f.call_id: f for f in journal if isinstance(f, CallAbandonedInQueue)}
     assert set(abandons) == {first, second}
@@ -138,8 +143,20 @@ async def test_kill_9_with_ten_callers_waiting(
 
 def _report(config: Path) -> dict[str, Any]:
     """`acd report` as an operator runs it; yesterday too, in case midnight just passed."""
-    argv = [sys.executable, "-m", "acd", "--config", str(config), "report",
-            "--from", "yesterday", "--to", "today", "--format", "json"]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "acd",
+        "--config",
+        str(config),
+        "report",
+        "--from",
+        "yesterday",
+        "--to",
+        "today",
+        "--format",
+        "json",
+    ]
     out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
     report: dict[str, Any] = json.loads(out.stdout)
     return report

@@ -44,13 +44,19 @@ CENTRE_ID = "+33170000000"
 
 
 def _callbacks(config: dict[str, Any]) -> None:
-    config["calendars"] = {"always": {"timezone": "Europe/Paris", "holidays": "none",
-                                      "hours": {"mon-sun": ["00:00-24:00"]}}}  # fmt: skip
+    config["calendars"] = {
+        "always": {
+            "timezone": "Europe/Paris",
+            "holidays": "none",
+            "hours": {"mon-sun": ["00:00-24:00"]},
+        }
+    }
     config["callbacks"] = {"trunk": "carrier", "caller_id": CENTRE_ID, "calling_hours": "always"}
     queue(config, "sales").update(
-        members=["1001"], join_empty=[],
+        members=["1001"],
+        join_empty=[],
         overflow=[{"when": {"waited_over": 1}, "to": "callback"}],
-    )  # fmt: skip
+    )
 
 
 def _book() -> CallerScript:
@@ -99,7 +105,8 @@ async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
     assert (booked[asked].number, booked[asked].merged_into) == (CUSTOMER_E164, "")
     assert booked[merged].merged_into == asked
     assert [(f.call_id, f.reason) for f in journal if isinstance(f, CallLeftQueue)] == [
-        (merged, "callback-merged")]  # fmt: skip
+        (merged, "callback-merged")
+    ]
     # The callback is served first, though its caller hung up long before the later one.
     answered = [f for f in journal if isinstance(f, CallAnswered)]
     order = [f.call_id for f in answered]
@@ -135,8 +142,9 @@ async def test_kill_9_with_three_booked_callbacks_each_happens_once(
         async with running_server(config, tmp_path) as server:
             await login(server, "1001")
             await server.request("POST", "/api/agents/1001/pause", {"reason": "lunch"})
-            askers = [CallerPhone(phones_dir, n, ip=f"127.0.0.{2 + i}")
-                      for i, n in enumerate(numbers)]  # fmt: skip
+            askers = [
+                CallerPhone(phones_dir, n, ip=f"127.0.0.{2 + i}") for i, n in enumerate(numbers)
+            ]
             for asker in askers:
                 await asker.dial("100", _book(), hold_ms=30_000)
                 await asyncio.sleep(0.5)

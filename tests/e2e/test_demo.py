@@ -39,11 +39,21 @@ async def test_demo_answers_its_calls_and_exits_0(sandbox: Sandbox, tmp_path: Pa
     log = tmp_path / "demo.log"
     with open(log, "wb") as out:  # noqa: ASYNC230 (a local log file)
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "acd", "--config", str(_config(tmp_path)),
-            "run", "--demo", "--calls", str(CALLS),
-            cwd=PROJECT, stdin=asyncio.subprocess.DEVNULL, stdout=out,
-            stderr=asyncio.subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
+            sys.executable,
+            "-m",
+            "acd",
+            "--config",
+            str(_config(tmp_path)),
+            "run",
+            "--demo",
+            "--calls",
+            str(CALLS),
+            cwd=PROJECT,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=out,
+            stderr=asyncio.subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         try:
             code = await asyncio.wait_for(proc.wait(), EXITS_WITHIN_S)
         finally:

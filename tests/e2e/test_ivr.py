@@ -74,8 +74,11 @@ def _menu(tmp: Path, name: str, text: str) -> None:
 
 
 def _steps(all_facts: list[Fact], call_id: str) -> list[tuple[str, str, str]]:
-    return [(f.node, f.outcome, f.detail) for f in all_facts
-            if isinstance(f, IvrStep) and f.call_id == call_id]  # fmt: skip
+    return [
+        (f.node, f.outcome, f.detail)
+        for f in all_facts
+        if isinstance(f, IvrStep) and f.call_id == call_id
+    ]
 
 
 def _entered(all_facts: list[Fact]) -> dict[str, CallEntered]:
@@ -112,15 +115,23 @@ async def test_two_level_french_menu_and_the_fallback_after_three_failed_tries(
         assert status["ivr"]["menus"] == ["accueil"]
     all_facts = facts(tmp_path)
     assert _steps(all_facts, billing.call_id) == [
-        ("principal", "entered", ""), ("principal", "option", "2"),
-        ("support", "entered", ""), ("support", "option", "1"),
-        ("facturation", "entered", ""), ("file", "entered", ""), ("file", "done", ""),
-    ]  # fmt: skip
+        ("principal", "entered", ""),
+        ("principal", "option", "2"),
+        ("support", "entered", ""),
+        ("support", "option", "1"),
+        ("facturation", "entered", ""),
+        ("file", "entered", ""),
+        ("file", "done", ""),
+    ]
     assert _steps(all_facts, fallback.call_id) == [
-        ("principal", "entered", ""), ("principal", "invalid", "7"),
-        ("principal", "timeout", ""), ("principal", "invalid", "9"),
-        ("principal", "failed", ""), ("operateur", "entered", ""), ("operateur", "done", ""),
-    ]  # fmt: skip
+        ("principal", "entered", ""),
+        ("principal", "invalid", "7"),
+        ("principal", "timeout", ""),
+        ("principal", "invalid", "9"),
+        ("principal", "failed", ""),
+        ("operateur", "entered", ""),
+        ("operateur", "done", ""),
+    ]
     await asyncio.gather(keyed.finished(30), lost.finished(30))
 
 
@@ -169,14 +180,20 @@ async def test_voice_menu_wideband_word_routes_and_narrowband_falls_back_to_keys
         assert entered["0611000011"].queue == "sales"
         assert entered["0611000012"].queue == "support"
         channel = _channel_of(variables, entered["0611000011"].call_id)
-        native = await ami.action("Getvar", {"Channel": channel,
-                                             "Variable": "CHANNEL(audionativeformat)"})  # fmt: skip
+        native = await ami.action(
+            "Getvar", {"Channel": channel, "Variable": "CHANNEL(audionativeformat)"}
+        )
         assert "g722" in (native.get("Value") or "")
     all_facts = facts(tmp_path)
     assert ("main", "spoken", "sales") in _steps(all_facts, entered["0611000011"].call_id)
     narrow_steps = _steps(all_facts, entered["0611000012"].call_id)
-    assert [s[1] for s in narrow_steps] == ["entered", "not_understood", "option", "entered",
-                                            "done"]  # fmt: skip
+    assert [s[1] for s in narrow_steps] == [
+        "entered",
+        "not_understood",
+        "option",
+        "entered",
+        "done",
+    ]
     assert narrow_steps[1][2] != ""  # something was heard, just not with confidence
     assert narrow_steps[2] == ("main", "option", "2")
     await asyncio.gather(wideband.finished(30), narrowband.finished(30))
@@ -280,8 +297,11 @@ async def test_crm_lookup_puts_a_vip_first_and_a_slow_or_dead_crm_takes_the_fall
     answered = [f.call_id for f in all_facts if isinstance(f, CallAnswered)]
     assert answered[1] == entered[VIP].call_id  # right after the blocker
     for caller in (SLOW, "0611000028"):
-        steps = [f for f in all_facts if isinstance(f, IvrStep)
-                 and f.call_id == entered[caller].call_id and f.node == "crm"]  # fmt: skip
+        steps = [
+            f
+            for f in all_facts
+            if isinstance(f, IvrStep) and f.call_id == entered[caller].call_id and f.node == "crm"
+        ]
         assert [s.outcome for s in steps] == ["entered", "error"]
         assert steps[1].at - steps[0].at < 1.5  # the timeout is 1 s
     assert entered[SLOW].priority == entered["0611000028"].priority == 0
@@ -323,13 +343,29 @@ async def test_after_the_agent_hangs_up_the_caller_keys_a_score_kept_in_the_jour
     scores = [f for f in facts(tmp_path) if isinstance(f, SurveyAnswered)]
     assert [(s.scale, s.score, s.menu, s.node) for s in scores] == [("csat", 4, "survey", "csat")]
     report = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "acd", "--config", str(config), "report", "--format", "json",
+        sys.executable,
+        "-m",
+        "acd",
+        "--config",
+        str(config),
+        "report",
+        "--format",
+        "json",
         stdout=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    )
     out, _ = await report.communicate()
     surveys = json.loads(out)["surveys"]
-    assert surveys == [{"menu": "survey", "node": "csat", "scale": "csat", "answers": 1,
-                        "mean": 4.0, "score": 100.0, "score_name": "CSAT"}]  # fmt: skip
+    assert surveys == [
+        {
+            "menu": "survey",
+            "node": "csat",
+            "scale": "csat",
+            "answers": 1,
+            "mean": 4.0,
+            "score": 100.0,
+            "score_name": "CSAT",
+        }
+    ]
 
 
 RELOAD_V1 = f"""
@@ -375,7 +411,10 @@ async def test_a_broken_edit_is_refused_during_calls_and_a_valid_one_serves_the_
         await asyncio.gather(*(p.finished(40) for p in (waiting, old, new)))
     entered = _entered(facts(tmp_path))
     assert [entered[n].queue for n in ("0611000041", "0611000042", "0611000043")] == [
-        "sales", "sales", "support"]  # fmt: skip
+        "sales",
+        "sales",
+        "support",
+    ]
     versions = {f.call_id: f.version for f in facts(tmp_path) if isinstance(f, IvrStep)}
     assert versions[entered["0611000042"].call_id] == first
     assert versions[entered["0611000043"].call_id] != first

@@ -48,10 +48,17 @@ CALLER_IPS = ("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6", "
 
 def _saturation(config: dict[str, Any]) -> None:
     sales = queue(config, "sales")
-    sales.update(members=["1001", "1003"], join_empty=[], max_length=0, default_handle_s=20,
-                 announce_every_s=ANNOUNCE_S, overflow_check_s=STEP_S, overflow=[
-                     {"when": {"estimated_wait_over": LIMIT_S},
-                      "to": {"centre": "partner", "dial": "200"}}])  # fmt: skip
+    sales.update(
+        members=["1001", "1003"],
+        join_empty=[],
+        max_length=0,
+        default_handle_s=20,
+        announce_every_s=ANNOUNCE_S,
+        overflow_check_s=STEP_S,
+        overflow=[
+            {"when": {"estimated_wait_over": LIMIT_S}, "to": {"centre": "partner", "dial": "200"}}
+        ],
+    )
 
 
 @pytest.mark.timeout(300)  # 30 calls through 2 agents: about 90 s on this machine
@@ -68,8 +75,10 @@ async def test_saturation_sends_callers_to_the_other_centre_with_their_caller_id
             agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}),
         ):
             await login(server, "1001", "1003")
-            callers = [CallerPhone(phones_dir, f"06440000{i:02d}", ip=CALLER_IPS[i % 6])
-                       for i in range(CALLERS)]  # fmt: skip
+            callers = [
+                CallerPhone(phones_dir, f"06440000{i:02d}", ip=CALLER_IPS[i % 6])
+                for i in range(CALLERS)
+            ]
             for caller in callers:
                 await caller.dial("100", CallerScript(), hold_ms=180_000)
                 await asyncio.sleep(0.2)  # callers arrive one after another, not all at once
@@ -114,9 +123,13 @@ def _waiting(status: dict[str, Any], name: str) -> int:
 
 def _closed_today(config: dict[str, Any]) -> None:
     today = time.strftime("%Y-%m-%d")
-    config["calendars"] = {"holiday": {
-        "timezone": "Europe/Paris", "hours": {"mon-sun": ["00:00-24:00"]},
-        "closures": [{"date": today, "label": "test holiday"}]}}  # fmt: skip
+    config["calendars"] = {
+        "holiday": {
+            "timezone": "Europe/Paris",
+            "hours": {"mon-sun": ["00:00-24:00"]},
+            "closures": [{"date": today, "label": "test holiday"}],
+        }
+    }
     queue(config, "sales").update(calendar="holiday", closed={"voicemail": "500"})
 
 
@@ -125,8 +138,10 @@ async def test_a_holiday_gets_the_closed_treatment_and_a_voicemail_is_kept(
 ) -> None:
     config = write_config(tmp_path, _closed_today)
     done: asyncio.Queue[AmiEvent] = asyncio.Queue()
-    ami.subscribe(lambda e: done.put_nowait(e) if e.get("UserEvent") == "AcdOverflowDone"
-                  else None, "UserEvent")  # fmt: skip
+    ami.subscribe(
+        lambda e: done.put_nowait(e) if e.get("UserEvent") == "AcdOverflowDone" else None,
+        "UserEvent",
+    )
     before = _messages(sandbox, "500")
     async with running_server(config, tmp_path) as server:
         caller = CallerPhone(phones_dir, "0655000001", ip="127.0.0.2")
@@ -158,8 +173,22 @@ def _messages(sandbox: Sandbox, mailbox: str) -> list[dict[str, Any]]:
     """What `acd voicemail list --json` says: the operator's command, run as they would."""
     spool = sandbox.layout.rootfs / "var/spool/asterisk"
     result = subprocess.run(
-        [sys.executable, "-m", "acd", "voicemail", "list", "--mailbox", mailbox, "--json",
-         "--spool", str(spool)], cwd=PROJECT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "acd",
+            "voicemail",
+            "list",
+            "--mailbox",
+            mailbox,
+            "--json",
+            "--spool",
+            str(spool),
+        ],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     messages: list[dict[str, Any]] = json.loads(result.stdout)["messages"]
     return messages

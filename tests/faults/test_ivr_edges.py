@@ -67,8 +67,12 @@ async def test_an_unreadable_answer_is_not_sure_and_the_file_is_removed(
     asterisk = _Asterisk(tmp_path, record)
     ask = Ask((Sound("beep"),), 1, 3.0, "", "123", ("sales", "support"), "en")
     async with aiohttp.ClientSession() as http:
-        performer = Performer(cast(AgiSession, asterisk), PocketsphinxRecogniser(),
-                              Recordings(PurePosixPath(tmp_path), tmp_path), http)  # fmt: skip
+        performer = Performer(
+            cast(AgiSession, asterisk),
+            PocketsphinxRecogniser(),
+            Recordings(PurePosixPath(tmp_path), tmp_path),
+            http,
+        )
         heard = await performer.ask(ask)
     assert heard == SpeechHeard(None, "", 0.0)
     assert len(asterisk.recorded) == 1
@@ -107,9 +111,12 @@ async def test_a_crm_answer_that_is_not_a_json_object_takes_the_fallback(
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
         async with aiohttp.ClientSession() as http:
-            performer = Performer(cast(AgiSession, _Asterisk(tmp_path, _nothing)),
-                                  PocketsphinxRecogniser(),
-                                  Recordings(PurePosixPath(tmp_path), tmp_path), http)  # fmt: skip
+            performer = Performer(
+                cast(AgiSession, _Asterisk(tmp_path, _nothing)),
+                PocketsphinxRecogniser(),
+                Recordings(PurePosixPath(tmp_path), tmp_path),
+                http,
+            )
             fetched = await performer.fetch(
                 Fetch("GET", f"http://127.0.0.1:{port}{path}", None, 2.0)
             )

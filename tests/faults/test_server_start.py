@@ -49,9 +49,13 @@ def _acd_run(tmp: Path, config: Path, prelude: str = "") -> subprocess.Completed
     code = f"{prelude}\nimport sys\nfrom acd.cli import main\nsys.exit(main(sys.argv[1:]))"
     return subprocess.run(
         [sys.executable, "-c", code, "--config", str(config), "run"],
-        cwd=tmp, env={**os.environ, "ACD_AMI_SECRET": "not-used", "PYTHONPATH": str(PROJECT)},
-        capture_output=True, text=True, timeout=EXIT_WITHIN_S, check=False,
-    )  # fmt: skip
+        cwd=tmp,
+        env={**os.environ, "ACD_AMI_SECRET": "not-used", "PYTHONPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+        timeout=EXIT_WITHIN_S,
+        check=False,
+    )
 
 
 def _last_line(result: subprocess.CompletedProcess[str]) -> str:

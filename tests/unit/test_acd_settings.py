@@ -27,7 +27,10 @@ def test_the_example_configuration_has_two_queues_with_skills() -> None:
     acd = load_settings(PROJECT / "config" / "acd.yaml").acd
     assert [q.name for q in acd.queues] == ["sales", "support"]
     assert [(r.digit, r.code) for r in acd.pause_reasons] == [
-        ("1", "lunch"), ("2", "training"), ("3", "admin")]  # fmt: skip
+        ("1", "lunch"),
+        ("2", "training"),
+        ("3", "admin"),
+    ]
     assert len(acd.agents) == 5
     assert all(a.skills for a in acd.agents)
     support = acd.queue("support")
@@ -45,7 +48,9 @@ def test_defaults_and_full_queue() -> None:
     assert acd.agents[0].skills == (("billing", 2), ("french", 5))
     assert acd.agents[0].auto_pause_after == 3
     assert acd.agents[1].auto_pause_after == 0
-    full = parse_settings(BASE + """\
+    full = parse_settings(
+        BASE
+        + """\
     strategy: ring-all
     members: ["1002"]
     skills: {french: 2}
@@ -58,12 +63,16 @@ def test_defaults_and_full_queue() -> None:
     wrap_up_s: 10
     announce_every_s: 30
     escalation: [{after_s: 30, skills: {french: 0}}]
-""").acd.queues[0]  # fmt: skip
+"""
+    ).acd.queues[0]
     assert full.strategy is Strategy.RING_ALL
     assert full.members == ("1002",)
     assert full.join_empty == {MemberCondition.PAUSED, MemberCondition.UNAVAILABLE}
     assert (full.ring_timeout_s, full.exit_key, full.escalation[0].skills) == (
-        20.5, "#", (("french", 0),))  # fmt: skip
+        20.5,
+        "#",
+        (("french", 0),),
+    )
 
 
 @pytest.mark.parametrize(
@@ -74,20 +83,27 @@ def test_defaults_and_full_queue() -> None:
         ('    members: ["1001", "1001"]\n', 11, "queues[0].members[1]", "listed twice"),
         ("    skills: {french: 6}\n", 11, "queues[0].skills.french", "out of range"),
         ("    skills: {french: 0}\n", 11, "queues[0].skills.french", "out of range"),
-        ("    join_empty: [paused, away]\n", 11, "queues[0].join_empty[1]",
-         "unknown member state"),
-        ("    leave_when_empty: [gone]\n", 11, "queues[0].leave_when_empty[0]",
-         "unknown member state"),
+        ("    join_empty: [paused, away]\n", 11, "queues[0].join_empty[1]", "unknown member state"),
+        (
+            "    leave_when_empty: [gone]\n",
+            11,
+            "queues[0].leave_when_empty[0]",
+            "unknown member state",
+        ),
         ("  - name: sales\n", 10, "queues", "defined twice"),
-        ("    escalation: [{after_s: 60, skills: {}}, {after_s: 30, skills: {}}]\n", 11,
-         "queues[0].escalation[1].after_s", "increasing"),
+        (
+            "    escalation: [{after_s: 60, skills: {}}, {after_s: 30, skills: {}}]\n",
+            11,
+            "queues[0].escalation[1].after_s",
+            "increasing",
+        ),
         ("    ring_timeout_s: 0\n", 11, "queues[0].ring_timeout_s", "out of range"),
         ("    max_wait_s: soon\n", 11, "queues[0].max_wait_s", "number of seconds"),
         ("    exit_key: 12\n", 11, "queues[0].exit_key", "exit key"),
         ("    colour: red\n", 11, "queues[0].colour", "unknown key"),
         ("  - strategy: linear\n", 11, "queues[1]", "missing required key 'name'"),
     ],
-)  # fmt: skip
+)
 def test_queue_errors_name_file_line_and_key(extra: str, line: int, key: str, words: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_settings(BASE + extra, "acd.yaml")
@@ -100,17 +116,20 @@ def test_queue_errors_name_file_line_and_key(extra: str, line: int, key: str, wo
     ("old", "new", "key", "words"),
     [
         ("billing: 2}", "billing: 9}", "agents[0].skills.billing", "out of range"),
-        ("auto_pause_after: 3", "auto_pause_after: -1", "agents[0].auto_pause_after",
-         "out of range"),
+        (
+            "auto_pause_after: 3",
+            "auto_pause_after: -1",
+            "agents[0].auto_pause_after",
+            "out of range",
+        ),
         ("Bruno}", "Bruno, team: x}", "agents[1].team", "unknown key"),
         ("{1: lunch, 2: training}", "{1: lunch, 12: training}", "pause_reasons.12", "one digit"),
-        ("{1: lunch, 2: training}", "{1: lunch, 2: lunch}", "pause_reasons.2",
-         "already used"),
+        ("{1: lunch, 2: training}", "{1: lunch, 2: lunch}", "pause_reasons.2", "already used"),
         ("{1: lunch, 2: training}", "{1: auto}", "pause_reasons.1", "reserved"),
         ("{1: lunch, 2: training}", "{1: Lunch Break}", "pause_reasons.1", "lower-case"),
         ("skills: {french: 5", "skills: {French: 5", "agents[0].skills.French", "lower-case"),
     ],
-)  # fmt: skip
+)
 def test_agent_and_pause_errors(old: str, new: str, key: str, words: str) -> None:
     assert old in BASE
     with pytest.raises(ConfigError) as caught:

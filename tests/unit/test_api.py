@@ -57,8 +57,11 @@ async def test_agent_actions_reach_the_engine(
 )
 async def test_bad_requests_get_json_errors_and_change_nothing(
     api: tuple[Client, list[EngineEvent]],
-    path: str, body: object, status: int, error: str,
-) -> None:  # fmt: skip
+    path: str,
+    body: object,
+    status: int,
+    error: str,
+) -> None:
     client, fed = api
     response = await client.post(path, json=body)
     assert response.status == status

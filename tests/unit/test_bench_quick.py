@@ -16,20 +16,59 @@ from tests.conftest import PROJECT
 
 KEYS: dict[str, set[str]] = {
     "ami_ingest": {"events_per_s", "panoramisk_events_per_s", "ratio"},
-    "asr_accuracy": {"wideband_accuracy", "false_accept_rate", "oov_accept_rate",
-                     "keywords_only_wideband", "bands", "voices", "snr_db", "seconds"},
+    "asr_accuracy": {
+        "wideband_accuracy",
+        "false_accept_rate",
+        "oov_accept_rate",
+        "keywords_only_wideband",
+        "bands",
+        "voices",
+        "snr_db",
+        "seconds",
+    },
     "erlang_conformance": {"all_within_ci", "fifo_violations", "calls_per_case", "cases"},
-    "ewt_accuracy": {"ours_mae_s", "app_queue_mae_s", "ratio", "estimates",
-                     "ours_median_error_s", "app_queue_median_error_s", "calm_ours_mae_s",
-                     "calm_app_queue_mae_s", "calm_ratio", "days"},
-    "ewt_floor": {"floor_mae_s", "ours_mae_s", "app_queue_mae_s", "floor_ratio", "ratio",
-                  "estimates", "days", "samples"},
-    "overflow_pooling": {"ratio_to_pooled_sl", "overflow_after_s", "pooled_sl",
-                         "pooled_sl_formula", "pooled_abandon_formula", "systems"},
-    "routing": {"p99_us", "growth_ratio", "growth_within_log", "p99_us_by_waiting",
-                "ready_p99_us_by_waiting", "arrival_p99_us_by_waiting", "noise_p50_us",
-                "noise_p99_us", "details"},
-}  # fmt: skip
+    "ewt_accuracy": {
+        "ours_mae_s",
+        "app_queue_mae_s",
+        "ratio",
+        "estimates",
+        "ours_median_error_s",
+        "app_queue_median_error_s",
+        "calm_ours_mae_s",
+        "calm_app_queue_mae_s",
+        "calm_ratio",
+        "days",
+    },
+    "ewt_floor": {
+        "floor_mae_s",
+        "ours_mae_s",
+        "app_queue_mae_s",
+        "floor_ratio",
+        "ratio",
+        "estimates",
+        "days",
+        "samples",
+    },
+    "overflow_pooling": {
+        "ratio_to_pooled_sl",
+        "overflow_after_s",
+        "pooled_sl",
+        "pooled_sl_formula",
+        "pooled_abandon_formula",
+        "systems",
+    },
+    "routing": {
+        "p99_us",
+        "growth_ratio",
+        "growth_within_log",
+        "p99_us_by_waiting",
+        "ready_p99_us_by_waiting",
+        "arrival_p99_us_by_waiting",
+        "noise_p50_us",
+        "noise_p99_us",
+        "details",
+    },
+}
 NOT_HERE = {"vs_app_queue"}  # needs the sandbox: an end-to-end test
 
 
@@ -43,8 +82,12 @@ def test_every_benchmark_has_its_quick_test() -> None:
 def test_quick_mode_prints_the_documented_keys(name: str) -> None:
     result = subprocess.run(
         [sys.executable, f"bench/{name}.py", "--quick"],
-        cwd=PROJECT, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     last = [line for line in result.stdout.splitlines() if line.strip()][-1]
     figures = json.loads(last)

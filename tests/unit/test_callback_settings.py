@@ -41,7 +41,10 @@ def test_the_lists_are_read_beside_the_file_and_numbers_made_e164(tmp_path: Path
     )
     callbacks = settings.callbacks
     assert (callbacks.trunk, callbacks.caller_id, callbacks.calling_hours) == (
-        "carrier", "+33170000000", "legal")  # fmt: skip
+        "carrier",
+        "+33170000000",
+        "legal",
+    )
     assert callbacks.do_not_call.forbids("+33612345678")
 
 
@@ -51,14 +54,23 @@ def test_the_lists_are_read_beside_the_file_and_numbers_made_e164(tmp_path: Path
         ("  trunk: nowhere\n", "callbacks.trunk", "no trunk named 'nowhere'"),
         ("  trunk: carrier\n  country: XX\n", "callbacks.country", "unknown country 'XX'"),
         ("  trunk: carrier\n  caller_id: hello\n", "callbacks.caller_id", "not a phone number"),
-        ("  trunk: carrier\n  calling_hours: night\n", "callbacks.calling_hours",
-         "no calendar named 'night'"),
-        ("  trunk: carrier\n  do_not_call: [missing.txt]\n", "callbacks.do_not_call",
-         "cannot read the do-not-call list missing.txt"),
-        ("  trunk: carrier\n  do_not_call: [bad.txt]\n", "callbacks.do_not_call",
-         "bad.txt:2: 'call me' is not a phone number"),
+        (
+            "  trunk: carrier\n  calling_hours: night\n",
+            "callbacks.calling_hours",
+            "no calendar named 'night'",
+        ),
+        (
+            "  trunk: carrier\n  do_not_call: [missing.txt]\n",
+            "callbacks.do_not_call",
+            "cannot read the do-not-call list missing.txt",
+        ),
+        (
+            "  trunk: carrier\n  do_not_call: [bad.txt]\n",
+            "callbacks.do_not_call",
+            "bad.txt:2: 'call me' is not a phone number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_mistakes_are_refused_with_file_line_and_key(
     tmp_path: Path, text: str, key: str, message: str
 ) -> None:

@@ -82,10 +82,13 @@ def test_device_states_of_agent_phones_only(legs: Legs) -> None:
     assert translator.translate(change) == [PhoneStateChanged("1001", PhoneState.RINGING)]
     weird = ami("DeviceStateChange", Device="PJSIP/1001", State="SOMETHING_NEW")
     assert translator.translate(weird) == [PhoneStateChanged("1001", PhoneState.UNKNOWN)]
-    assert translator.translate(ami("DeviceStateChange", Device="PJSIP/carrier",
-                                    State="INUSE")) == []  # fmt: skip
-    assert translator.translate(ami("DeviceStateChange", Device="Queue:sales_avail",
-                                    State="INUSE")) == []  # fmt: skip
+    assert (
+        translator.translate(ami("DeviceStateChange", Device="PJSIP/carrier", State="INUSE")) == []
+    )
+    assert (
+        translator.translate(ami("DeviceStateChange", Device="Queue:sales_avail", State="INUSE"))
+        == []
+    )
 
 
 def test_caller_keys_while_waiting_are_exit_key_candidates(legs: Legs) -> None:

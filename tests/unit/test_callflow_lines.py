@@ -7,8 +7,9 @@ from acd.server.callflow import describe
 
 
 def test_overflow_lines_say_where_and_why() -> None:
-    out = CallOverflowed(1.0, "c1", "sales", 0, "estimated_wait_over", "centre", "partner", 3,
-                         2.0, 73.5)  # fmt: skip
+    out = CallOverflowed(
+        1.0, "c1", "sales", 0, "estimated_wait_over", "centre", "partner", 3, 2.0, 73.5
+    )
     assert (
         describe(out) == "sales: c1 overflows to centre partner (rule 1: estimated_wait_over 73.5)"
     )

@@ -15,15 +15,23 @@ from dialer.compliance.calling_hours import legal_calling_hours
 
 @pytest.mark.parametrize(
     "written",
-    ["+33 6 12 34 56 78", "0612345678", "0033612345678", "06.12.34.56.78", "06-12-34-56-78",
-     "+33 (0)6 12 34 56 78", " +33612345678 "],
-)  # fmt: skip
+    [
+        "+33 6 12 34 56 78",
+        "0612345678",
+        "0033612345678",
+        "06.12.34.56.78",
+        "06-12-34-56-78",
+        "+33 (0)6 12 34 56 78",
+        " +33612345678 ",
+    ],
+)
 def test_one_person_is_one_number_however_written(written: str) -> None:
     assert to_e164(written) == "+33612345678"
 
 
-@pytest.mark.parametrize("bad", ["", "612345678", "06123456789", "+0612345678", "06 12 ab",
-                                 "+1234567", "call me"])  # fmt: skip
+@pytest.mark.parametrize(
+    "bad", ["", "612345678", "06123456789", "+0612345678", "06 12 ab", "+1234567", "call me"]
+)
 def test_what_is_not_a_number_is_refused_with_the_value(bad: str) -> None:
     with pytest.raises(NumberError, match="is not"):
         to_e164(bad)
@@ -43,8 +51,9 @@ def test_any_text_is_a_number_or_a_clear_error(text: str) -> None:
 
 
 def test_a_listed_number_is_forbidden_in_any_format() -> None:
-    dnc = parse_do_not_call("# Bloctel extract\n06 12 34 56 78\n\n+44 20 7946 0018  # UK\n",
-                            "dnc.txt")  # fmt: skip
+    dnc = parse_do_not_call(
+        "# Bloctel extract\n06 12 34 56 78\n\n+44 20 7946 0018  # UK\n", "dnc.txt"
+    )
     assert len(dnc) == 2
     assert dnc.forbids(to_e164("0033612345678"))
     assert not dnc.forbids(to_e164("0612345679"))

@@ -22,7 +22,7 @@ from acd.engine.events import (
     ConfigReloaded,
     PhoneState,
     PhoneStateChanged,
-)  # fmt: skip
+)
 from acd.engine.facts import AgentStateChanged, CallLeftQueue, CallTransferredOut
 
 REASONS = (PauseReason("1", "lunch"), PauseReason("2", "training"))
@@ -131,13 +131,20 @@ def test_snapshot_shows_queues_and_agents() -> None:
     snap = d.engine.snapshot(50)
     queue = snap.queues[0]
     assert (queue.waiting, queue.longest_wait_s, queue.answered, queue.service_level) == (
-        1, 30, 1, 1.0)  # fmt: skip
+        1,
+        30,
+        1,
+        1.0,
+    )
     # One staffed agent, on a call: its wrap-up (5 s), then the median of the rest of the
     # default 180 s handle time, memoryless: 175 s · (8/9)³ by the gamma approximation.
     assert queue.callers[0].estimated_wait_s == pytest.approx(5 + 175 * (8 / 9) ** 3, abs=0.1)
     agents = {a.agent_id: a for a in snap.agents}
     assert (agents["1001"].state, agents["1001"].call_id, agents["1001"].in_state_s) == (
-        "on_call", "c1", 38)  # fmt: skip
+        "on_call",
+        "c1",
+        38,
+    )
     assert (agents["1002"].state, agents["1002"].reason) == ("paused", "lunch")
     assert math.isinf(d.engine.estimated_wait("c2", 50)) is False
 

@@ -10,7 +10,7 @@ from acd.engine.commands import (
     DialCustomer,
     OverflowCaller,
     RingAgent,
-)  # fmt: skip
+)
 from acd.engine.config import OverflowRule, OverflowTo, OverflowWhen
 from acd.engine.driver import Driver
 from acd.engine.events import (
@@ -21,7 +21,7 @@ from acd.engine.events import (
     CallEnded,
     CustomerAnswered,
     CustomerUnreachable,
-)  # fmt: skip
+)
 from acd.engine.facts import CallAnswered, CallbackAttempt, CallbackBooked, CallLeftQueue
 
 OFFER = OverflowRule(OverflowWhen.WAITED_OVER, OverflowTo.CALLBACK, threshold=5)
@@ -30,10 +30,9 @@ OFFER = OverflowRule(OverflowWhen.WAITED_OVER, OverflowTo.CALLBACK, threshold=5)
 def driver(agents: int = 1, **queue: object) -> Driver:
     ids = tuple(str(1001 + i) for i in range(agents))
     config = AcdConfig(
-        queues=(QueueConfig("q", ids, overflow=(OFFER,), announce_every_s=30,
-                            **queue),),  # type: ignore[arg-type]
+        queues=(QueueConfig("q", ids, overflow=(OFFER,), announce_every_s=30, **queue),),  # type: ignore[arg-type]
         agents=tuple(AgentConfig(a) for a in ids),
-    )  # fmt: skip
+    )
     return Driver(Engine(config))
 
 
@@ -85,8 +84,7 @@ def test_a_second_request_for_the_same_number_is_merged() -> None:
     assert d.seen(ConfirmCallback)[-1] == ConfirmCallback("second", "+33612345678", merged=True)
     booked = [(f.call_id, f.merged_into) for f in d.seen(CallbackBooked)]
     assert booked[-1] == ("second", "first")
-    assert [(f.call_id, f.reason) for f in d.seen(CallLeftQueue)] == [
-        ("second", "callback-merged")]  # fmt: skip
+    assert [(f.call_id, f.reason) for f in d.seen(CallLeftQueue)] == [("second", "callback-merged")]
 
 
 def test_no_answer_retries_with_back_off_then_gives_up() -> None:
@@ -107,7 +105,9 @@ def test_no_answer_retries_with_back_off_then_gives_up() -> None:
     d.send(AgentAnswered("cb", "1001"), at=101)
     d.send(CustomerUnreachable("cb", "busy"), at=110)
     assert [(f.attempt, f.reason, f.final) for f in d.seen(CallbackAttempt)] == [
-        (1, "noanswer", False), (2, "busy", True)]  # fmt: skip
+        (1, "noanswer", False),
+        (2, "busy", True),
+    ]
     assert d.seen(CallLeftQueue)[-1].reason == "callback-failed"
 
 

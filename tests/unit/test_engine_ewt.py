@@ -35,9 +35,12 @@ def test_erlang_c_matches_the_reference_values(agents: int, sl: float, asa: floa
 
 @pytest.mark.parametrize(
     ("agents", "patience", "sl", "abandon", "asa"),
-    [(12, 60, 0.8603, 0.0759, 3.52), (12, 180, 0.8023, 0.0531, None),
-     (10, 120, 0.6399, 0.1375, 14.55)],
-)  # fmt: skip
+    [
+        (12, 60, 0.8603, 0.0759, 3.52),
+        (12, 180, 0.8023, 0.0531, None),
+        (10, 120, 0.6399, 0.1375, 14.55),
+    ],
+)
 def test_erlang_a_matches_the_reference_values(
     agents: int, patience: float, sl: float, abandon: float, asa: float | None
 ) -> None:
@@ -111,8 +114,10 @@ def test_decaying_ratio_halves_old_samples_every_half_life() -> None:
 
 
 def test_the_estimate_uses_place_staffing_and_learned_handle_times() -> None:
-    config = AcdConfig(queues=(QueueConfig("q", ("1001", "1002"), default_handle_s=100),),
-                       agents=(AgentConfig("1001"), AgentConfig("1002")))  # fmt: skip
+    config = AcdConfig(
+        queues=(QueueConfig("q", ("1001", "1002"), default_handle_s=100),),
+        agents=(AgentConfig("1001"), AgentConfig("1002")),
+    )
     d = Driver(Engine(config))
     d.bring_in("1001", "1002")
     for i, agent in enumerate(("1001", "1002")):
@@ -131,7 +136,7 @@ def test_an_agent_in_wrap_up_is_counted_free_at_the_end_of_it() -> None:
     config = AcdConfig(
         queues=(QueueConfig("q", ("1001", "1002"), default_handle_s=100, wrap_up_s=20),),
         agents=(AgentConfig("1001"), AgentConfig("1002")),
-    )  # fmt: skip
+    )
     d = Driver(Engine(config))
     d.bring_in("1001", "1002")
     for i, agent in enumerate(("1001", "1002")):
@@ -143,8 +148,9 @@ def test_an_agent_in_wrap_up_is_counted_free_at_the_end_of_it() -> None:
 
 
 def test_abandons_shorten_the_estimate() -> None:
-    config = AcdConfig(queues=(QueueConfig("q", ("1001",), default_handle_s=100),),
-                       agents=(AgentConfig("1001"),))  # fmt: skip
+    config = AcdConfig(
+        queues=(QueueConfig("q", ("1001",), default_handle_s=100),), agents=(AgentConfig("1001"),)
+    )
     d = Driver(Engine(config))
     d.bring_in("1001")
     d.send(CallArrived("busy", "q", 0))
@@ -159,10 +165,12 @@ def test_abandons_shorten_the_estimate() -> None:
 
 def test_callers_ahead_in_other_queues_count_for_the_agents_shared() -> None:
     config = AcdConfig(
-        queues=(QueueConfig("a", ("1001", "1002"), default_handle_s=100),
-                QueueConfig("b", ("1002", "1003"), default_handle_s=100)),
+        queues=(
+            QueueConfig("a", ("1001", "1002"), default_handle_s=100),
+            QueueConfig("b", ("1002", "1003"), default_handle_s=100),
+        ),
         agents=(AgentConfig("1001"), AgentConfig("1002"), AgentConfig("1003")),
-    )  # fmt: skip
+    )
     d = Driver(Engine(config))
     d.bring_in("1001", "1002", "1003")
     for i in range(3):  # everyone busy

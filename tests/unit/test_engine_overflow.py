@@ -13,7 +13,7 @@ from acd.engine.events import (
     CallAbandoned,
     CallArrived,
     CallEnded,
-)  # fmt: skip
+)
 from acd.engine.facts import CallAnswered, CallEntered, CallOverflowed
 
 W, E = OverflowWhen, OverflowTo
@@ -29,8 +29,9 @@ class Hours:
         return self.opens <= at < self.closes
 
 
-def driver(*rules: OverflowRule, other: tuple[OverflowRule, ...] = (), agents: int = 1,
-           **queue: object) -> Driver:  # fmt: skip
+def driver(
+    *rules: OverflowRule, other: tuple[OverflowRule, ...] = (), agents: int = 1, **queue: object
+) -> Driver:
     ids = tuple(str(1001 + i) for i in range(agents))
     config = AcdConfig(
         queues=(
@@ -56,8 +57,10 @@ def overflows(d: Driver) -> list[tuple[str, str, str, float]]:
 
 
 def test_waited_over_sends_the_caller_out_within_one_check_step() -> None:
-    d = driver(OverflowRule(W.WAITED_OVER, E.CENTRE, "partner", threshold=30, number="200"),
-               overflow_check_s=2)  # fmt: skip
+    d = driver(
+        OverflowRule(W.WAITED_OVER, E.CENTRE, "partner", threshold=30, number="200"),
+        overflow_check_s=2,
+    )
     keep_busy(d, "1001")
     d.send(CallArrived("c1", "q", 1), at=1)
     d.advance(40)
@@ -71,8 +74,9 @@ def test_waited_over_sends_the_caller_out_within_one_check_step() -> None:
 
 
 def test_estimated_wait_over_spares_the_callers_at_the_front() -> None:
-    d = driver(OverflowRule(W.ESTIMATED_WAIT_OVER, E.VOICEMAIL, "500", threshold=100),
-               default_handle_s=100)  # fmt: skip
+    d = driver(
+        OverflowRule(W.ESTIMATED_WAIT_OVER, E.VOICEMAIL, "500", threshold=100), default_handle_s=100
+    )
     keep_busy(d, "1001")
     for i in range(4):
         d.send(CallArrived(f"c{i}", "q", 1 + i), at=1 + i)
@@ -98,8 +102,10 @@ def test_length_and_per_ready_agent_conditions() -> None:
 
 
 def test_no_agent_logged_in_or_ready() -> None:
-    d = driver(OverflowRule(W.NO_AGENT_LOGGED_IN, E.VOICEMAIL, "500"),
-               OverflowRule(W.NO_AGENT_READY, E.MESSAGE, "later"))  # fmt: skip
+    d = driver(
+        OverflowRule(W.NO_AGENT_LOGGED_IN, E.VOICEMAIL, "500"),
+        OverflowRule(W.NO_AGENT_READY, E.MESSAGE, "later"),
+    )
     d.send(CallArrived("c0", "q", 0))  # nobody logged in: the first rule
     d.bring_in("1001")
     d.send(AgentPaused("1001", "lunch"), at=1)
@@ -160,8 +166,10 @@ def test_overflow_to_a_queue_keeps_the_entry_time_and_boosts_priority() -> None:
 
 
 def test_never_sent_back_to_a_queue_it_overflowed_from() -> None:
-    d = driver(OverflowRule(W.WAITED_OVER, E.QUEUE, "other", threshold=5),
-               other=(OverflowRule(W.WAITED_OVER, E.QUEUE, "q", threshold=5),))  # fmt: skip
+    d = driver(
+        OverflowRule(W.WAITED_OVER, E.QUEUE, "other", threshold=5),
+        other=(OverflowRule(W.WAITED_OVER, E.QUEUE, "q", threshold=5),),
+    )
     keep_busy(d, "1001", "2001")
     d.send(CallArrived("c1", "q", 1), at=1)
     d.advance(60)
@@ -171,13 +179,18 @@ def test_never_sent_back_to_a_queue_it_overflowed_from() -> None:
 def test_a_full_target_queue_skips_the_rule_for_the_next_one() -> None:
     config = AcdConfig(
         queues=(
-            QueueConfig("q", ("1001",), overflow=(
-                OverflowRule(W.WAITED_OVER, E.QUEUE, "small", threshold=5),
-                OverflowRule(W.WAITED_OVER, E.VOICEMAIL, "500", threshold=5))),
+            QueueConfig(
+                "q",
+                ("1001",),
+                overflow=(
+                    OverflowRule(W.WAITED_OVER, E.QUEUE, "small", threshold=5),
+                    OverflowRule(W.WAITED_OVER, E.VOICEMAIL, "500", threshold=5),
+                ),
+            ),
             QueueConfig("small", ("2001",), max_length=1),
         ),
         agents=(AgentConfig("1001"), AgentConfig("2001")),
-    )  # fmt: skip
+    )
     d = Driver(Engine(config))
     d.send(CallArrived("filler", "small", 0))
     d.send(CallArrived("c1", "q", 0))

@@ -42,7 +42,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
     TimerFired,
-)  # fmt: skip
+)
 from acd.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
@@ -51,7 +51,7 @@ from acd.engine.facts import (
     CallLeftQueue,
     CallOffered,
     OfferMissed,
-)  # fmt: skip
+)
 from acd.engine.world import Output
 
 AGENTS = (
@@ -66,18 +66,34 @@ ENDINGS = (CallAnswered, CallAbandonedInQueue, CallLeftQueue)
 def config(strategy_a: Strategy, strategy_b: Strategy) -> AcdConfig:
     return AcdConfig(
         queues=(
-            QueueConfig("a", ("1001", "1002", "1003"), strategy_a, max_length=6,
-                        max_wait_s=300, exit_key="0", ring_timeout_s=15, reoffer_delay_s=20,
-                        wrap_up_s=5, announce_every_s=30,
-                        leave_when_empty=frozenset({MemberCondition.UNAVAILABLE})),
-            QueueConfig("b", ("1004", "1003", "1002"), strategy_b, skills=(("bill", 2),),
-                        escalation=(EscalationStep(40, (("bill", 1),)),
-                                    EscalationStep(80, (("bill", 0), ("fr", 4)))),
-                        join_empty=frozenset({MemberCondition.PAUSED})),
+            QueueConfig(
+                "a",
+                ("1001", "1002", "1003"),
+                strategy_a,
+                max_length=6,
+                max_wait_s=300,
+                exit_key="0",
+                ring_timeout_s=15,
+                reoffer_delay_s=20,
+                wrap_up_s=5,
+                announce_every_s=30,
+                leave_when_empty=frozenset({MemberCondition.UNAVAILABLE}),
+            ),
+            QueueConfig(
+                "b",
+                ("1004", "1003", "1002"),
+                strategy_b,
+                skills=(("bill", 2),),
+                escalation=(
+                    EscalationStep(40, (("bill", 1),)),
+                    EscalationStep(80, (("bill", 0), ("fr", 4))),
+                ),
+                join_empty=frozenset({MemberCondition.PAUSED}),
+            ),
         ),
         agents=AGENTS,
         pause_reasons=(PauseReason("1", "lunch"),),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -88,8 +104,9 @@ class Model:
     now: float = 0.0
     phone: dict[str, PhoneState] = field(default_factory=dict)
     state: dict[str, str] = field(default_factory=dict)
-    waiting: dict[str, tuple[tuple[float, float, int], str, tuple[tuple[str, int], ...]]] = (
-        field(default_factory=dict))  # fmt: skip
+    waiting: dict[str, tuple[tuple[float, float, int], str, tuple[tuple[str, int], ...]]] = field(
+        default_factory=dict
+    )
     ringing: dict[str, set[str]] = field(default_factory=dict)
     connected: set[str] = field(default_factory=set)
     excluded: dict[tuple[str, str], float] = field(default_factory=dict)
@@ -117,8 +134,11 @@ class Model:
         if isinstance(fact, CallEntered):
             self.seq += 1
             arrived = self.arrived[fact.call_id]
-            self.waiting[fact.call_id] = ((-fact.priority, arrived.entered_at, self.seq),
-                                          fact.queue, arrived.skills)  # fmt: skip
+            self.waiting[fact.call_id] = (
+                (-fact.priority, arrived.entered_at, self.seq),
+                fact.queue,
+                arrived.skills,
+            )
             self.ringing[fact.call_id] = set()
         elif isinstance(fact, AgentStateChanged):
             if fact.state == "reserved":
@@ -163,9 +183,10 @@ operation = st.tuples(st.integers(0, 12), st.integers(0, 15), st.floats(0, 40))
     [(0, 2, 0.0), (0, 0, 0.0), (12, 0, 23.0), (0, 0, 0.0), (0, 0, 0.0), (12, 0, 7.0)],
 )
 @given(
-    st.sampled_from(list(Strategy)), st.sampled_from(list(Strategy)),
+    st.sampled_from(list(Strategy)),
+    st.sampled_from(list(Strategy)),
     st.lists(operation, min_size=5, max_size=80),
-)  # fmt: skip
+)
 def test_random_sequences_keep_the_invariants(
     strategy_a: Strategy, strategy_b: Strategy, ops: list[tuple[int, int, float]]
 ) -> None:

@@ -16,7 +16,7 @@ from acd.engine.events import (
     CallerPressedExitKey,
     PhoneState,
     PhoneStateChanged,
-)  # fmt: skip
+)
 from acd.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
@@ -26,7 +26,7 @@ from acd.engine.facts import (
     CallLeftQueue,
     CallRefused,
     OfferMissed,
-)  # fmt: skip
+)
 
 AGENTS = ("1001", "1002")
 PAUSES = (PauseReason("1", "lunch"),)
@@ -204,7 +204,9 @@ def test_abandon_while_ringing_frees_the_agent() -> None:
     d.send(CallAbandoned("c0"), at=5)
     abandoned = d.seen(CallAbandonedInQueue)
     assert [(a.call_id, a.position, a.original_position) for a in abandoned] == [
-        ("c2", 3, 3), ("c0", 1, 1)]  # fmt: skip
+        ("c2", 3, 3),
+        ("c0", 1, 1),
+    ]
     assert d.seen(CancelRing) == [CancelRing("c0", "1001")]
     assert rings(d)[-1] == ("c1", "1001")
 
@@ -239,6 +241,8 @@ def test_a_restored_caller_keeps_their_original_place() -> None:
     d.send(CallArrived("new", "q", 50), at=50)
     d.send(CallArrived("restored", "q", entered_at=10), at=51)
     assert [(c.call_id, c.position) for c in d.engine.snapshot(51).queues[0].callers] == [
-        ("restored", 1), ("new", 2)]  # fmt: skip
+        ("restored", 1),
+        ("new", 2),
+    ]
     d.bring_in("1001")
     assert rings(d) == [("restored", "1001")]

@@ -15,14 +15,15 @@ from acd.engine.events import (
     CallEnded,
     PhoneState,
     PhoneStateChanged,
-)  # fmt: skip
+)
 from acd.engine.facts import CallOffered
 
 AGENTS = ("1001", "1002", "1003")
 
 
-def driver(strategy: Strategy = Strategy.LONGEST_IDLE, agents: tuple[str, ...] = AGENTS,
-           **queue: object) -> Driver:  # fmt: skip
+def driver(
+    strategy: Strategy = Strategy.LONGEST_IDLE, agents: tuple[str, ...] = AGENTS, **queue: object
+) -> Driver:
     config = AcdConfig(
         queues=(QueueConfig("q", agents, strategy, **queue),),  # type: ignore[arg-type]
         agents=tuple(AgentConfig(a) for a in agents),
@@ -110,9 +111,12 @@ def test_ring_all_rings_everyone_and_the_first_answer_wins() -> None:
 def test_skills_prefers_the_best_total_proficiency_then_longest_idle() -> None:
     config = AcdConfig(
         queues=(QueueConfig("q", AGENTS, Strategy.SKILLS, skills=(("french", 2),)),),
-        agents=(AgentConfig("1001", (("french", 3),)), AgentConfig("1002", (("french", 5),)),
-                AgentConfig("1003", (("french", 5),))),
-    )  # fmt: skip
+        agents=(
+            AgentConfig("1001", (("french", 3),)),
+            AgentConfig("1002", (("french", 5),)),
+            AgentConfig("1003", (("french", 5),)),
+        ),
+    )
     d = Driver(Engine(config))
     d.bring_in("1003")
     d.advance(1)
@@ -188,10 +192,13 @@ def test_many_ready_agents_follow_the_strategy_order(strategy: Strategy) -> None
     d.send(CallArrived("c1", "q", 100), at=100)
     chosen = rung(d)
     expected = {
-        Strategy.LONGEST_IDLE: ["2079"], Strategy.LINEAR: ["2000"],
-        Strategy.ROUND_ROBIN: ["2000"], Strategy.FEWEST_CALLS: ["2079"],
-        Strategy.LEAST_TALK_TIME: ["2079"], Strategy.SKILLS: ["2078"],
-    }  # fmt: skip
+        Strategy.LONGEST_IDLE: ["2079"],
+        Strategy.LINEAR: ["2000"],
+        Strategy.ROUND_ROBIN: ["2000"],
+        Strategy.FEWEST_CALLS: ["2079"],
+        Strategy.LEAST_TALK_TIME: ["2079"],
+        Strategy.SKILLS: ["2078"],
+    }
     if strategy is Strategy.RING_ALL:
         assert len(chosen) == 80
     elif strategy is Strategy.RANDOM:

@@ -33,14 +33,47 @@ def utc(text: str) -> float:
 # Western Easter Sundays, from published tables; 1818 and 2285 are the earliest possible
 # date (22 March), 1943 and 2038 the latest (25 April).
 EASTER_SUNDAYS = (
-    "2000-04-23", "2001-04-15", "2002-03-31", "2003-04-20", "2004-04-11", "2005-03-27",
-    "2006-04-16", "2007-04-08", "2008-03-23", "2009-04-12", "2010-04-04", "2011-04-24",
-    "2012-04-08", "2013-03-31", "2014-04-20", "2015-04-05", "2016-03-27", "2017-04-16",
-    "2018-04-01", "2019-04-21", "2020-04-12", "2021-04-04", "2022-04-17", "2023-04-09",
-    "2024-03-31", "2025-04-20", "2026-04-05", "2027-03-28", "2028-04-16", "2029-04-01",
-    "2030-04-21", "2031-04-13", "2032-03-28", "2033-04-17", "2034-04-09", "2035-03-25",
-    "1818-03-22", "1943-04-25", "2038-04-25", "2285-03-22",
-)  # fmt: skip
+    "2000-04-23",
+    "2001-04-15",
+    "2002-03-31",
+    "2003-04-20",
+    "2004-04-11",
+    "2005-03-27",
+    "2006-04-16",
+    "2007-04-08",
+    "2008-03-23",
+    "2009-04-12",
+    "2010-04-04",
+    "2011-04-24",
+    "2012-04-08",
+    "2013-03-31",
+    "2014-04-20",
+    "2015-04-05",
+    "2016-03-27",
+    "2017-04-16",
+    "2018-04-01",
+    "2019-04-21",
+    "2020-04-12",
+    "2021-04-04",
+    "2022-04-17",
+    "2023-04-09",
+    "2024-03-31",
+    "2025-04-20",
+    "2026-04-05",
+    "2027-03-28",
+    "2028-04-16",
+    "2029-04-01",
+    "2030-04-21",
+    "2031-04-13",
+    "2032-03-28",
+    "2033-04-17",
+    "2034-04-09",
+    "2035-03-25",
+    "1818-03-22",
+    "1943-04-25",
+    "2038-04-25",
+    "2285-03-22",
+)
 
 
 @pytest.mark.parametrize("sunday", EASTER_SUNDAYS)
@@ -72,12 +105,18 @@ def test_easter_agrees_with_gauss_and_is_a_sunday_in_its_window(year: int) -> No
 
 
 FRANCE_2026 = [
-    ("2026-01-01", "New Year's Day"), ("2026-04-06", "Easter Monday"),
-    ("2026-05-01", "Labour Day"), ("2026-05-08", "Victory in Europe Day"),
-    ("2026-05-14", "Ascension"), ("2026-05-25", "Whit Monday"), ("2026-07-14", "Bastille Day"),
-    ("2026-08-15", "Assumption"), ("2026-11-01", "All Saints' Day"),
-    ("2026-11-11", "Armistice Day"), ("2026-12-25", "Christmas Day"),
-]  # fmt: skip
+    ("2026-01-01", "New Year's Day"),
+    ("2026-04-06", "Easter Monday"),
+    ("2026-05-01", "Labour Day"),
+    ("2026-05-08", "Victory in Europe Day"),
+    ("2026-05-14", "Ascension"),
+    ("2026-05-25", "Whit Monday"),
+    ("2026-07-14", "Bastille Day"),
+    ("2026-08-15", "Assumption"),
+    ("2026-11-01", "All Saints' Day"),
+    ("2026-11-11", "Armistice Day"),
+    ("2026-12-25", "Christmas Day"),
+]
 
 
 @pytest.mark.parametrize(("day", "name"), FRANCE_2026)
@@ -93,7 +132,9 @@ def test_the_holiday_sets() -> None:
     assert sorted(str(d) for d in holidays(2026, "france")) == [d for d, _ in FRANCE_2026]
     alsace = holidays(2026, "france-alsace-moselle")
     assert {d: alsace[d] for d in set(alsace) - set(holidays(2026, "france"))} == {
-        date(2026, 4, 3): "Good Friday", date(2026, 12, 26): "St Stephen's Day"}  # fmt: skip
+        date(2026, 4, 3): "Good Friday",
+        date(2026, 12, 26): "St Stephen's Day",
+    }
     assert holidays(2026, "none") == {}
     assert EVERY_DAY.is_open(at("2026-04-03 10:00"))  # Good Friday: open in most of France
     alsace_days = Calendar("strasbourg", "Europe/Paris", EVERY_DAY.week, "france-alsace-moselle")
@@ -111,14 +152,20 @@ def test_weekly_hours() -> None:
 
 def test_closures_win_and_openings_replace_the_day() -> None:
     calendar = Calendar(
-        "c", "Europe/Paris", OFFICE.week,
-        closures=(Closure(datetime(2026, 12, 24, 14), datetime(2026, 12, 25), "Christmas Eve"),
-                  Closure(datetime(2026, 8, 10), datetime(2026, 8, 15), "summer"),
-                  Closure(datetime(2026, 12, 27), datetime(2026, 12, 28))),
-        openings=(Opening(date(2026, 12, 20), ((600, 960),), "sale"),
-                  Opening(date(2026, 12, 25), ((600, 720),)),
-                  Opening(date(2026, 12, 27), ((600, 720),))),
-    )  # fmt: skip
+        "c",
+        "Europe/Paris",
+        OFFICE.week,
+        closures=(
+            Closure(datetime(2026, 12, 24, 14), datetime(2026, 12, 25), "Christmas Eve"),
+            Closure(datetime(2026, 8, 10), datetime(2026, 8, 15), "summer"),
+            Closure(datetime(2026, 12, 27), datetime(2026, 12, 28)),
+        ),
+        openings=(
+            Opening(date(2026, 12, 20), ((600, 960),), "sale"),
+            Opening(date(2026, 12, 25), ((600, 720),)),
+            Opening(date(2026, 12, 27), ((600, 720),)),
+        ),
+    )
     assert calendar.is_open(at("2026-12-24 11:00"))
     assert calendar.closed_because(at("2026-12-24 15:00")) == "exceptional closure: Christmas Eve"
     assert calendar.closed_because(at("2026-08-14 18:00")) == "exceptional closure: summer"
@@ -218,10 +265,13 @@ def calendars(draw: st.DrawFn) -> Calendar:
     days = draw(st.sets(st.integers(0, 364), max_size=3))
     openings = [Opening(local(d * 1440).date(), draw(day_hours(True))) for d in sorted(days)]
     return Calendar(
-        "random", draw(st.sampled_from(ZONES)), tuple(draw(day_hours()) for _ in range(7)),
+        "random",
+        draw(st.sampled_from(ZONES)),
+        tuple(draw(day_hours()) for _ in range(7)),
         draw(st.sampled_from(["france", "france-alsace-moselle", "none"])),
-        tuple(closures), tuple(openings),
-    )  # fmt: skip
+        tuple(closures),
+        tuple(openings),
+    )
 
 
 @cache

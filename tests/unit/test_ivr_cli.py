@@ -37,10 +37,13 @@ def test_check_lists_every_problem_with_file_and_line(
     (tmp_path / "two.yaml").write_text(SMALL.replace('"300"', '"301"').replace("main", "mian", 1))
     code, lines, _ = _run(capsys, "--menus", str(tmp_path), "check")
     assert code == 1
-    assert f"{tmp_path}/one.yaml:10: nodes.sales: no queue named 'salse' in acd.yaml " \
-           "(did you mean 'sales'?)" in lines  # fmt: skip
-    assert any(line.startswith(f"{tmp_path}/two.yaml:3: start: no node named 'mian'")
-               for line in lines), lines  # fmt: skip
+    assert (
+        f"{tmp_path}/one.yaml:10: nodes.sales: no queue named 'salse' in acd.yaml "
+        "(did you mean 'sales'?)" in lines
+    )
+    assert any(
+        line.startswith(f"{tmp_path}/two.yaml:3: start: no node named 'mian'") for line in lines
+    ), lines
     assert lines[-1].startswith("2 problem(s) in 2 file(s): the server keeps the menus it has")
 
 
@@ -50,8 +53,10 @@ def test_simulate_two_levels_by_keys(capsys: pytest.CaptureFixture[str]) -> None
     assert lines[0] == "[horaires] condition: no case holds, else"
     assert "[principal] caller presses 2" in lines
     assert "[support] caller presses 1" in lines
-    assert lines[-1] == ("[file_support] ends in queue support: priority 3, language fr, "
-                         "skills french 3, survey after the call: accueil:enquete")  # fmt: skip
+    assert lines[-1] == (
+        "[file_support] ends in queue support: priority 3, language fr, "
+        "skills french 3, survey after the call: accueil:enquete"
+    )
 
 
 def test_simulate_wrong_key_silence_then_fallback(capsys: pytest.CaptureFixture[str]) -> None:

@@ -65,18 +65,30 @@ def test_a_small_menu_loads() -> None:
 @pytest.mark.parametrize(
     ("change", "line", "key", "words"),
     [
-        (("    on_fail: sales", "    on_fial: sales\n    on_fail: sales"), 9,
-         "nodes.main.on_fial", "unknown key 'on_fial'"),
+        (
+            ("    on_fail: sales", "    on_fial: sales\n    on_fail: sales"),
+            9,
+            "nodes.main.on_fial",
+            "unknown key 'on_fial'",
+        ),
         (("    on_fail: sales\n", ""), 5, "nodes.main", "'on_fail' is missing (required)"),
         (("queue: sales}", "queue: salse}"), 10, "nodes.sales", "no queue named 'salse'"),
-        (("options: {\"1\": sales}", "options: {\"1\": sale}"), 5, "nodes.main",
-         "no node named 'sale'"),
+        (
+            ('options: {"1": sales}', 'options: {"1": sale}'),
+            5,
+            "nodes.main",
+            "no node named 'sale'",
+        ),
         (("start: main", "start: mian"), 3, "start", "no node named 'mian'"),
         (("type: queue", "type: queu"), 10, "nodes.sales.type", "is not one of"),
-        (("options: {\"1\": sales}", "options: {\"11\": sales}"), 8, "nodes.main.options",
-         "one phone key"),
+        (
+            ('options: {"1": sales}', 'options: {"11": sales}'),
+            8,
+            "nodes.main.options",
+            "one phone key",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_mistake_names_its_line_and_key(
     change: tuple[str, str], line: int, key: str, words: str
 ) -> None:
@@ -102,8 +114,9 @@ def test_a_yaml_syntax_error_gives_its_line() -> None:
 def test_a_key_written_twice_is_refused() -> None:
     menu, problems = _load(SMALL + "  sales: {type: hangup}\n")
     assert menu is None
-    assert any(p.line == 11 and p.key == "nodes.sales" and "twice" in p.message
-               for p in problems), [str(p) for p in problems]  # fmt: skip
+    assert any(
+        p.line == 11 and p.key == "nodes.sales" and "twice" in p.message for p in problems
+    ), [str(p) for p in problems]
 
 
 def test_an_unreachable_node_and_a_loop_with_no_exit() -> None:
@@ -114,8 +127,10 @@ def test_an_unreachable_node_and_a_loop_with_no_exit() -> None:
         "nodes.lost",
         "no call can reach this node",
     )
-    looping = SMALL.replace("on_fail: sales", "on_fail: main").replace(
-        '{"1": sales}', '{"1": main}') + "  unused: {type: hangup}\n"  # fmt: skip
+    looping = (
+        SMALL.replace("on_fail: sales", "on_fail: main").replace('{"1": sales}', '{"1": main}')
+        + "  unused: {type: hangup}\n"
+    )
     _, problems = _load(looping)
     messages = {(p.key, p.message.split(":")[0]) for p in problems}
     assert ("nodes.main", "a loop with no way out") in messages
@@ -177,21 +192,23 @@ def test_a_missing_recording_is_named_with_the_folder_to_put_it_in(tmp_path: Pat
 
 def test_a_text_missing_in_one_of_the_menus_languages() -> None:
     text = SMALL.replace("languages: [en]", "languages: [en, fr]").replace(
-        'prompt: "Press 1 for sales."', 'prompt: {say: {en: "Press 1."}}')  # fmt: skip
+        'prompt: "Press 1 for sales."', 'prompt: {say: {en: "Press 1."}}'
+    )
     problem = _only(text)
     assert (problem.line, problem.message) == (5, "a text to say has no fr version")
 
 
 def test_numbers_served_twice_and_a_goto_to_a_missing_menu(tmp_path: Path) -> None:
     (tmp_path / "one.yaml").write_text(SMALL)
-    (tmp_path / "two.yaml").write_text(SMALL.replace(
-        "  sales: {type: queue, queue: sales}",
-        "  sales: {type: goto, menu: three}"))  # fmt: skip
+    (tmp_path / "two.yaml").write_text(
+        SMALL.replace("  sales: {type: queue, queue: sales}", "  sales: {type: goto, menu: three}")
+    )
     library, problems = load_library(tmp_path, CONTEXT)
     assert library is None
     texts = sorted(str(p) for p in problems)
-    assert any("two.yaml:1: entry.numbers: number 300 is also served by menu 'one'" in t
-               for t in texts), texts  # fmt: skip
+    assert any(
+        "two.yaml:1: entry.numbers: number 300 is also served by menu 'one'" in t for t in texts
+    ), texts
     assert any("two.yaml:10: nodes.sales: no menu named 'three'" in t for t in texts), texts
 
 
@@ -204,8 +221,7 @@ def test_a_file_with_a_bad_name_or_bad_bytes_is_refused_and_nothing_is_in_force(
     library, problems = load_library(tmp_path, CONTEXT)
     assert library is None
     assert any("'Bad Name' is not a menu name" in str(p) for p in problems)
-    assert any(p.file.endswith("latin1.yaml") and "cannot be read" in p.message
-               for p in problems)  # fmt: skip
+    assert any(p.file.endswith("latin1.yaml") and "cannot be read" in p.message for p in problems)
 
 
 def test_an_alias_bomb_is_refused_not_expanded() -> None:
@@ -237,8 +253,7 @@ def _assert_well_formed(text: str) -> None:
         assert str(problem).startswith(f"random.yaml:{problem.line}")
 
 
-_PROPERTY = settings(max_examples=300, deadline=None,
-                     suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+_PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_PROPERTY
@@ -252,15 +267,46 @@ def test_any_text_gives_problems_with_a_location(text: str) -> None:
 
 
 _WORDS = ["sales", "main", "1", "*", "menu", "queue", "en", "fr", "office"]
-_SCALARS = (st.none() | st.booleans() | st.integers(-(10**12), 10**12)
-            | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12)
-            | st.sampled_from(_WORDS))  # fmt: skip
-_KEYS = st.sampled_from(["entry", "numbers", "languages", "start", "nodes", "type", "prompt",
-                         "options", "to", "words", "next", "on_fail", "queue", "cases", "when",
-                         "else", "url", "set", "say", "file", "sound", "1", "main"]) | st.text(
-    max_size=6)  # fmt: skip
-_DATA = st.recursive(_SCALARS, lambda inner: st.lists(inner, max_size=4)
-                     | st.dictionaries(_KEYS, inner, max_size=5), max_leaves=30)  # fmt: skip
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(_WORDS)
+)
+_KEYS = st.sampled_from(
+    [
+        "entry",
+        "numbers",
+        "languages",
+        "start",
+        "nodes",
+        "type",
+        "prompt",
+        "options",
+        "to",
+        "words",
+        "next",
+        "on_fail",
+        "queue",
+        "cases",
+        "when",
+        "else",
+        "url",
+        "set",
+        "say",
+        "file",
+        "sound",
+        "1",
+        "main",
+    ]
+) | st.text(max_size=6)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=30,
+)
 
 
 @_PROPERTY
@@ -317,7 +363,10 @@ def test_example_files_edited_a_character_at_a_time_give_problems_with_a_locatio
     text = data.draw(st.sampled_from(_EXAMPLE_TEXTS))
     for _ in range(data.draw(st.integers(1, 3))):
         at = data.draw(st.integers(0, len(text) - 1))
-        typed = data.draw(st.sampled_from(["", " ", "\n", ":", "-", "'", '"', "{", "}", "[",
-                                           "&a ", "*a", "\t", "#", "x", "é"]))  # fmt: skip
+        typed = data.draw(
+            st.sampled_from(
+                ["", " ", "\n", ":", "-", "'", '"', "{", "}", "[", "&a ", "*a", "\t", "#", "x", "é"]
+            )
+        )
         text = text[:at] + typed + text[at + 1 :]
     _assert_well_formed(text)

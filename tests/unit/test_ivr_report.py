@@ -24,8 +24,9 @@ def _walks(*scripts: list[Input]) -> list[IvrStep]:
     assert library is not None
     steps: list[IvrStep] = []
     for n, script in enumerate(scripts):
-        walk = simulate(library, library.menus["accueil"], script, fetch=_no_fetch,
-                        is_open=_open, now=100.0 + n)  # fmt: skip
+        walk = simulate(
+            library, library.menus["accueil"], script, fetch=_no_fetch, is_open=_open, now=100.0 + n
+        )
         steps += walk.steps
     return steps
 
@@ -39,8 +40,9 @@ def _hung_up_in_the_first_menu() -> list[IvrStep]:
     assert library is not None
     from ivr.session import IvrSession
 
-    session = IvrSession(library, library.menus["accueil"],
-                         CallState("c-hangup", "+33600000000", "200", "fr"), _open)  # fmt: skip
+    session = IvrSession(
+        library, library.menus["accueil"], CallState("c-hangup", "+33600000000", "200", "fr"), _open
+    )
     session.start(200.0)
     session.resume(Played(), 201.0)  # the welcome, then the menu asks
     session.resume(CallerHungUp(), 203.0)
@@ -56,8 +58,13 @@ def test_the_funnel_counts_entries_and_each_way_out_of_every_node() -> None:
     # The 3rd: a wrong key, silence, a wrong key again: no tries left (on to conseiller).
     assert principal.entries == 6
     assert dict(principal.left_by) == {
-        "option 2": 2, "option 1": 2, "invalid": 2,
-        "timeout": 1, "failed": 1, "hangup": 1}  # fmt: skip
+        "option 2": 2,
+        "option 1": 2,
+        "invalid": 2,
+        "timeout": 1,
+        "failed": 1,
+        "hangup": 1,
+    }
     assert principal.hangups == 1
     assert rows["support"].entries == 2
     assert dict(rows["support"].left_by) == {"option 1": 1, "back": 1}
@@ -78,12 +85,17 @@ def test_the_funnel_keeps_to_the_period_and_says_when_nobody_called() -> None:
 
 def test_csat_nps_and_ces_scores() -> None:
     def answers(scale: str, *scores: int) -> list[SurveyAnswered]:
-        return [SurveyAnswered(10.0 + i, f"c{i}", "m", scale, scale, s)
-                for i, s in enumerate(scores)]  # fmt: skip
+        return [
+            SurveyAnswered(10.0 + i, f"c{i}", "m", scale, scale, s) for i, s in enumerate(scores)
+        ]
 
-    results = {r.scale: r for r in surveys(
-        answers("csat", 5, 4, 3, 1) + answers("nps", 10, 9, 8, 6, 0) + answers("ces", 2, 3, 7),
-        DAY)}  # fmt: skip
+    results = {
+        r.scale: r
+        for r in surveys(
+            answers("csat", 5, 4, 3, 1) + answers("nps", 10, 9, 8, 6, 0) + answers("ces", 2, 3, 7),
+            DAY,
+        )
+    }
     assert (results["csat"].score, results["csat"].mean, results["csat"].answers) == (50.0, 3.25, 4)
     assert results["nps"].score == 0.0  # 2 promoters - 2 detractors of 5
     assert results["ces"].score == 4.0

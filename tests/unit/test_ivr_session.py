@@ -35,21 +35,40 @@ def say(fr: str) -> m.Prompt:
 
 NODES: dict[str, m.Node] = {
     "welcome": m.Play("welcome", say("Bienvenue"), "main"),
-    "main": m.Menu("main", say("Menu principal"), (
-        m.Option("1", "sales", ("sales",)), m.Option("2", "support_menu", ("support",)),
-    ), on_fail="operator", retry=m.Retry(timeout_s=4, tries=3), repeat_key="*", main_key="0"),
-    "support_menu": m.Menu("support_menu", say("Support"), (
-        m.Option("1", "billing"), m.Option("2", "tech"),
-    ), on_fail="operator", back_key="#", main_key="0"),
-    "billing": m.SetValues("billing", "billing_queue", language="fr", priority=3,
-                           skills={"french": 3}),
+    "main": m.Menu(
+        "main",
+        say("Menu principal"),
+        (
+            m.Option("1", "sales", ("sales",)),
+            m.Option("2", "support_menu", ("support",)),
+        ),
+        on_fail="operator",
+        retry=m.Retry(timeout_s=4, tries=3),
+        repeat_key="*",
+        main_key="0",
+    ),
+    "support_menu": m.Menu(
+        "support_menu",
+        say("Support"),
+        (
+            m.Option("1", "billing"),
+            m.Option("2", "tech"),
+        ),
+        on_fail="operator",
+        back_key="#",
+        main_key="0",
+    ),
+    "billing": m.SetValues(
+        "billing", "billing_queue", language="fr", priority=3, skills={"french": 3}
+    ),
     "billing_queue": m.ToQueue("billing_queue", "support", after_call="csat"),
     "tech": m.ToQueue("tech", "support", skills={"tech": 2}),
     "sales": m.ToQueue("sales", "sales"),
     "operator": m.ToQueue("operator", "sales", priority=1),
-    "csat": m.Survey("csat", m.Scale.CSAT, say("Notez"), thanks=say("Merci"),
-                     retry=m.Retry(tries=2)),
-}  # fmt: skip
+    "csat": m.Survey(
+        "csat", m.Scale.CSAT, say("Notez"), thanks=say("Merci"), retry=m.Retry(tries=2)
+    ),
+}
 
 
 def library(nodes: Mapping[str, m.Node], start: str = "welcome") -> m.IvrLibrary:
@@ -57,8 +76,12 @@ def library(nodes: Mapping[str, m.Node], start: str = "welcome") -> m.IvrLibrary
     return m.IvrLibrary({"accueil": menu}, "v1", {"200": "accueil"})
 
 
-def session(nodes: Mapping[str, m.Node] = NODES, start: str = "welcome",
-            caller: str = "+33612345678", open_: bool = True) -> IvrSession:  # fmt: skip
+def session(
+    nodes: Mapping[str, m.Node] = NODES,
+    start: str = "welcome",
+    caller: str = "+33612345678",
+    open_: bool = True,
+) -> IvrSession:
     lib = library(nodes, start)
     call = CallState("c1", caller, "200", "fr")
     return IvrSession(lib, lib.menus["accueil"], call, lambda _cal, _now: open_)
@@ -77,18 +100,26 @@ def test_two_levels_by_keys_reach_the_queue_with_language_priority_and_skills() 
     assert s.start(0) == Play((Speak("Bienvenue", "fr"),))
     ask = s.resume(Played(), 1)
     assert isinstance(ask, Ask)
-    assert (ask.keys, ask.keywords, ask.max_digits, ask.timeout_s) == ("12*0", ("sales", "support"),
-                                                                       1, 4)  # fmt: skip
+    assert (ask.keys, ask.keywords, ask.max_digits, ask.timeout_s) == (
+        "12*0",
+        ("sales", "support"),
+        1,
+        4,
+    )
     assert isinstance(s.resume(keys("2"), 2), Ask)
     end = s.resume(keys("1"), 3)
     assert end == EnterQueue("support", 3, (("french", 3),), "fr", {}, "accueil:csat")
     assert s.finished
     assert steps(s) == [
-        ("welcome", "entered", ""), ("main", "entered", ""), ("main", "option", "2"),
-        ("support_menu", "entered", ""), ("support_menu", "option", "1"),
-        ("billing", "entered", ""), ("billing_queue", "entered", ""),
+        ("welcome", "entered", ""),
+        ("main", "entered", ""),
+        ("main", "option", "2"),
+        ("support_menu", "entered", ""),
+        ("support_menu", "option", "1"),
+        ("billing", "entered", ""),
+        ("billing_queue", "entered", ""),
         ("billing_queue", "done", ""),
-    ]  # fmt: skip
+    ]
 
 
 def test_invalid_then_timeout_then_last_try_goes_to_the_fallback() -> None:
@@ -103,9 +134,13 @@ def test_invalid_then_timeout_then_last_try_goes_to_the_fallback() -> None:
     end = s.resume(keys("9"), 9)
     assert end == EnterQueue("sales", 1, (), "fr", {}, "")
     assert steps(s)[1:] == [
-        ("main", "invalid", "7"), ("main", "timeout", ""), ("main", "invalid", "9"),
-        ("main", "failed", ""), ("operator", "entered", ""), ("operator", "done", ""),
-    ]  # fmt: skip
+        ("main", "invalid", "7"),
+        ("main", "timeout", ""),
+        ("main", "invalid", "9"),
+        ("main", "failed", ""),
+        ("operator", "entered", ""),
+        ("operator", "done", ""),
+    ]
 
 
 def test_repeat_key_is_not_a_try_and_main_key_starts_over() -> None:
@@ -174,17 +209,31 @@ def test_nps_takes_two_digits() -> None:
 
 
 COLLECT: dict[str, m.Node] = {
-    "account": m.Collect("account", say("Compte"), "account", "crm", "operator",
-                         min_digits=6, max_digits=8, pattern=r"4\d+"),
-    "crm": m.Lookup("crm", "http://crm/c?n={caller}&a={variables.account}", "route", "operator",
-                    timeout_s=1.5, assign={"tier": "customer.tier", "vip": "customer.vip"}),
-    "route": m.Condition("route", (
-        m.Case(m.VariableTest("tier", m.Compare.EQUALS, ("gold",)), "vip"),
-    ), "sales"),
+    "account": m.Collect(
+        "account",
+        say("Compte"),
+        "account",
+        "crm",
+        "operator",
+        min_digits=6,
+        max_digits=8,
+        pattern=r"4\d+",
+    ),
+    "crm": m.Lookup(
+        "crm",
+        "http://crm/c?n={caller}&a={variables.account}",
+        "route",
+        "operator",
+        timeout_s=1.5,
+        assign={"tier": "customer.tier", "vip": "customer.vip"},
+    ),
+    "route": m.Condition(
+        "route", (m.Case(m.VariableTest("tier", m.Compare.EQUALS, ("gold",)), "vip"),), "sales"
+    ),
     "vip": m.SetValues("vip", "sales", priority=5),
     "sales": m.ToQueue("sales", "sales"),
     "operator": m.ToQueue("operator", "sales", priority=1),
-}  # fmt: skip
+}
 
 
 def test_collect_checks_length_and_pattern_then_lookup_sets_variables() -> None:
@@ -219,10 +268,14 @@ def test_a_failed_lookup_takes_the_fallback_branch() -> None:
         (m.IsOpen("office", closed=True), "+33612345678", False),  # the office is open
     ],
 )
-def test_conditions_on_the_caller_and_the_calendar(test: m.Test, caller: str,
-                                                   expected: bool) -> None:  # fmt: skip
-    nodes: dict[str, m.Node] = {"c": m.Condition("c", (m.Case(test, "yes"),), "no"),
-             "yes": m.Hangup("yes"), "no": m.Hangup("no")}  # fmt: skip
+def test_conditions_on_the_caller_and_the_calendar(
+    test: m.Test, caller: str, expected: bool
+) -> None:
+    nodes: dict[str, m.Node] = {
+        "c": m.Condition("c", (m.Case(test, "yes"),), "no"),
+        "yes": m.Hangup("yes"),
+        "no": m.Hangup("no"),
+    }
     s = session(nodes, "c", caller=caller)
     s.start(0)
     assert (("c", "case", "1") in steps(s)) == expected
@@ -262,8 +315,9 @@ def test_a_loop_without_input_is_stopped() -> None:
 
 def test_goto_another_menu_and_a_wrong_result_is_refused() -> None:
     other = m.IvrMenu("other", m.Entry(), ("fr",), "q", {"q": m.ToQueue("q", "support")})
-    first = m.IvrMenu("first", m.Entry(("1",)), ("fr",), "g",
-                      {"g": m.Goto("g", m.Target(menu="other"))})  # fmt: skip
+    first = m.IvrMenu(
+        "first", m.Entry(("1",)), ("fr",), "g", {"g": m.Goto("g", m.Target(menu="other"))}
+    )
     lib = m.IvrLibrary({"first": first, "other": other}, "v", {"1": "first"})
     s = IvrSession(lib, first, CallState("c", "", "1", "fr"), lambda _c, _n: True)
     assert s.start(0) == EnterQueue("support", 0, (), "fr")

@@ -75,7 +75,11 @@ def test_every_kind_of_fact_reads_back_equal(journal: Journal) -> None:
     assert [row.fact for row in rows] == EVERY_KIND
     assert [row.id for row in rows] == sorted(row.id for row in rows)
     assert (rows[4].kind, rows[4].call_id, rows[4].queue, rows[4].agent_id) == (
-        "CONNECT", "c1", "sales", "1002")  # fmt: skip
+        "CONNECT",
+        "c1",
+        "sales",
+        "1002",
+    )
     assert (rows[-1].call_id, rows[-1].queue) == ("", "")
 
 
@@ -84,7 +88,12 @@ def test_read_filters_by_period_queue_and_agent(journal: Journal) -> None:
     assert [r.at for r in journal.read(120.0, 182.0)] == [120.0, 180.0, 181.0]
     assert {r.queue for r in journal.read(0, 1000, queue="support")} == {"support"}
     assert [r.kind for r in journal.read(0, 1000, agent="1001")] == [
-        "OFFERED", "RINGNOANSWER", "TRANSFER", "CALLBACKFAIL", "AGENTSTATE"]  # fmt: skip
+        "OFFERED",
+        "RINGNOANSWER",
+        "TRANSFER",
+        "CALLBACKFAIL",
+        "AGENTSTATE",
+    ]
     assert list(journal.read(0, 1000, queue="support", agent="1001")) == []
 
 
@@ -122,12 +131,14 @@ def test_same_instant_different_transitions_are_not_taken_for_replays(journal: J
 
 
 def test_agent_states_before_gives_each_agents_last_state(journal: Journal) -> None:
-    journal.append([
-        AgentStateChanged(1.0, "1001", "ready", "logged_out"),
-        AgentStateChanged(2.0, "1002", "ready", "logged_out"),
-        AgentStateChanged(3.0, "1001", "paused", "ready", "lunch"),
-        AgentStateChanged(9.0, "1002", "paused", "ready", "training"),
-    ])  # fmt: skip
+    journal.append(
+        [
+            AgentStateChanged(1.0, "1001", "ready", "logged_out"),
+            AgentStateChanged(2.0, "1002", "ready", "logged_out"),
+            AgentStateChanged(3.0, "1001", "paused", "ready", "lunch"),
+            AgentStateChanged(9.0, "1002", "paused", "ready", "training"),
+        ]
+    )
     states = {r.agent_id: r.fact for r in journal.agent_states_before(5.0)}
     assert states == {
         "1001": AgentStateChanged(3.0, "1001", "paused", "ready", "lunch"),
@@ -136,19 +147,21 @@ def test_agent_states_before_gives_each_agents_last_state(journal: Journal) -> N
 
 
 def test_waiting_calls_are_those_without_an_outcome(journal: Journal) -> None:
-    journal.append([
-        CallEntered(10.0, "talking", "sales", 1, 0, "01"),
-        CallEntered(11.0, "waiting", "sales", 2, 5, "02"),
-        CallEntered(12.0, "gone", "sales", 3, 0, "03"),
-        CallEntered(13.0, "out", "support", 1, 0, "04"),
-        CallEntered(14.0, "moved", "sales", 4, 0, "05"),
-        CallAnswered(20.0, "talking", "sales", "1001", 10.0, 2.0),
-        CallAbandonedInQueue(21.0, "gone", "sales", 2, 3, 9.0),
-        CallLeftQueue(22.0, "out", "support", "exitkey", 1, 9.0),
-        CallLeftQueue(23.0, "moved", "sales", "timeout", 3, 9.0),
-        CallEntered(24.0, "moved", "support", 1, 0, "05"),
-        CallEntered(25.0, "waiting", "sales", 1, 5, "02"),  # journaled again by a restart
-    ])  # fmt: skip
+    journal.append(
+        [
+            CallEntered(10.0, "talking", "sales", 1, 0, "01"),
+            CallEntered(11.0, "waiting", "sales", 2, 5, "02"),
+            CallEntered(12.0, "gone", "sales", 3, 0, "03"),
+            CallEntered(13.0, "out", "support", 1, 0, "04"),
+            CallEntered(14.0, "moved", "sales", 4, 0, "05"),
+            CallAnswered(20.0, "talking", "sales", "1001", 10.0, 2.0),
+            CallAbandonedInQueue(21.0, "gone", "sales", 2, 3, 9.0),
+            CallLeftQueue(22.0, "out", "support", "exitkey", 1, 9.0),
+            CallLeftQueue(23.0, "moved", "sales", "timeout", 3, 9.0),
+            CallEntered(24.0, "moved", "support", 1, 0, "05"),
+            CallEntered(25.0, "waiting", "sales", 1, 5, "02"),  # journaled again by a restart
+        ]
+    )
     assert journal.waiting_calls() == [
         WaitingCall("waiting", "sales", 11.0, 5, "02", 2),
         WaitingCall("moved", "support", 24.0, 0, "05", 1),
@@ -210,21 +223,24 @@ def test_a_closed_journal_says_so(journal: Journal) -> None:
 
 def test_pending_callbacks_are_booked_ones_without_an_outcome(journal: Journal) -> None:
     def booked(at: float, call: str, number: str, merged_into: str = "") -> CallbackBooked:
-        return CallbackBooked(at, call, "sales", number, at - 30, 0, "", "fr",
-                              (("french", 2),), merged_into)  # fmt: skip
+        return CallbackBooked(
+            at, call, "sales", number, at - 30, 0, "", "fr", (("french", 2),), merged_into
+        )
 
-    journal.append([
-        CallEntered(10.0, "pending", "sales", 1, 0, "01"),
-        CallOverflowed(15.0, "pending", "sales", 0, "waited_over", "callback", "", 1, 5.0),
-        booked(20.0, "pending", "+33611111111"),
-        CallbackAttempt(30.0, "pending", "sales", "1001", 1, "busy", False),
-        booked(21.0, "done", "+33622222222"),
-        CallAnswered(40.0, "done", "sales", "1001", 49.0, 2.0),
-        booked(22.0, "merged", "+33611111111", merged_into="pending"),
-        CallLeftQueue(22.0, "merged", "sales", "callback-merged", 2, 20.0),
-        booked(23.0, "failed", "+33633333333"),
-        CallLeftQueue(50.0, "failed", "sales", "callback-failed", 1, 40.0),
-    ])  # fmt: skip
+    journal.append(
+        [
+            CallEntered(10.0, "pending", "sales", 1, 0, "01"),
+            CallOverflowed(15.0, "pending", "sales", 0, "waited_over", "callback", "", 1, 5.0),
+            booked(20.0, "pending", "+33611111111"),
+            CallbackAttempt(30.0, "pending", "sales", "1001", 1, "busy", False),
+            booked(21.0, "done", "+33622222222"),
+            CallAnswered(40.0, "done", "sales", "1001", 49.0, 2.0),
+            booked(22.0, "merged", "+33611111111", merged_into="pending"),
+            CallLeftQueue(22.0, "merged", "sales", "callback-merged", 2, 20.0),
+            booked(23.0, "failed", "+33633333333"),
+            CallLeftQueue(50.0, "failed", "sales", "callback-failed", 1, 40.0),
+        ]
+    )
     assert journal.pending_callbacks() == [
         PendingCallback(booked(20.0, "pending", "+33611111111"), attempts=1)
     ]

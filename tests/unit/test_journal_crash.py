@@ -42,8 +42,11 @@ def test_kill_9_keeps_what_was_committed_and_a_replay_adds_only_the_rest(tmp_pat
     path = tmp_path / "journal.sqlite3"
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(path)],
-        cwd=PROJECT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=PROJECT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert child.stdout is not None
     assert child.stdout.readline() == "A committed\n"
     assert child.stdout.readline() == "B in flight\n"

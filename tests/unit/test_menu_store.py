@@ -64,7 +64,8 @@ def test_a_prompt_that_cannot_be_made_refuses_the_version(tmp_path: Path) -> Non
     assert store.reload() is False
     assert store.current() is in_force
     assert store.status()["last_reload"]["problems"] == [
-        "a prompt could not be made: espeak-ng failed"]  # fmt: skip
+        "a prompt could not be made: espeak-ng failed"
+    ]
 
 
 def test_no_folder_means_no_menus(tmp_path: Path) -> None:

@@ -60,35 +60,87 @@ def test_every_condition_and_target() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "key", "message"),
     [
-        ("    overflow: [{when: {waited_over: 9}, to: {queue: nowhere}}]\n", 15,
-         "queues[1].overflow[0].to.queue", "no queue named 'nowhere'"),
-        ("    overflow: [{when: {waited_over: 9}, to: {queue: sales}}]\n", 15,
-         "queues[1].overflow[0].to.queue", "cannot overflow into itself"),
-        ("    overflow: [{when: {waited_over: 9}, to: {centre: nope}}]\n", 15,
-         "queues[1].overflow[0].to.centre", "no trunk named 'nope'"),
-        ("    overflow: [{when: {waited_ovr: 9}, to: callback}]\n", 15,
-         "queues[1].overflow[0].when.waited_ovr", "unknown condition"),
-        ("    overflow: [{when: waited_over, to: callback}]\n", 15,
-         "queues[1].overflow[0].when", "needs a value"),
-        ("    overflow: [{when: {closed: 1}, to: callback}]\n", 15,
-         "queues[1].overflow[0].when.closed", "takes no value"),
-        ("    overflow: [{when: {service_level_under: 80}, to: callback}]\n", 15,
-         "queues[1].overflow[0].when", "needs window_s"),
-        ("    overflow: [{when: {service_level_under: 180, window_s: 600}, to: callback}]\n", 15,
-         "queues[1].overflow[0].when.service_level_under", "out of range"),
-        ("    overflow: [{when: {waited_over: 9}, to: {queue: support, voicemail: '1'}}]\n", 15,
-         "queues[1].overflow[0].to", "exactly one target"),
-        ("    overflow: [{when: {waited_over: 9}, to: {voicemail: '1', dial: '12'}}]\n", 15,
-         "queues[1].overflow[0].to.dial", "only goes with a 'centre' target"),
-        ("    overflow: [{when: {waited_over: 9}, to: {number: 'call me'}}]\n", 15,
-         "queues[1].overflow[0].to.number", "not a phone number"),
-        ("    overflow: [{when: {waited_over: 9}, to: {voicemail: '999'}}]\n", 15,
-         "queues[1].overflow[0].to.voicemail", "no mailbox '999'"),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {queue: nowhere}}]\n",
+            15,
+            "queues[1].overflow[0].to.queue",
+            "no queue named 'nowhere'",
+        ),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {queue: sales}}]\n",
+            15,
+            "queues[1].overflow[0].to.queue",
+            "cannot overflow into itself",
+        ),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {centre: nope}}]\n",
+            15,
+            "queues[1].overflow[0].to.centre",
+            "no trunk named 'nope'",
+        ),
+        (
+            "    overflow: [{when: {waited_ovr: 9}, to: callback}]\n",
+            15,
+            "queues[1].overflow[0].when.waited_ovr",
+            "unknown condition",
+        ),
+        (
+            "    overflow: [{when: waited_over, to: callback}]\n",
+            15,
+            "queues[1].overflow[0].when",
+            "needs a value",
+        ),
+        (
+            "    overflow: [{when: {closed: 1}, to: callback}]\n",
+            15,
+            "queues[1].overflow[0].when.closed",
+            "takes no value",
+        ),
+        (
+            "    overflow: [{when: {service_level_under: 80}, to: callback}]\n",
+            15,
+            "queues[1].overflow[0].when",
+            "needs window_s",
+        ),
+        (
+            "    overflow: [{when: {service_level_under: 180, window_s: 600}, to: callback}]\n",
+            15,
+            "queues[1].overflow[0].when.service_level_under",
+            "out of range",
+        ),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {queue: support, voicemail: '1'}}]\n",
+            15,
+            "queues[1].overflow[0].to",
+            "exactly one target",
+        ),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {voicemail: '1', dial: '12'}}]\n",
+            15,
+            "queues[1].overflow[0].to.dial",
+            "only goes with a 'centre' target",
+        ),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {number: 'call me'}}]\n",
+            15,
+            "queues[1].overflow[0].to.number",
+            "not a phone number",
+        ),
+        (
+            "    overflow: [{when: {waited_over: 9}, to: {voicemail: '999'}}]\n",
+            15,
+            "queues[1].overflow[0].to.voicemail",
+            "no mailbox '999'",
+        ),
         ("    calendar: paris\n", 15, "queues[1].calendar", "no calendar named 'paris'"),
-        ("    closed: {voicemail: '500'}\n", 15, "queues[1].closed",
-         "needs the queue's 'calendar'"),
+        (
+            "    closed: {voicemail: '500'}\n",
+            15,
+            "queues[1].closed",
+            "needs the queue's 'calendar'",
+        ),
     ],
-)  # fmt: skip
+)
 def test_mistakes_are_refused_with_file_line_and_key(
     text: str, line: int, key: str, message: str
 ) -> None:
@@ -110,6 +162,9 @@ def test_callback_options_per_queue() -> None:
     ).acd.queue("sales")
     assert sales is not None
     assert (sales.callback_customer_first, sales.callback_attempts, sales.callback_retry_s) == (
-        True, 5, 120)  # fmt: skip
+        True,
+        5,
+        120,
+    )
     with pytest.raises(ConfigError, match="agent-first or customer-first"):
         parse_settings(BASE + "    callback_mode: whoever\n")

@@ -32,15 +32,17 @@ def test_synthesized_prompt_is_8khz_mono_speech_and_made_once(tmp_path: Path) ->
 
 def _tone(path: Path, rate: int, channels: int) -> None:
     """An operator's recording: one second of a tone, in whatever format they had."""
-    subprocess.run(["sox", "-n", "-r", str(rate), "-c", str(channels), str(path),
-                    "synth", "1", "sine", "440"], check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        ["sox", "-n", "-r", str(rate), "-c", str(channels), str(path), "synth", "1", "sine", "440"],
+        check=True,
+        capture_output=True,
+    )
 
 
 def _mp3(path: Path) -> None:
     wav = path.with_suffix(".source.wav")
     _tone(wav, 44100, 2)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), str(path)],
-                   check=True)  # fmt: skip
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(wav), str(path)], check=True)
 
 
 def test_operators_wav_and_mp3_become_8khz_mono_and_are_redone_when_replaced(
@@ -54,7 +56,10 @@ def test_operators_wav_and_mp3_become_8khz_mono_and_are_redone_when_replaced(
         convert(name, "fr", operator, asterisk)
         with wave.open(str(asterisk / "ivr" / "fr" / f"{name}.wav")) as audio:
             assert (audio.getframerate(), audio.getnchannels(), audio.getsampwidth()) == (
-                8000, 1, 2)  # fmt: skip
+                8000,
+                1,
+                2,
+            )
             assert abs(audio.getnframes() - 8000) < 800  # still about one second
     made = asterisk / "ivr" / "fr" / "accueil.wav"
     first = made.stat().st_mtime_ns

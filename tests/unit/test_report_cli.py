@@ -83,8 +83,15 @@ def test_a_negative_threshold_is_refused_by_the_parser(
 def test_without_a_configuration_the_report_still_runs(
     journal: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = run("--journal", str(journal), "--from", "2001-09-09", "--format", "json",
-               config=tmp_path / "absent.yaml")  # fmt: skip
+    code = run(
+        "--journal",
+        str(journal),
+        "--from",
+        "2001-09-09",
+        "--format",
+        "json",
+        config=tmp_path / "absent.yaml",
+    )
     out = capsys.readouterr()
     assert code == 0
     assert "no configuration at" in out.err
@@ -95,8 +102,19 @@ def test_without_a_configuration_the_report_still_runs(
 def test_the_threshold_option_overrides_the_configuration(
     journal: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run("--journal", str(journal), "--from", "2001-09-09", "--sl-threshold-s", "45",
-               "--format", "json") == 0  # fmt: skip
+    assert (
+        run(
+            "--journal",
+            str(journal),
+            "--from",
+            "2001-09-09",
+            "--sl-threshold-s",
+            "45",
+            "--format",
+            "json",
+        )
+        == 0
+    )
     assert capsys.readouterr().out.count('"sl_threshold_s": 45.0') == 3  # ghost, sales, support
 
 

@@ -99,31 +99,61 @@ def test_json_report_has_the_hand_computed_numbers(
     queues = {q["queue"]: q for q in data["queues"]}
     sales, support, every = queues["sales"], queues["support"], data["all_queues"]
     assert (sales["offered"], sales["answered"], sales["abandoned"], sales["short_abandoned"]) == (
-        11, 6, 3, 2)  # fmt: skip
+        11,
+        6,
+        3,
+        2,
+    )
     assert sales["exited"] == {"exitkey": 1, "timeout": 1}
     assert sales["refused"] == {"full": 1}
     assert support["exited"] == {"leaveempty": 1}
     assert support["refused"] == {"joinempty": 1}
     expected = {
         # queue: SL(d), ASA, answer rate, abandon rate, lost rate, AHT
-        "sales": (Fraction(4, 7), Fraction(123, 6), Fraction(6, 9), Fraction(1, 9),
-                  Fraction(2, 10), Fraction(1040, 6)),
-        "support": (Fraction(5, 7), Fraction(122, 6), Fraction(6, 8), Fraction(1, 8),
-                    Fraction(3, 9), Fraction(1236, 6)),
-        "all": (Fraction(9, 14), Fraction(245, 12), Fraction(12, 17), Fraction(2, 17),
-                Fraction(5, 19), Fraction(2276, 12)),
-    }  # fmt: skip
+        "sales": (
+            Fraction(4, 7),
+            Fraction(123, 6),
+            Fraction(6, 9),
+            Fraction(1, 9),
+            Fraction(2, 10),
+            Fraction(1040, 6),
+        ),
+        "support": (
+            Fraction(5, 7),
+            Fraction(122, 6),
+            Fraction(6, 8),
+            Fraction(1, 8),
+            Fraction(3, 9),
+            Fraction(1236, 6),
+        ),
+        "all": (
+            Fraction(9, 14),
+            Fraction(245, 12),
+            Fraction(12, 17),
+            Fraction(2, 17),
+            Fraction(5, 19),
+            Fraction(2276, 12),
+        ),
+    }
     for name, q in (("sales", sales), ("support", support), ("all", every)):
-        got = (q["service_level"], q["asa_s"], q["answer_rate"], q["abandon_rate"],
-               q["lost_rate"], q["aht_s"])  # fmt: skip
+        got = (
+            q["service_level"],
+            q["asa_s"],
+            q["answer_rate"],
+            q["abandon_rate"],
+            q["lost_rate"],
+            q["aht_s"],
+        )
         assert got == pytest.approx([float(x) for x in expected[name]], rel=1e-12), name
     agents = {a["agent_id"]: a for a in data["agents"]}
-    assert {a: (v["answered"], v["no_answers"], v["logged_in_s"], v["paused_s"], v["busy_s"])
-            for a, v in agents.items()} == {
+    assert {
+        a: (v["answered"], v["no_answers"], v["logged_in_s"], v["paused_s"], v["busy_s"])
+        for a, v in agents.items()
+    } == {
         "1001": (4, 0, 28800, 3600, 900),
         "1002": (5, 0, 30600, 3600, 850),
         "1003": (3, 2, 46800, 585, 576),
-    }  # fmt: skip
+    }
     assert agents["1003"]["occupancy"] == pytest.approx(576 / (46800 - 585), rel=1e-12)
     assert agents["1003"]["aht_s"] == pytest.approx(526 / 3, rel=1e-12)
     assert data["all_agents"]["pauses_s"] == {"auto": 585, "lunch": 5400, "training": 1800}
@@ -132,8 +162,7 @@ def test_json_report_has_the_hand_computed_numbers(
 def test_one_queue_and_one_agent(
     utc: None, journal_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = report(journal_path, "--from", "2024-03-11", "--queue", "support",
-                        "--agent", "1003")  # fmt: skip
+    code = report(journal_path, "--from", "2024-03-11", "--queue", "support", "--agent", "1003")
     out = capsys.readouterr().out
     assert code == 0
     rows = [line.split()[0] for line in out.splitlines() if line[:1].isalnum()]

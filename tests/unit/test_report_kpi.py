@@ -47,12 +47,18 @@ def agent_kpis(facts: list[Fact], now: float = 10_000.0) -> AgentKpis:
 
 
 def test_short_abandons_are_apart_and_out_of_every_rate() -> None:
-    q = queue_kpis([
-        entered(1100, "a"), answered(1100, "a", 20.0),  # within SL: boundary included
-        entered(1200, "b"), answered(1200, "b", 20.5),  # after SL
-        entered(1300, "c"), abandoned(1300, "c", 5.0),  # short: boundary included
-        entered(1400, "d"), abandoned(1400, "d", 5.5),  # long
-    ])  # fmt: skip
+    q = queue_kpis(
+        [
+            entered(1100, "a"),
+            answered(1100, "a", 20.0),  # within SL: boundary included
+            entered(1200, "b"),
+            answered(1200, "b", 20.5),  # after SL
+            entered(1300, "c"),
+            abandoned(1300, "c", 5.0),  # short: boundary included
+            entered(1400, "d"),
+            abandoned(1400, "d", 5.5),  # long
+        ]
+    )
     assert (q.offered, q.answered, q.abandoned, q.short_abandoned) == (4, 2, 2, 1)
     assert q.service_level == pytest.approx(1 / 3)  # 1 within / (2 answered + 1 long)
     assert q.answer_rate == pytest.approx(2 / 3)
@@ -68,12 +74,17 @@ def test_the_short_abandon_threshold_is_an_option() -> None:
 
 
 def test_exits_and_refusals() -> None:
-    q = queue_kpis([
-        entered(1100, "t"), CallLeftQueue(1200, "t", "q", "timeout", 1, 100.0),
-        entered(1100, "k"), CallLeftQueue(1200, "k", "q", "exitkey", 1, 100.0),
-        entered(1100, "e"), CallLeftQueue(1200, "e", "q", "leaveempty", 1, 100.0),
-        CallRefused(1300, "f", "q", "full"),
-    ])  # fmt: skip
+    q = queue_kpis(
+        [
+            entered(1100, "t"),
+            CallLeftQueue(1200, "t", "q", "timeout", 1, 100.0),
+            entered(1100, "k"),
+            CallLeftQueue(1200, "k", "q", "exitkey", 1, 100.0),
+            entered(1100, "e"),
+            CallLeftQueue(1200, "e", "q", "leaveempty", 1, 100.0),
+            CallRefused(1300, "f", "q", "full"),
+        ]
+    )
     assert q.offered == 3  # a refused call never reached the queue
     assert q.exited == {"exitkey": 1, "leaveempty": 1, "timeout": 1}
     assert q.refused == {"full": 1}
@@ -83,21 +94,32 @@ def test_exits_and_refusals() -> None:
 
 
 def test_a_call_counts_in_the_period_it_entered() -> None:
-    report = compute_report([
-        entered(990, "before"), answered(990, "before", 20.0),
-        entered(1990, "late"), answered(1990, "late", 30.0),
-        entered(2000, "after"),
-    ], DAY, now=10_000.0, options=OPTIONS)  # fmt: skip
+    report = compute_report(
+        [
+            entered(990, "before"),
+            answered(990, "before", 20.0),
+            entered(1990, "late"),
+            answered(1990, "late", 30.0),
+            entered(2000, "after"),
+        ],
+        DAY,
+        now=10_000.0,
+        options=OPTIONS,
+    )
     assert (report.all_queues.offered, report.all_queues.answered) == (1, 1)
     assert report.all_queues.asa_s == 30.0
 
 
 def test_an_entry_journaled_again_after_a_restart_counts_once() -> None:
-    q = queue_kpis([
-        entered(1100, "a"), entered(1150, "a"),  # the restarted server journaled it again
-        answered(1100, "a", 70.0),
-        entered(1300, "a"), abandoned(1300, "a", 9.0),  # later: a new visit of the caller
-    ])  # fmt: skip
+    q = queue_kpis(
+        [
+            entered(1100, "a"),
+            entered(1150, "a"),  # the restarted server journaled it again
+            answered(1100, "a", 70.0),
+            entered(1300, "a"),
+            abandoned(1300, "a", 9.0),  # later: a new visit of the caller
+        ]
+    )
     assert (q.offered, q.answered, q.abandoned) == (2, 1, 1)
 
 
@@ -108,14 +130,20 @@ def test_a_call_still_waiting_or_talking() -> None:
 
 def test_aht_adds_the_wrap_up_that_follows_the_call() -> None:
     agent = "1001"
-    report = compute_report([
-        AgentStateChanged(1000, agent, "ready", "logged_out"),
-        entered(1100, "a"), answered(1100, "a", 10.0),
-        AgentStateChanged(1110, agent, "on_call", "reserved"),
-        CallCompleted(1170, "a", "q", agent, "caller", 10.0, 60.0),
-        AgentStateChanged(1170, agent, "wrap_up", "on_call"),
-        AgentStateChanged(1185, agent, "paused", "wrap_up", "admin"),
-    ], DAY, now=10_000.0, options=OPTIONS)  # fmt: skip
+    report = compute_report(
+        [
+            AgentStateChanged(1000, agent, "ready", "logged_out"),
+            entered(1100, "a"),
+            answered(1100, "a", 10.0),
+            AgentStateChanged(1110, agent, "on_call", "reserved"),
+            CallCompleted(1170, "a", "q", agent, "caller", 10.0, 60.0),
+            AgentStateChanged(1170, agent, "wrap_up", "on_call"),
+            AgentStateChanged(1185, agent, "paused", "wrap_up", "admin"),
+        ],
+        DAY,
+        now=10_000.0,
+        options=OPTIONS,
+    )
     assert report.queues[0].aht_s == 75.0
     assert report.agents[0].aht_s == 75.0
     assert report.agents[0].talk_s == 60.0
@@ -131,7 +159,11 @@ def test_agent_times_are_cut_to_the_period_and_to_now() -> None:
     ]
     a = agent_kpis(facts)
     assert (a.logged_in_s, a.busy_s, a.paused_s, dict(a.pauses)) == (
-        1000.0, 200.0, 100.0, {"lunch": 100.0})  # fmt: skip
+        1000.0,
+        200.0,
+        100.0,
+        {"lunch": 100.0},
+    )
     assert a.occupancy == pytest.approx(200 / 900)
     live = agent_kpis(facts, now=1450.0)  # the period is not over yet
     assert (live.logged_in_s, live.paused_s) == (450.0, 50.0)
@@ -216,19 +248,22 @@ def test_overflow_out_per_target_and_in_per_queue() -> None:
 
 def test_callbacks_requested_completed_merged_failed_and_pending() -> None:
     def booked(at: float, call: str, merged_into: str = "") -> CallbackBooked:
-        return CallbackBooked(at, call, "q", "+33600000000", at - 10, 0, "", "fr", (),
-                              merged_into)  # fmt: skip
+        return CallbackBooked(at, call, "q", "+33600000000", at - 10, 0, "", "fr", (), merged_into)
 
     facts: list[Fact] = [
-        entered(1100, "done"), booked(1110, "done"), answered(1100, "done", 300.0),
-        entered(1200, "merged"), booked(1210, "merged", "done"),
+        entered(1100, "done"),
+        booked(1110, "done"),
+        answered(1100, "done", 300.0),
+        entered(1200, "merged"),
+        booked(1210, "merged", "done"),
         CallLeftQueue(1210, "merged", "q", "callback-merged", 2, 10.0),
-        entered(1300, "failed"), booked(1310, "failed"),
+        entered(1300, "failed"),
+        booked(1310, "failed"),
         CallLeftQueue(1900, "failed", "q", "callback-failed", 1, 600.0),
-        entered(1400, "pending"), booked(1410, "pending"),
-    ]  # fmt: skip
+        entered(1400, "pending"),
+        booked(1410, "pending"),
+    ]
     q = queue_kpis(facts)
-    assert q.callbacks == {"requested": 4, "completed": 1, "merged": 1, "failed": 1,
-                           "pending": 1}  # fmt: skip
+    assert q.callbacks == {"requested": 4, "completed": 1, "merged": 1, "failed": 1, "pending": 1}
     assert q.service_level == 0.0  # the completed callback waited 300 s: not within 20 s
     assert q.lost == 1  # the failed callback; the merged request lives on in "done"

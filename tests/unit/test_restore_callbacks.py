@@ -19,10 +19,12 @@ def test_booked_callbacks_come_back_in_their_order_without_new_journal_facts(
 ) -> None:
     path = tmp_path / "journal.sqlite3"
     with Journal.open(path) as journal:
-        journal.append([
-            CallbackBooked(50.0, "late", "q", "+33622222222", 40.0, 0, "", "fr", ()),
-            CallbackBooked(60.0, "early", "q", "+33611111111", 10.0, 0, "", "fr", ()),
-        ])  # fmt: skip
+        journal.append(
+            [
+                CallbackBooked(50.0, "late", "q", "+33622222222", 40.0, 0, "", "fr", ()),
+                CallbackBooked(60.0, "early", "q", "+33611111111", 10.0, 0, "", "fr", ()),
+            ]
+        )
     config = AcdConfig(queues=(QueueConfig("q", ("1001",)),), agents=(AgentConfig("1001"),))
     commands: list[Command] = []
     facts: list[Fact] = []

@@ -28,20 +28,26 @@ def _apt(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def test_mirror_from_deb822_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACD_DEBIAN_MIRROR", raising=False)
-    apt = _apt(tmp_path, {
-        "sources.list.d/node.sources": "Types: deb\nURIs: https://deb.nodesource.com/node_20.x\n",
-        "sources.list.d/debian.sources": "Types: deb\nURIs: http://mirror.example/debian\n"
-                                         "Suites: bookworm\n",
-    })  # fmt: skip
+    apt = _apt(
+        tmp_path,
+        {
+            "sources.list.d/node.sources": "Types: deb\nURIs: https://deb.nodesource.com/node_20.x\n",
+            "sources.list.d/debian.sources": "Types: deb\nURIs: http://mirror.example/debian\n"
+            "Suites: bookworm\n",
+        },
+    )
     assert find_debian_mirror(apt) == "http://mirror.example/debian"
 
 
 def test_mirror_from_one_line_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACD_DEBIAN_MIRROR", raising=False)
-    apt = _apt(tmp_path, {
-        "sources.list": "# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian/ "
-                        "bookworm main\n",
-    })  # fmt: skip
+    apt = _apt(
+        tmp_path,
+        {
+            "sources.list": "# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian/ "
+            "bookworm main\n",
+        },
+    )
     assert find_debian_mirror(apt) == "http://m.example/debian/"
 
 
@@ -75,14 +81,40 @@ def test_phone_scenarios_are_well_formed_xml(tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
 
     paths = [
-        sipp.render("caller.xml.j2", tmp_path, "c", number="100", caller_id="0600", caller_name="C",
-                    media=tmp_path / "m.pcap", media_ms=500, hold_ms=100, payload_type=0,
-                    codec="PCMU/8000"),
-        sipp.render("agent.xml.j2", tmp_path, "a", user="1001", ring_ms=None, talk_ms=10,
-                    rtp_ip="127.0.0.1", rtp_port=4000),
-        sipp.render("register.xml.j2", tmp_path, "r", user="1001", password="p",
-                    contact_ip="127.0.0.1", contact_port=5099, expires=60),
-    ]  # fmt: skip
+        sipp.render(
+            "caller.xml.j2",
+            tmp_path,
+            "c",
+            number="100",
+            caller_id="0600",
+            caller_name="C",
+            media=tmp_path / "m.pcap",
+            media_ms=500,
+            hold_ms=100,
+            payload_type=0,
+            codec="PCMU/8000",
+        ),
+        sipp.render(
+            "agent.xml.j2",
+            tmp_path,
+            "a",
+            user="1001",
+            ring_ms=None,
+            talk_ms=10,
+            rtp_ip="127.0.0.1",
+            rtp_port=4000,
+        ),
+        sipp.render(
+            "register.xml.j2",
+            tmp_path,
+            "r",
+            user="1001",
+            password="p",
+            contact_ip="127.0.0.1",
+            contact_port=5099,
+            expires=60,
+        ),
+    ]
     for path in paths:
         ET.parse(path)  # SIPp refuses a scenario that is not well-formed XML
     assert f'play_pcap_audio="{tmp_path / "m.pcap"}"' in paths[0].read_text()

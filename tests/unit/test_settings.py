@@ -45,17 +45,25 @@ def test_defaults() -> None:
         (VALID + '  - {id: "1001", name: Bob}\n', 6, "agents", "defined twice"),
         (VALID.replace("ami: {username: acd}", "ami: {}"), 2, "asterisk.ami", "missing"),
         (VALID + "language: de\n", 7, "language", "unknown language"),
-        (VALID + "trunks:\n  - {name: t, match: [300.1.1.1]}\n", 8, "trunks[0].match[0]",
-         "not an address"),
+        (
+            VALID + "trunks:\n  - {name: t, match: [300.1.1.1]}\n",
+            8,
+            "trunks[0].match[0]",
+            "not an address",
+        ),
         (VALID + "trunks:\n  - {name: t, match: []}\n", 8, "trunks[0]", "needs 'match'"),
-        (VALID.replace("sip: {}", "sip: {rtp_ports: [20000, 10000]}"), 4,
-         "asterisk.sip.rtp_ports", "first < last"),
+        (
+            VALID.replace("sip: {}", "sip: {rtp_ports: [20000, 10000]}"),
+            4,
+            "asterisk.sip.rtp_ports",
+            "first < last",
+        ),
         ("asterisk: [\n", 2, "", "not valid YAML"),
         ("- a\n", 1, "", "expected a mapping"),
         ("", 1, "", "missing required key"),
         ("# only a comment\n", 1, "", "missing required key"),
     ],
-)  # fmt: skip
+)
 def test_errors_name_file_line_and_key(text: str, line: int, key: str, words: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_settings(text, "acd.yaml")
@@ -93,8 +101,10 @@ def test_any_yaml_document_is_accepted_or_refused_with_a_location(value: object)
 
 
 def test_a_trunk_with_a_host_takes_calls_out_and_recognises_its_far_end() -> None:
-    settings = parse_settings(VALID + "trunks:\n  - {name: partner, host: 127.0.0.9, port: 5070}\n"
-                              "  - {name: carrier, match: [127.0.0.2/32]}\n")  # fmt: skip
+    settings = parse_settings(
+        VALID + "trunks:\n  - {name: partner, host: 127.0.0.9, port: 5070}\n"
+        "  - {name: carrier, match: [127.0.0.2/32]}\n"
+    )
     partner = settings.trunks[0]
     assert (partner.host, partner.port, partner.match) == ("127.0.0.9", 5070, ("127.0.0.9/32",))
     assert settings.outbound_trunk() == "partner"

@@ -25,8 +25,10 @@ def recogniser() -> PocketsphinxRecogniser:
 def _spoken(text: str, rate: int, workdir: Path) -> tuple[bytes, int]:
     raw, wav = workdir / "raw.wav", workdir / f"said-{rate}.wav"
     subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", str(rate), "-c", "1", "-b", "16", str(wav),
-                    "pad", "0.3", "0.5"], check=True)  # fmt: skip
+    subprocess.run(
+        ["sox", str(raw), "-r", str(rate), "-c", "1", "-b", "16", str(wav), "pad", "0.3", "0.5"],
+        check=True,
+    )
     return read_wav(wav)
 
 

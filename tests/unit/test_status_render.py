@@ -5,15 +5,42 @@ from __future__ import annotations
 from acd.cli.status_cmd import render
 
 STATUS = {
-    "queues": [{"name": "sales", "waiting": 2, "longest_wait_s": 75.2, "answered": 4,
-                "abandoned": 1, "service_level": 0.75, "service_level_s": 20}],
-    "agents": [
-        {"agent_id": "1001", "state": "paused", "since": 1700000000.0, "in_state_s": 62.0,
-         "phone": "not_inuse", "calls": 3, "reason": "lunch", "call_id": "", "pending": "nothing"},
-        {"agent_id": "1002", "state": "logged_out", "since": 0.0, "in_state_s": 1.7e9,
-         "phone": "unavailable", "calls": 0, "reason": "", "call_id": "", "pending": "nothing"},
+    "queues": [
+        {
+            "name": "sales",
+            "waiting": 2,
+            "longest_wait_s": 75.2,
+            "answered": 4,
+            "abandoned": 1,
+            "service_level": 0.75,
+            "service_level_s": 20,
+        }
     ],
-}  # fmt: skip
+    "agents": [
+        {
+            "agent_id": "1001",
+            "state": "paused",
+            "since": 1700000000.0,
+            "in_state_s": 62.0,
+            "phone": "not_inuse",
+            "calls": 3,
+            "reason": "lunch",
+            "call_id": "",
+            "pending": "nothing",
+        },
+        {
+            "agent_id": "1002",
+            "state": "logged_out",
+            "since": 0.0,
+            "in_state_s": 1.7e9,
+            "phone": "unavailable",
+            "calls": 0,
+            "reason": "",
+            "call_id": "",
+            "pending": "nothing",
+        },
+    ],
+}
 
 
 def test_status_lines() -> None:

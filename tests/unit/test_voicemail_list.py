@@ -41,7 +41,10 @@ def test_lists_each_message_with_caller_and_file(
     assert main(["voicemail", "list", "--spool", str(spool), "--json"]) == 0
     [message] = json.loads(capsys.readouterr().out)["messages"]
     assert (message["mailbox"], message["caller_id"], message["duration_s"]) == (
-        "500", '"Customer" <0611000001>', 7)  # fmt: skip
+        "500",
+        '"Customer" <0611000001>',
+        7,
+    )
     assert message["audio"].endswith("INBOX/msg0000.wav")
     assert main(["voicemail", "list", "--spool", str(spool)]) == 0
     assert "0611000001" in capsys.readouterr().out
