@@ -19,8 +19,8 @@ test: deps lint
 	$(BIN)/pytest -q
 
 lint: deps
-	$(BIN)/ruff check acd ivr dialer tests bench
-	$(BIN)/ruff format --check acd ivr dialer tests bench
+	$(BIN)/ruff check acd ivr dialer testbed tests bench
+	$(BIN)/ruff format --check acd ivr dialer testbed tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

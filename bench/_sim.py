@@ -14,8 +14,8 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from acd.engine import Engine, Output
-from acd.engine.events import Event, TimerFired
+from acd.core.engine import Engine, Output
+from acd.core.engine.events import Event, TimerFired
 
 # Student's t, 97.5 % quantile, by degrees of freedom (batch means use 10 to 40 batches).
 _T975 = {9: 2.262, 19: 2.093, 29: 2.045, 39: 2.023}

@@ -33,10 +33,10 @@ from functools import partial
 from _quick import parse_args
 from _sim import Simulation, batch_means
 
-from acd.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
-from acd.engine.commands import ConnectCall, RingAgent
-from acd.engine.erlang import erlang_a_figures, erlang_c_figures
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
+from acd.core.engine.commands import ConnectCall, RingAgent
+from acd.core.engine.erlang import erlang_a_figures, erlang_c_figures
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     CallAbandoned,
@@ -45,7 +45,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
 )
-from acd.engine.facts import CallAbandonedInQueue, CallAnswered, CallOffered
+from acd.core.engine.facts import CallAbandonedInQueue, CallAnswered, CallOffered
 
 ARRIVAL_RATE, HANDLE_S, THRESHOLD_S = 100 / 1800, 180.0, 20.0
 WARM_UP = 0.02

@@ -44,10 +44,10 @@ from functools import partial
 from _quick import parse_args
 from _sim import Simulation
 
-from acd.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
-from acd.engine.commands import Announce, ConnectCall, RingAgent
-from acd.engine.config import PauseReason
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
+from acd.core.engine.commands import Announce, ConnectCall, RingAgent
+from acd.core.engine.config import PauseReason
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     AgentLoggedOut,
@@ -60,7 +60,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
 )
-from acd.engine.facts import CallAnswered
+from acd.core.engine.facts import CallAnswered
 
 HOUR = 3600.0
 CALLS_PER_HOUR = (70, 130, 190, 170, 120, 95, 150, 180, 140, 105, 75, 45)  # 08:00 -> 20:00

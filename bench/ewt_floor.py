@@ -30,8 +30,8 @@ import ewt_accuracy as trace
 from _quick import parse_args
 from _sim import Simulation
 
-from acd.engine.bits import indices
-from acd.engine.state import Agent, AgentState, CallState
+from acd.core.engine.bits import indices
+from acd.core.engine.state import Agent, AgentState, CallState
 
 _NORMAL = statistics.NormalDist()
 QUICK = {"days": 1, "samples": 20}

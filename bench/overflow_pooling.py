@@ -17,7 +17,7 @@ Two queues A and B, each with its own 10 agents, each at 80 % load: Poisson arri
   the configuration an operator writes for "help the other team after w seconds";
 * "pooled": one queue, 20 agents, both arrival streams: the Erlang A system the goal
   compares with, simulated by the same engine and computed by Erlang A's formula
-  (acd/engine/erlang.py) as a cross-check of the simulation.
+  (acd/core/engine/erlang.py) as a cross-check of the simulation.
 
 Service level: answered within 20 s of the *first* entry / offered (kpi.md variant (b)
 over a whole system); abandonment: abandoned / offered. Each system runs in its own
@@ -40,11 +40,11 @@ from functools import partial
 from _quick import parse_args
 from _sim import Interval, Simulation, batch_means
 
-from acd.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
-from acd.engine.commands import ConnectCall, RingAgent
-from acd.engine.config import OverflowRule, OverflowTo, OverflowWhen
-from acd.engine.erlang import erlang_a_figures
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
+from acd.core.engine.commands import ConnectCall, RingAgent
+from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen
+from acd.core.engine.erlang import erlang_a_figures
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     CallAbandoned,
@@ -53,7 +53,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
 )
-from acd.engine.facts import CallAbandonedInQueue, CallAnswered
+from acd.core.engine.facts import CallAbandonedInQueue, CallAnswered
 
 TEAM, HANDLE_S, PATIENCE_S, THRESHOLD_S, LOAD = 10, 180.0, 180.0, 20.0, 0.8
 RATE = LOAD * TEAM / HANDLE_S  # per queue, calls per second

@@ -36,9 +36,9 @@ import time
 
 from _quick import parse_args
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
-from acd.engine.commands import RingAgent
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig
+from acd.core.engine.commands import RingAgent
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     CallAbandoned,

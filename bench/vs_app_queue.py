@@ -35,11 +35,11 @@ from _quick import parse_args
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from acd.phones import AgentPhone, AgentPhoneSpec, CallerPhone, CallerScript
-from acd.phones.ports import free_tcp_port
-from acd.phones.trace import read_trace
-from acd.sandbox import Sandbox
-from acd.settings import load_settings
+from acd.core.settings import load_settings
+from testbed.phones import AgentPhone, AgentPhoneSpec, CallerPhone, CallerScript
+from testbed.phones.ports import free_tcp_port
+from testbed.phones.trace import read_trace
+from testbed.sandbox import Sandbox
 from tests.e2e.server_process import ServerProcess
 
 PROJECT = Path(__file__).resolve().parent.parent

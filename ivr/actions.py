@@ -1,7 +1,7 @@
 """What an IVR session asks its adapter to do, and what the adapter reports back.
 
 The session (``ivr.session``) is pure: it returns one action at a time and waits for the
-result. The FastAGI adapter (``acd.callcontrol.ivr``) performs the action on the call
+result. The FastAGI adapter (``acd.adapters.callcontrol.ivr``) performs the action on the call
 and hands the result back; the simulator (``ivr.simulate``) does the same from a script.
 """
 

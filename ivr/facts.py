@@ -52,3 +52,4 @@ class SurveyAnswered:
 
 
 IvrFact = IvrStep | SurveyAnswered
+IVR_FACTS = (IvrStep, SurveyAnswered)

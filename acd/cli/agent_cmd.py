@@ -8,7 +8,7 @@ import asyncio
 from typing import Any
 
 from acd.cli.api_client import call
-from acd.settings import load_settings
+from acd.core.settings import load_settings
 
 
 def register(commands: Any) -> None:

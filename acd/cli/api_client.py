@@ -6,7 +6,7 @@ from typing import Any
 
 import aiohttp
 
-from acd.settings import Settings
+from acd.core.settings import Settings
 
 
 class ServerUnreachable(Exception):

@@ -19,9 +19,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from acd.sandbox.layout import SandboxLayout
+from acd.core.settings import Settings, load_settings
 from acd.server.ivrsetup import menu_context
-from acd.settings import Settings, load_settings
 from ivr.actions import Fetch, Fetched, FetchFailed
 from ivr.graph import to_dot
 from ivr.loader import load_library
@@ -63,11 +62,9 @@ def register(commands: Any) -> None:
 
 
 def _load(args: argparse.Namespace) -> tuple[Settings, IvrLibrary | None, list[str], Path]:
-    from acd.cli import project_dir
-
     settings = load_settings(args.config)
     folder = args.menus or settings.ivr.menus
-    context = menu_context(settings, settings.ivr.sounds, SandboxLayout(project_dir()).rootfs)
+    context = menu_context(settings, settings.ivr.sounds, settings.asterisk_files)
     library, problems = load_library(folder, context)
     return settings, library, [str(p) for p in problems], folder
 

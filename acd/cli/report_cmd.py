@@ -18,10 +18,10 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from acd.engine.config import AcdConfig
-from acd.engine.facts import Fact
-from acd.journal import Journal, JournalError
-from acd.report import (
+from acd.adapters.journal import Journal, JournalError
+from acd.core.engine.config import AcdConfig
+from acd.core.facts import Fact
+from acd.core.report import (
     ReportError,
     ReportOptions,
     UnknownAgentError,
@@ -32,9 +32,9 @@ from acd.report import (
     render_text,
     report_json,
 )
-from acd.report.kpi import DEFAULT_SHORT_ABANDON_S, DEFAULT_SL_S
-from acd.report.period import Period
-from acd.settings import Settings, load_settings
+from acd.core.report.kpi import DEFAULT_SHORT_ABANDON_S, DEFAULT_SL_S
+from acd.core.report.period import Period
+from acd.core.settings import Settings, load_settings
 
 DEFAULT_JOURNAL = Path("var/journal.sqlite3")
 # Facts read after the period so that calls entered in it have their outcome (and

@@ -1,4 +1,5 @@
-"""`acd run`: the server against Asterisk; `--demo` also starts the sandbox and demo phones.
+"""`acd run`: the server against Asterisk; `--demo` (with the test bed) also starts the
+sandbox and demo phones.
 
 Start-up order matters: the sandbox is built and started first (nothing may write under
 its chroot before it is provisioned), then the server; the demo phones dial only once
@@ -11,25 +12,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from acd.demo import Demo
-from acd.journal import JournalError
-from acd.sandbox import Sandbox
+from acd.adapters.journal import JournalError
+from acd.asterisk.secrets import ami_secret
+from acd.cli.paths import project_dir
+from acd.core.settings import Settings, load_settings
 from acd.server import Server, ServiceDied, StartupError
-from acd.settings import Settings, load_settings
 
-log = logging.getLogger(__name__)
-
-DEMO_WIND_DOWN_S = 20.0  # unregistering three SIPp phones takes about a second
+if TYPE_CHECKING:
+    from testbed.demo import DemoRun
 
 
-def register(commands: Any) -> None:
+def register(commands: Any, demo: bool) -> None:
     parser = commands.add_parser("run", help="run the server (until Ctrl-C)")
+    parser.set_defaults(handler=run, demo=False)
+    if not demo:
+        return
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -42,16 +43,17 @@ def register(commands: Any) -> None:
         help="with --demo: stop after this many calls; exit 0 only if all were answered "
         "(0: never stop)",
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from acd.cli import project_dir
-
     settings = load_settings(args.config)
-    sandbox = Sandbox(project_dir(), settings)
+    demo = None
+    if args.demo:
+        from testbed.demo import DemoRun  # the test bed: only where it is installed
+
+        demo = DemoRun(project_dir(), settings, args.calls)
     try:
-        return asyncio.run(_main(settings, sandbox, args.demo, args.calls))
+        return asyncio.run(_main(settings, demo))
     except (StartupError, JournalError) as exc:
         print(f"acd run: cannot start: {exc}", file=sys.stderr)
         return 1
@@ -60,44 +62,17 @@ def run(args: argparse.Namespace) -> int:
         return 1
 
 
-async def _main(settings: Settings, sandbox: Sandbox, demo: bool, calls: int) -> int:
-    if demo:
-        await sandbox.up()  # first: the server's files live in the sandbox's chroot
-    secret = os.environ.get("ACD_AMI_SECRET") or sandbox.secrets().ami_secret
-    server = Server(settings, secret, settings.asterisk_files or sandbox.layout.rootfs)
+async def _main(settings: Settings, demo: DemoRun | None) -> int:
+    if demo is not None:
+        await demo.prepare()  # first: the server's files live in the sandbox's chroot
+    server = Server(settings, ami_secret(settings), settings.asterisk_files)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     loop.add_signal_handler(signal.SIGHUP, server.reload_menus)
     serving = asyncio.create_task(server.run(stop))
-    if not demo:
+    if demo is None:
         await serving
         return 0
-    return await _with_demo(server, serving, Demo(sandbox, calls), stop)
-
-
-async def _with_demo(
-    server: Server, serving: asyncio.Task[None], demo: Demo, stop: asyncio.Event
-) -> int:
-    server.on_facts(demo.count)
-    ready = asyncio.create_task(server.ready.wait())
-    await asyncio.wait({ready, serving}, return_when=asyncio.FIRST_COMPLETED)
-    if serving.done():  # it could not start: say why (raises)
-        ready.cancel()
-        await serving
-        return 1
-    demo.introduce()
-    phones = asyncio.create_task(demo.run(stop))
-    try:
-        await asyncio.wait({phones, serving}, return_when=asyncio.FIRST_COMPLETED)
-        stop.set()
-        await serving
-    finally:  # once stopped, the demo hangs up its calls and unregisters its phones
-        await asyncio.wait({phones}, timeout=DEMO_WIND_DOWN_S)
-        phones.cancel()
-        (ended,) = await asyncio.gather(phones, return_exceptions=True)
-    if isinstance(ended, Exception):
-        log.error("the demo phones failed: %s", ended)
-        return 1
-    return 0 if demo.succeeded() else 1
+    return await demo.beside(server, serving, stop)

@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from acd.cli.api_client import call
-from acd.settings import load_settings
+from acd.core.settings import load_settings
 
 _CLEAR = "\x1b[H\x1b[2J"
 

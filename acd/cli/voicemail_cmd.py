@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from acd.sandbox.layout import SandboxLayout
-from acd.voicemail import MessageError, read_messages
+from acd.adapters.voicemail import MessageError, read_messages
+from acd.core.settings import load_settings
 
 
 def register(commands: Any) -> None:
@@ -33,9 +33,7 @@ def register(commands: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from acd.cli import project_dir
-
-    spool = args.spool or SandboxLayout(project_dir()).rootfs / "var/spool/asterisk"
+    spool = args.spool or load_settings(args.config).asterisk_files / "var/spool/asterisk"
     try:
         messages = read_messages(spool, mailbox=args.mailbox)
     except MessageError as exc:

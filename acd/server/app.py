@@ -19,23 +19,29 @@ from typing import Any
 
 from aiohttp import web
 
-from acd.api import ApiDeps, build_app
-from acd.api.app import to_jsonable
+from acd.adapters.api import ApiDeps, build_app
+from acd.adapters.api.app import to_jsonable
+from acd.adapters.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
+from acd.adapters.callcontrol.callback_prompts import PROMPTS as CALLBACK_PROMPTS
+from acd.adapters.callcontrol.entry import QueueEntrance
+from acd.adapters.callcontrol.execute import CallbackDialling, Executor
+from acd.adapters.callcontrol.features import FeatureCodes
+from acd.adapters.callcontrol.ivr_call import IvrCallback, IvrCalls, IvrDeps
+from acd.adapters.callcontrol.ivr_perform import Recordings
+from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.callcontrol.recovery import recover
+from acd.adapters.callcontrol.translate import Translator
+from acd.adapters.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
+from acd.adapters.prompts.menus import prepare
+from acd.adapters.prompts.needed import make_needed_prompts
 from acd.asterisk.agi import AgiServer
 from acd.asterisk.ami import AmiClient, AmiError, AmiLoginFailed, AmiState, AmiTimeout, Event
-from acd.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
-from acd.callcontrol.entry import QueueEntrance
-from acd.callcontrol.execute import CallbackDialling, Executor
-from acd.callcontrol.features import FeatureCodes
-from acd.callcontrol.ivr_call import IvrCallback, IvrCalls, IvrDeps
-from acd.callcontrol.ivr_perform import Recordings
-from acd.callcontrol.legs import Legs
-from acd.callcontrol.recovery import recover
-from acd.callcontrol.translate import Translator
-from acd.engine import Engine
-from acd.engine.facts import Fact
-from acd.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
-from acd.prompts.menus import prepare
+from acd.core.compliance.calling_hours import legal_calling_hours
+from acd.core.engine import Engine
+from acd.core.facts import Fact
+from acd.core.settings import Settings
+from acd.core.settings.callbacks_model import LEGAL_HOURS
+from acd.core.settings.model import Endpoint
 from acd.server import callflow
 from acd.server.errors import StartupError
 from acd.server.ivrsetup import SOUNDS_IN_ASTERISK, menu_context
@@ -43,10 +49,6 @@ from acd.server.menus import MenuStore
 from acd.server.restore import restore_agents, restore_callbacks
 from acd.server.runner import EngineRunner
 from acd.server.tasks import Tasks
-from acd.settings import Settings
-from acd.settings.callbacks_model import LEGAL_HOURS
-from acd.settings.model import Endpoint
-from dialer.compliance.calling_hours import legal_calling_hours
 from ivr.speech import PocketsphinxRecogniser
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,7 @@ class Server:
         offer = CallbackOffer(rules, replies, self.runner.feed, clock, settings.default_language)
         self.menus = _menu_store(settings, asterisk_files)
         self._recordings = _recordings(asterisk_files)
+        self._asterisk_files = asterisk_files
         self.ivr = IvrCalls(
             IvrDeps(
                 self.menus,
@@ -158,6 +161,7 @@ class Server:
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
         self._recordings.here.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(self._make_prompts)
         await asyncio.to_thread(self.menus.reload)
         self._tasks.spawn("the IVR menu watcher", self.menus.watch(), forever=True)
         services.push_async_callback(self.api.cleanup)
@@ -172,6 +176,11 @@ class Server:
         services.push_async_callback(self.ami.close)
         await self.ami.start()
         await self._connected()
+
+    def _make_prompts(self) -> None:
+        sounds = self._asterisk_files / SOUNDS_IN_ASTERISK
+        made = make_needed_prompts(self.settings, sounds, CALLBACK_PROMPTS)
+        log.info("%d spoken prompts of the configuration ready in %s", made, sounds)
 
     async def _connected(self) -> None:
         """Asterisk must answer at start-up: a server that never reached it serves nothing.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from acd.asterisk.ami import Event
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnnounced,
@@ -18,9 +18,9 @@ from acd.engine.facts import (
     CallLeftQueue,
     CallOffered,
     CallOverflowed,
-    Fact,
     OfferMissed,
 )
+from acd.core.facts import Fact
 
 log = logging.getLogger("acd.calls")
 

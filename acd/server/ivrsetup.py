@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from acd.settings import Settings
+from acd.core.settings import Settings
 from ivr.loader import MenuContext
 from ivr.speech import PocketsphinxRecogniser
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from acd.prompts import PromptError
+from acd.adapters.prompts import PromptError
 from ivr.loader import MenuContext, load_library
 from ivr.model import IvrLibrary
 

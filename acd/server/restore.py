@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acd.engine.events import AgentLoggedIn, AgentPaused, CallArrived, CallbackRequested
-from acd.engine.facts import AgentStateChanged
-from acd.journal import Journal
+from acd.adapters.journal import Journal
+from acd.core.engine.events import AgentLoggedIn, AgentPaused, CallArrived, CallbackRequested
+from acd.core.engine.facts import AgentStateChanged
 from acd.server.runner import EngineRunner
 
 

@@ -13,10 +13,11 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from acd.engine import Engine
-from acd.engine.commands import Command
-from acd.engine.events import CallArrived, CallbackRequested, Event, TimerFired
-from acd.engine.facts import CallbackBooked, CallEntered, Fact
+from acd.core.engine import Engine
+from acd.core.engine.commands import Command
+from acd.core.engine.events import CallArrived, CallbackRequested, Event, TimerFired
+from acd.core.engine.facts import CallbackBooked, CallEntered
+from acd.core.facts import Fact
 
 log = logging.getLogger(__name__)
 

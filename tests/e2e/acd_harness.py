@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-from acd.engine.facts import Fact
-from acd.journal import Journal
-from acd.phones import AgentPhone, AgentPhoneSpec
-from acd.sandbox import Sandbox
+from acd.adapters.journal import Journal
+from acd.core.facts import Fact
+from testbed.phones import AgentPhone, AgentPhoneSpec
+from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 from tests.e2e.server_process import ServerProcess
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from acd.asterisk.ami import AmiClient
-from acd.sandbox import Sandbox
-from acd.settings import Settings, load_settings
+from acd.core.settings import Settings, load_settings
+from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.e2e

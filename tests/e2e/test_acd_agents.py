@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import AgentStateChanged, CallAnswered, CallEntered, OfferMissed
-from acd.phones import CallerPhone, CallerScript
-from acd.prompts import prompt_name
-from acd.sandbox import Sandbox
+from acd.core.engine.facts import AgentStateChanged, CallAnswered, CallEntered, OfferMissed
+from testbed.phones import CallerPhone, CallerScript
+from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
     facts,

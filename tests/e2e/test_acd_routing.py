@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAnswered,
     CallCompleted,
     CallEntered,
     CallOffered,
-    Fact,
 )
-from acd.phones import CallerPhone, CallerScript
-from acd.sandbox import Sandbox
+from acd.core.facts import Fact
+from testbed.phones import CallerPhone, CallerScript
+from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
     facts,

@@ -15,7 +15,7 @@ import pytest
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     CallAbandonedInQueue,
     CallAnnounced,
     CallAnswered,
@@ -23,8 +23,8 @@ from acd.engine.facts import (
     CallEntered,
     CallOffered,
 )
-from acd.phones import CallerPhone, CallerScript
-from acd.sandbox import Sandbox
+from testbed.phones import CallerPhone, CallerScript
+from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
     facts,

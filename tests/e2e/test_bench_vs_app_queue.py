@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from acd.sandbox import Sandbox
+from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 
 KEYS = {

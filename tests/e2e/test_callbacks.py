@@ -11,21 +11,21 @@ from typing import Any
 
 import pytest
 
+from acd.adapters.callcontrol.callback_prompts import text
+from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.callcontrol.callback_prompts import text
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     CallAbandonedInQueue,
     CallAnswered,
     CallbackBooked,
     CallEntered,
     CallLeftQueue,
 )
-from acd.phones import CallerPhone, CallerScript
-from acd.phones.audio import PCMU, silence_frames
-from acd.phones.remote import RemotePhone
-from acd.prompts import prompt_name
-from acd.sandbox import Sandbox
+from testbed.phones import CallerPhone, CallerScript
+from testbed.phones.audio import PCMU, silence_frames
+from testbed.phones.remote import RemotePhone
+from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
     facts,

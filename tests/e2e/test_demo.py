@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from acd.engine.facts import CallAnswered
-from acd.phones.ports import free_tcp_port
-from acd.sandbox import Sandbox
+from acd.core.engine.facts import CallAnswered
+from testbed.phones.ports import free_tcp_port
+from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 from tests.e2e.acd_harness import facts
 

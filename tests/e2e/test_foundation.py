@@ -10,9 +10,9 @@ import pytest
 
 from acd.asterisk.agi import AgiServer, AgiSession, RequestReceived
 from acd.asterisk.ami import AmiClient, AmiDisconnected, AmiState, Event
-from acd.phones import AgentPhone, AgentPhoneSpec, CallerPhone, CallerScript
-from acd.sandbox import Sandbox
-from acd.settings import Settings
+from acd.core.settings import Settings
+from testbed.phones import AgentPhone, AgentPhoneSpec, CallerPhone, CallerScript
+from testbed.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -16,12 +16,13 @@ from aiohttp import web
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import CallAbandonedInQueue, CallAnswered, CallEntered, Fact
-from acd.phones import CallerPhone, CallerScript
-from acd.phones.audio import G722, PCMU, silence_frames, speech_frames
-from acd.phones.ports import free_tcp_port
-from acd.sandbox import Sandbox
+from acd.core.engine.facts import CallAbandonedInQueue, CallAnswered, CallEntered
+from acd.core.facts import Fact
 from ivr.facts import IvrStep, SurveyAnswered
+from testbed.phones import CallerPhone, CallerScript
+from testbed.phones.audio import G722, PCMU, silence_frames, speech_frames
+from testbed.phones.ports import free_tcp_port
+from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
     facts,

@@ -16,17 +16,17 @@ import pytest
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     CallAbandonedInQueue,
     CallAnnounced,
     CallAnswered,
     CallEntered,
     CallOverflowed,
 )
-from acd.phones import CallerPhone, CallerScript
-from acd.phones.audio import PCMU, tone_frames
-from acd.phones.remote import RemotePhone
-from acd.sandbox import Sandbox
+from testbed.phones import CallerPhone, CallerScript
+from testbed.phones.audio import PCMU, tone_frames
+from testbed.phones.remote import RemotePhone
+from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 from tests.e2e.acd_harness import (
     agent_phones,

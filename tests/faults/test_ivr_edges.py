@@ -14,11 +14,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from acd.adapters.callcontrol.ivr_perform import Performer, Recordings
 from acd.asterisk.agi import AgiSession, RecordingResult
-from acd.callcontrol.ivr_perform import Performer, Recordings
-from acd.phones.ports import free_tcp_port
 from ivr.actions import Ask, Fetch, Fetched, FetchFailed, Sound, SpeechHeard
 from ivr.speech import PocketsphinxRecogniser
+from testbed.phones.ports import free_tcp_port
 
 
 class _Asterisk:

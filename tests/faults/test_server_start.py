@@ -20,10 +20,10 @@ from typing import Any
 import pytest
 import yaml
 
-from acd.phones.ports import free_tcp_port
+from acd.core.settings import Settings, load_settings
 from acd.server import Server, ServiceDied, StartupError
 from acd.server.menus import MenuStore
-from acd.settings import Settings, load_settings
+from testbed.phones.ports import free_tcp_port
 from tests.conftest import PROJECT
 
 EXIT_WITHIN_S = 10.0
@@ -76,7 +76,7 @@ def test_fastagi_port_taken_exits_and_names_the_port(tmp_path: Path) -> None:
 
 def test_engine_that_dies_ends_the_process(tmp_path: Path) -> None:
     fault = (
-        "from acd.engine import Engine\n"
+        "from acd.core.engine import Engine\n"
         "def broken(self):\n"
         "    raise RuntimeError('injected fault')\n"
         "Engine.next_deadline = broken\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from acd.engine import MemberCondition, Strategy
-from acd.settings import ConfigError, load_settings, parse_settings
+from acd.core.engine import MemberCondition, Strategy
+from acd.core.settings import ConfigError, load_settings, parse_settings
 from tests.conftest import PROJECT
 
 BASE = """\

@@ -10,9 +10,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from acd.api import ApiDeps, build_app
-from acd.engine.events import AgentLoggedIn, AgentPaused, AgentUnpaused, PhoneState
-from acd.engine.events import Event as EngineEvent
+from acd.adapters.api import ApiDeps, build_app
+from acd.core.engine.events import AgentLoggedIn, AgentPaused, AgentUnpaused, PhoneState
+from acd.core.engine.events import Event as EngineEvent
 
 Client = TestClient[web.Request, web.Application]
 

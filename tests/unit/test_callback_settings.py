@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from acd.settings import ConfigError, load_settings
+from acd.core.settings import ConfigError, load_settings
 
 BASE = """\
 asterisk:

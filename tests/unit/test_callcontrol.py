@@ -7,13 +7,13 @@ import math
 
 import pytest
 
+from acd.adapters.callcontrol.entry import decode_skills, encode_skills
+from acd.adapters.callcontrol.execute import _minutes
+from acd.adapters.callcontrol.features import FeatureCodes
+from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.callcontrol.translate import Translator
 from acd.asterisk.ami import Event as AmiEvent
-from acd.callcontrol.entry import decode_skills, encode_skills
-from acd.callcontrol.execute import _minutes
-from acd.callcontrol.features import FeatureCodes
-from acd.callcontrol.legs import Legs
-from acd.callcontrol.translate import Translator
-from acd.engine.events import (
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     AgentLoggedOut,
@@ -67,7 +67,7 @@ def test_events_about_unknown_channels_are_logged_and_ignored(
     legs: Legs, caplog: pytest.LogCaptureFixture
 ) -> None:
     translator = Translator(legs, {"1001"})
-    with caplog.at_level("DEBUG", logger="acd.callcontrol.translate"):
+    with caplog.at_level("DEBUG", logger="acd.adapters.callcontrol.translate"):
         unknown = ami("Hangup", Uniqueid="99.9", Channel="PJSIP/other-00000009")
         assert translator.translate(unknown) == []
     assert "PJSIP/other-00000009" in caplog.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from acd.engine.facts import CallbackAttempt, CallbackBooked, CallOverflowed
+from acd.core.engine.facts import CallbackAttempt, CallbackBooked, CallOverflowed
 from acd.server.callflow import describe
 
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialer.compliance import DoNotCallError, NumberError, parse_do_not_call, to_e164
-from dialer.compliance.calling_hours import legal_calling_hours
+from acd.core.compliance import DoNotCallError, NumberError, parse_do_not_call, to_e164
+from acd.core.compliance.calling_hours import legal_calling_hours
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig, UnknownCallError
-from acd.engine.commands import CancelRing, PauseAgent, RemoveCaller, RingAgent
-from acd.engine.config import PauseReason
-from acd.engine.driver import Driver
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig, UnknownCallError
+from acd.core.engine.commands import CancelRing, PauseAgent, RemoveCaller, RingAgent
+from acd.core.engine.config import PauseReason
+from acd.core.engine.driver import Driver
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     AgentLoggedOut,
@@ -23,7 +23,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
 )
-from acd.engine.facts import AgentStateChanged, CallLeftQueue, CallTransferredOut
+from acd.core.engine.facts import AgentStateChanged, CallLeftQueue, CallTransferredOut
 
 REASONS = (PauseReason("1", "lunch"), PauseReason("2", "training"))
 CONFIG = AcdConfig(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
-from acd.engine.commands import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig
+from acd.core.engine.commands import (
     Announce,
     ConfirmCallback,
     ConnectCall,
@@ -11,9 +11,9 @@ from acd.engine.commands import (
     OverflowCaller,
     RingAgent,
 )
-from acd.engine.config import OverflowRule, OverflowTo, OverflowWhen
-from acd.engine.driver import Driver
-from acd.engine.events import (
+from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen
+from acd.core.engine.driver import Driver
+from acd.core.engine.events import (
     AgentAnswered,
     CallAbandoned,
     CallArrived,
@@ -22,7 +22,7 @@ from acd.engine.events import (
     CustomerAnswered,
     CustomerUnreachable,
 )
-from acd.engine.facts import CallAnswered, CallbackAttempt, CallbackBooked, CallLeftQueue
+from acd.core.engine.facts import CallAnswered, CallbackAttempt, CallbackBooked, CallLeftQueue
 
 OFFER = OverflowRule(OverflowWhen.WAITED_OVER, OverflowTo.CALLBACK, threshold=5)
 

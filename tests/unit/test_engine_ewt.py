@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
-from acd.engine.driver import Driver
-from acd.engine.erlang import erlang_a_figures, erlang_b, erlang_c_figures
-from acd.engine.events import AgentAnswered, CallAbandoned, CallArrived, CallEnded
-from acd.engine.ewt import DecayingRatio, Servers, gamma_median, predicted_wait, stage_moments
-from acd.engine.ranked import RankedList
-from acd.engine.timers import Alarm, Timers
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig
+from acd.core.engine.driver import Driver
+from acd.core.engine.erlang import erlang_a_figures, erlang_b, erlang_c_figures
+from acd.core.engine.events import AgentAnswered, CallAbandoned, CallArrived, CallEnded
+from acd.core.engine.ewt import DecayingRatio, Servers, gamma_median, predicted_wait, stage_moments
+from acd.core.engine.ranked import RankedList
+from acd.core.engine.timers import Alarm, Timers
 
 LAMBDA, AHT, T = 100 / 1800, 180.0, 20.0  # kpi.md: 100 calls per 30 min, AHT 180 s
 

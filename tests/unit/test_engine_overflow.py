@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
-from acd.engine.commands import MoveCaller, OverflowCaller, RemoveCaller, RingAgent
-from acd.engine.config import MemberCondition, OverflowRule, OverflowTo, OverflowWhen, PauseReason
-from acd.engine.driver import Driver
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig
+from acd.core.engine.commands import MoveCaller, OverflowCaller, RemoveCaller, RingAgent
+from acd.core.engine.config import (
+    MemberCondition,
+    OverflowRule,
+    OverflowTo,
+    OverflowWhen,
+    PauseReason,
+)
+from acd.core.engine.driver import Driver
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedOut,
     AgentPaused,
@@ -14,13 +20,13 @@ from acd.engine.events import (
     CallArrived,
     CallEnded,
 )
-from acd.engine.facts import CallAnswered, CallEntered, CallOverflowed
+from acd.core.engine.facts import CallAnswered, CallEntered, CallOverflowed
 
 W, E = OverflowWhen, OverflowTo
 
 
 class Hours:
-    """Open from ``opens`` to ``closes`` (epoch seconds): a stand-in for acd.hours."""
+    """Open from ``opens`` to ``closes`` (epoch seconds): a stand-in for acd.core.hours."""
 
     def __init__(self, opens: float, closes: float) -> None:
         self.opens, self.closes = opens, closes

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from acd.engine import (
+from acd.core.engine import (
     AcdConfig,
     AgentConfig,
     Engine,
@@ -24,10 +24,10 @@ from acd.engine import (
     QueueConfig,
     Strategy,
 )
-from acd.engine.commands import CancelRing
-from acd.engine.config import PauseReason
-from acd.engine.escalation import requirement
-from acd.engine.events import (
+from acd.core.engine.commands import CancelRing
+from acd.core.engine.config import PauseReason
+from acd.core.engine.escalation import requirement
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     AgentLoggedOut,
@@ -43,7 +43,7 @@ from acd.engine.events import (
     PhoneStateChanged,
     TimerFired,
 )
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnswered,
@@ -52,7 +52,7 @@ from acd.engine.facts import (
     CallOffered,
     OfferMissed,
 )
-from acd.engine.world import Output
+from acd.core.engine.world import Output
 
 AGENTS = (
     AgentConfig("1001", (("fr", 5), ("en", 2)), auto_pause_after=2),

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from acd.engine import AcdConfig, AgentConfig, Engine, EscalationStep, MemberCondition, QueueConfig
-from acd.engine.commands import Announce, CancelRing, RemoveCaller, RingAgent
-from acd.engine.config import PauseReason
-from acd.engine.driver import Driver
-from acd.engine.events import (
+from acd.core.engine import (
+    AcdConfig,
+    AgentConfig,
+    Engine,
+    EscalationStep,
+    MemberCondition,
+    QueueConfig,
+)
+from acd.core.engine.commands import Announce, CancelRing, RemoveCaller, RingAgent
+from acd.core.engine.config import PauseReason
+from acd.core.engine.driver import Driver
+from acd.core.engine.events import (
     AgentAnswered,
     AgentMissed,
     AgentPaused,
@@ -17,7 +24,7 @@ from acd.engine.events import (
     PhoneState,
     PhoneStateChanged,
 )
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnnounced,

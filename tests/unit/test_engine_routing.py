@@ -6,17 +6,17 @@ from collections import Counter
 
 import pytest
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig, Strategy
-from acd.engine.commands import CancelRing, ConnectCall, RingAgent
-from acd.engine.driver import Driver
-from acd.engine.events import (
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig, Strategy
+from acd.core.engine.commands import CancelRing, ConnectCall, RingAgent
+from acd.core.engine.driver import Driver
+from acd.core.engine.events import (
     AgentAnswered,
     CallArrived,
     CallEnded,
     PhoneState,
     PhoneStateChanged,
 )
-from acd.engine.facts import CallOffered
+from acd.core.engine.facts import CallOffered
 
 AGENTS = ("1001", "1002", "1003")
 

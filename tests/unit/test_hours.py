@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acd.hours import Calendar, Closure, Opening, easter, holidays
-from acd.hours.calendar import Interval
+from acd.core.hours import Calendar, Closure, Opening, easter, holidays
+from acd.core.hours.calendar import Interval
 
 PARIS = ZoneInfo("Europe/Paris")
 WEEKDAYS = ((480, 750), (810, 1140))  # 08:00-12:30, 13:30-19:00

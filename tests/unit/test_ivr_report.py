@@ -3,8 +3,8 @@ same session live calls use, then counted from their journal facts."""
 
 from __future__ import annotations
 
-from acd.report.ivr import funnel, funnel_text, surveys
-from acd.report.period import Period
+from acd.core.report.ivr import funnel, funnel_text, surveys
+from acd.core.report.period import Period
 from ivr.actions import CallerHungUp, Fetch, Fetched, FetchFailed, Played
 from ivr.call import CallState
 from ivr.facts import IvrStep, SurveyAnswered

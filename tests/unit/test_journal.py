@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from acd.engine.facts import (
+from acd.adapters.journal import (
+    CorruptFactError,
+    Journal,
+    JournalClosedError,
+    JournalMissingError,
+    JournalOpenError,
+    JournalVersionError,
+    PendingCallback,
+    WaitingCall,
+)
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnnounced,
@@ -22,19 +32,9 @@ from acd.engine.facts import (
     CallOverflowed,
     CallRefused,
     CallTransferredOut,
-    Fact,
     OfferMissed,
 )
-from acd.journal import (
-    CorruptFactError,
-    Journal,
-    JournalClosedError,
-    JournalMissingError,
-    JournalOpenError,
-    JournalVersionError,
-    PendingCallback,
-    WaitingCall,
-)
+from acd.core.facts import Fact
 
 EVERY_KIND: list[Fact] = [
     CallEntered(100.0, "c1", "sales", 1, 2, "0611"),

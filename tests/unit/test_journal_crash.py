@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from acd.engine.facts import CallEntered, Fact
-from acd.journal import Journal
-from acd.journal.codec import encode_batch
+from acd.adapters.journal import Journal
+from acd.adapters.journal.codec import encode_batch
+from acd.core.engine.facts import CallEntered
+from acd.core.facts import Fact
 from tests.conftest import PROJECT
 
 
@@ -23,9 +24,9 @@ def batch(first: int, count: int) -> list[Fact]:
 # transaction it never commits, says so, and waits (blocked on stdin) to be killed.
 _CHILD = """
 import sqlite3, sys
-from acd.journal import Journal
-from acd.journal.store import _INSERT
-from acd.journal.codec import encode_batch
+from acd.adapters.journal import Journal
+from acd.adapters.journal.store import _INSERT
+from acd.adapters.journal.codec import encode_batch
 from tests.unit.test_journal_crash import batch
 journal = Journal.open(sys.argv[1])
 journal.append(batch(0, 50))

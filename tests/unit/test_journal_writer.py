@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from acd.engine.facts import AgentStateChanged, Fact
-from acd.journal import (
+from acd.adapters.journal import (
     AsyncJournal,
     Journal,
     JournalClosedError,
     JournalTimeoutError,
     JournalWriteError,
 )
+from acd.core.engine.facts import AgentStateChanged
+from acd.core.facts import Fact
 
 
 def fact(n: int) -> Fact:

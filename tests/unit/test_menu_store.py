@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acd.prompts import PromptError
+from acd.adapters.prompts import PromptError
 from acd.server.menus import MenuStore
 from ivr.model import IvrLibrary
 from tests.unit.test_ivr_loader import CONTEXT, SMALL

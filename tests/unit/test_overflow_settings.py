@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from acd.engine.config import OverflowRule, OverflowTo, OverflowWhen
-from acd.settings import ConfigError, parse_settings
+from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen
+from acd.core.settings import ConfigError, parse_settings
 
 W, T = OverflowWhen, OverflowTo
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from acd.phones.audio import tone_frames, ulaw
+from testbed.phones.audio import tone_frames, ulaw
 
 
 def test_ulaw_reference_points() -> None:

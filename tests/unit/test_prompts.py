@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from acd.prompts import PromptError, prompt_name, synthesize
-from acd.prompts.menus import convert
+from acd.adapters.prompts import PromptError, prompt_name, synthesize
+from acd.adapters.prompts.menus import convert
 
 
 def test_names_follow_the_text_and_language() -> None:

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from acd.engine.config import AcdConfig, QueueConfig
-from acd.engine.facts import (
+from acd.adapters.journal import (
+    JournalClosedError,
+    QueueLogContext,
+    QueueLogLines,
+    QueueLogWriter,
+    rebuild_queue_log,
+)
+from acd.core.engine.config import AcdConfig, QueueConfig
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnnounced,
@@ -20,16 +27,9 @@ from acd.engine.facts import (
     CallOffered,
     CallRefused,
     CallTransferredOut,
-    Fact,
     OfferMissed,
 )
-from acd.journal import (
-    JournalClosedError,
-    QueueLogContext,
-    QueueLogLines,
-    QueueLogWriter,
-    rebuild_queue_log,
-)
+from acd.core.facts import Fact
 
 CONTEXT = QueueLogContext(members={"1001": ("sales", "support")}, exit_keys={"sales": "0"})
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from acd.adapters.journal import Journal
 from acd.cli import report_cmd
-from acd.engine.facts import CallEntered
-from acd.journal import Journal
+from acd.core.engine.facts import CallEntered
 from tests.unit.test_report_golden import FIXTURES
 
 NOON = datetime(2001, 9, 9, 12, tzinfo=UTC).timestamp()  # that day in any time zone +-11 h

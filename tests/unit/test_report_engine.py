@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from acd.engine import AcdConfig, AgentConfig, Engine, PauseReason, QueueConfig
-from acd.engine.events import (
+from acd.adapters.journal import Journal
+from acd.core.engine import AcdConfig, AgentConfig, Engine, PauseReason, QueueConfig
+from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
     AgentMissed,
@@ -21,8 +22,7 @@ from acd.engine.events import (
     PhoneStateChanged,
     TimerFired,
 )
-from acd.journal import Journal
-from acd.report import Period, ReportOptions, compute_report
+from acd.core.report import Period, ReportOptions, compute_report
 
 CONFIG = AcdConfig(
     queues=(

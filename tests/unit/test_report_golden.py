@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
+from acd.adapters.journal import Journal
 from acd.cli import report_cmd
-from acd.engine.facts import AgentStateChanged, Fact
-from acd.journal import Journal
-from acd.journal.codec import FACT_TYPES
+from acd.core.engine.facts import AgentStateChanged
+from acd.core.facts import FACT_TYPES, Fact
 from tests.conftest import PROJECT
 
 FIXTURES = PROJECT / "tests" / "fixtures" / "report"

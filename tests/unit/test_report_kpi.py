@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from acd.engine.facts import (
+from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
     CallAnswered,
@@ -16,10 +16,10 @@ from acd.engine.facts import (
     CallLeftQueue,
     CallOverflowed,
     CallRefused,
-    Fact,
 )
-from acd.report import BadPeriodError, Period, ReportOptions, compute_report, parse_period
-from acd.report.rates import AgentKpis, QueueKpis
+from acd.core.facts import Fact
+from acd.core.report import BadPeriodError, Period, ReportOptions, compute_report, parse_period
+from acd.core.report.rates import AgentKpis, QueueKpis
 
 DAY = Period(1000.0, 2000.0, "test")
 OPTIONS = ReportOptions(short_abandon_s=5.0, sl_threshold_s={"q": 20.0})

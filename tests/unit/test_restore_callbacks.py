@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from acd.engine import AcdConfig, AgentConfig, Engine, QueueConfig
-from acd.engine.commands import Command, RingAgent
-from acd.engine.events import AgentLoggedIn, PhoneState, PhoneStateChanged
-from acd.engine.facts import CallbackBooked, CallEntered, Fact
-from acd.journal import Journal
+from acd.adapters.journal import Journal
+from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig
+from acd.core.engine.commands import Command, RingAgent
+from acd.core.engine.events import AgentLoggedIn, PhoneState, PhoneStateChanged
+from acd.core.engine.facts import CallbackBooked, CallEntered
+from acd.core.facts import Fact
 from acd.server.restore import restore_callbacks
 from acd.server.runner import EngineRunner
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from acd.phones import sipp
-from acd.phones.caller import CallerScript
-from acd.phones.pcap import RtpStream
-from acd.sandbox.errors import ProvisionError
-from acd.sandbox.mirror import find_debian_mirror
-from acd.sandbox.render import render_all
-from acd.sandbox.secrets import load_or_create
-from acd.settings import load_settings
+from acd.asterisk.render import render_all
+from acd.asterisk.secrets import load_or_create
+from acd.core.settings import load_settings
+from testbed.phones import sipp
+from testbed.phones.caller import CallerScript
+from testbed.phones.pcap import RtpStream
+from testbed.sandbox.errors import ProvisionError
+from testbed.sandbox.mirror import find_debian_mirror
 from tests.conftest import PROJECT
 
 
@@ -60,9 +61,11 @@ def test_no_mirror_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_rendered_asterisk_config(tmp_path: Path) -> None:
     settings = load_settings(PROJECT / "config" / "acd.yaml")
-    secrets = load_or_create(tmp_path / "secrets.json", settings)
+    settings = replace(settings, secrets_file=tmp_path / "secrets.json")
+    secrets = load_or_create(settings)
     assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0  # private to root
-    written = render_all(PROJECT / "config" / "asterisk", tmp_path / "etc", settings, secrets)
+    templates = PROJECT / "config" / "asterisk"
+    written = render_all(templates, tmp_path / "etc", settings, secrets, "/etc/asterisk-acd")
     files = {path.name: path.read_text() for path in written}
     manager = files["manager.conf"]
     assert "bindaddr = 127.0.0.1" in manager
@@ -74,7 +77,7 @@ def test_rendered_asterisk_config(tmp_path: Path) -> None:
     assert "AGI(${ACD_AGI}/inbound" in files["extensions.conf"]
     assert "ACD_AGI = agi://127.0.0.1:4573" in files["extensions.conf"]
     # Secrets are kept across renders, so phones registered by hand keep working.
-    assert load_or_create(tmp_path / "secrets.json", settings) == secrets
+    assert load_or_create(settings) == secrets
 
 
 def test_phone_scenarios_are_well_formed_xml(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from acd.sandbox.layout import SandboxLayout
-from acd.sandbox.provision import provision
+from acd.core.settings import load_settings
+from acd.core.settings.routing import JournalSettings
 from acd.server import Server
-from acd.settings import load_settings
-from acd.settings.routing import JournalSettings
+from testbed.sandbox.layout import SandboxLayout
+from testbed.sandbox.provision import provision
 from tests.conftest import PROJECT
 
 MIRROR = "http://mirror.invalid/debian"  # never reached: the builder below is local

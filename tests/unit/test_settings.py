@@ -7,7 +7,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acd.settings import ConfigError, load_settings, parse_settings
+from acd.core.settings import ConfigError, load_settings, parse_settings
 from tests.conftest import PROJECT
 
 VALID = """\

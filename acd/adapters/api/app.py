@@ -1,0 +1,115 @@
+"""Routes of the HTTP API. Errors are JSON with a stable id and a message an operator
+can act on; the mapping of errors to HTTP statuses lives here and nowhere else.
+
+    GET  /api/status                      queues and agents, live
+    POST /api/agents/{agent}/login
+    POST /api/agents/{agent}/logout
+    POST /api/agents/{agent}/pause        body: {"reason": "<configured reason code>"}
+    POST /api/agents/{agent}/ready
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from aiohttp import web
+
+from acd.core.engine.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
+from acd.core.engine.events import Event as EngineEvent
+
+
+@dataclass(frozen=True)
+class ApiDeps:
+    agent_ids: frozenset[str]
+    pause_reasons: frozenset[str]
+    feed: Callable[[EngineEvent], None]
+    status: Callable[[], object]  # a dataclass snapshot of the engine
+
+
+DEPS = web.AppKey("deps", ApiDeps)
+
+
+def build_app(deps: ApiDeps) -> web.Application:
+    app = web.Application(middlewares=[_errors_as_json])
+    app[DEPS] = deps
+    app.router.add_get("/api/status", _status)
+    app.router.add_post("/api/agents/{agent}/{action}", _agent_action)
+    return app
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, error_id: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error_id, self.message = status, error_id, message
+
+
+@web.middleware
+async def _errors_as_json(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except ApiError as exc:
+        body = {"error": exc.error_id, "message": exc.message}
+        return web.json_response(body, status=exc.status)
+    except web.HTTPNotFound:
+        body = {"error": "not-found", "message": f"no such API path: {request.path}"}
+        return web.json_response(body, status=404)
+
+
+async def _status(request: web.Request) -> web.Response:
+    snapshot = request.app[DEPS].status()
+    return web.json_response(to_jsonable(snapshot))
+
+
+async def _agent_action(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    agent, action = request.match_info["agent"], request.match_info["action"]
+    if agent not in deps.agent_ids:
+        raise ApiError(404, "unknown-agent", f"no agent {agent!r} in the configuration")
+    if action == "pause":
+        reason = (await _json_body(request)).get("reason")
+        if reason not in deps.pause_reasons:
+            known = ", ".join(sorted(deps.pause_reasons))
+            message = f"pause reason {reason!r} is not configured (known: {known})"
+            raise ApiError(400, "unknown-pause-reason", message)
+        deps.feed(AgentPaused(agent, str(reason)))
+    elif action in _SIMPLE_ACTIONS:
+        deps.feed(_SIMPLE_ACTIONS[action](agent))
+    else:
+        raise ApiError(404, "unknown-action", f"{action!r}: use login, logout, pause or ready")
+    return web.json_response({"agent": agent, "action": action, "accepted": True}, status=202)
+
+
+_SIMPLE_ACTIONS: Mapping[str, Callable[[str], EngineEvent]] = {
+    "login": AgentLoggedIn,
+    "logout": AgentLoggedOut,
+    "ready": AgentUnpaused,
+}
+
+
+async def _json_body(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "bad-json", f"the request body is not JSON ({exc})") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad-json", "the request body must be a JSON object")
+    return body
+
+
+def to_jsonable(value: object) -> Any:
+    """Dataclasses, enums, tuples and mappings -> plain JSON values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,277 @@
+"""Engine commands -> AMI actions. Each command is one short function.
+
+Nothing here waits on a person: an Originate is sent with Async and its outcome comes
+back later as an event (answered: the UserEvent from [acd-agent-leg]; failed: the
+OriginateResponse), which is fed to the engine like any other event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from acd.adapters.callcontrol.callback_offer import CallbackReplies
+from acd.adapters.callcontrol.callback_prompts import text
+from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.prompts import prompt_name
+from acd.asterisk.ami import AmiClient, AmiError
+from acd.core.engine.commands import (
+    Announce,
+    CancelRing,
+    Command,
+    ConfirmCallback,
+    ConnectCall,
+    DialCustomer,
+    MoveCaller,
+    OverflowCaller,
+    PauseAgent,
+    ReleaseCaller,
+    RemoveCaller,
+    RingAgent,
+)
+from acd.core.engine.config import OverflowTo
+from acd.core.engine.events import AgentMissed, CustomerUnreachable
+from acd.core.engine.events import Event as EngineEvent
+
+log = logging.getLogger(__name__)
+
+# OriginateResponse Reason codes (Asterisk's AST_CONTROL_* values) -> why the offer failed.
+_MISS_REASONS = {"3": "noanswer", "5": "busy", "1": "rejected", "8": "failed", "0": "failed"}
+_UNREACHABLE_REASONS = {"5": "busy", "3": "noanswer"}  # anything else: failed
+# The engine times the ring itself and cancels; Asterisk's own timeout is only a backstop.
+_ORIGINATE_MARGIN_S = 5.0
+# How long an agent leg waits in [acd-agent-leg] for its bridge: a callback's agent waits
+# while the customer's phone rings.
+_AGENT_WAIT_S, _CALLBACK_AGENT_WAIT_S = 30, 90
+
+
+@dataclass(frozen=True)
+class CallbackDialling:
+    """How customers are dialled back (settings.callbacks)."""
+
+    trunk: str = ""
+    caller_id: str = ""
+    ring_s: float = 30.0
+    outbound_trunk: str = ""  # external numbers of overflow rules
+
+
+class Executor:
+    def __init__(
+        self,
+        ami: AmiClient,
+        legs: Legs,
+        feed: Callable[[EngineEvent], None],
+        language: str = "en",  # of the whispers to agents
+        dialling: CallbackDialling | None = None,
+        replies: CallbackReplies | None = None,
+    ) -> None:
+        self._ami = ami
+        self._language = language
+        self._dialling = dialling or CallbackDialling()
+        self._replies = replies or CallbackReplies()
+        self._legs = legs
+        self._feed = feed  # back into the engine's inbox
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def execute(self, command: Command) -> None:
+        """Starts the AMI work for ``command`` and returns at once (the engine never waits)."""
+        task = asyncio.create_task(self._run(command))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _run(self, command: Command) -> None:
+        try:
+            if isinstance(command, RingAgent):
+                await self._ring(command)
+            elif isinstance(command, CancelRing):
+                await self._cancel_ring(command)
+            elif isinstance(command, ConnectCall):
+                await self._connect(command)
+            elif isinstance(command, Announce):
+                await self._announce(command)
+            elif isinstance(command, RemoveCaller):
+                await self._remove(command)
+            elif isinstance(command, OverflowCaller):
+                await self._overflow(command)
+            elif isinstance(command, MoveCaller):
+                await self._move(command)
+            elif isinstance(command, ConfirmCallback):
+                self._replies.resolve(command.call_id, command.merged)
+            elif isinstance(command, DialCustomer):
+                await self._dial_customer(command)
+            elif isinstance(command, ReleaseCaller):
+                await self._release(command)
+            elif isinstance(command, PauseAgent):
+                log.info("agent %s paused automatically (%s)", command.agent_id, command.reason)
+        except AmiError as exc:
+            log.warning("%s failed: %s", type(command).__name__, exc)
+
+    async def _ring(self, cmd: RingAgent) -> None:
+        caller = self._legs.callers.get(cmd.call_id)
+        leg = self._legs.new_agent_leg(cmd.call_id, cmd.agent_id)
+        spoken = text("agent_whisper", self._language) if cmd.callback else cmd.whisper
+        whisper = prompt_name(spoken, self._language) if spoken else ""
+        wait_s = _CALLBACK_AGENT_WAIT_S if cmd.callback else _AGENT_WAIT_S
+        variables = {
+            "ACD_CALL_ID": cmd.call_id,
+            "ACD_AGENT": cmd.agent_id,
+            "ACD_WHISPER": whisper,
+            "ACD_AGENT_WAIT": str(wait_s),
+        }
+        try:
+            result = await self._ami.originate(
+                f"PJSIP/{cmd.agent_id}",
+                context="acd-agent-leg",
+                exten="s",
+                priority=1,
+                variables=variables,
+                caller_id=caller.number if caller else None,
+                timeout_ms=math.ceil((cmd.timeout_s + _ORIGINATE_MARGIN_S) * 1000),
+                extra={"ChannelId": leg.leg_id},
+            )
+        except AmiError as exc:
+            self._legs.drop_agent_leg(leg.leg_id)
+            self._feed(AgentMissed(cmd.call_id, cmd.agent_id, "failed"))
+            raise exc
+        if result.get("Response") != "Success":
+            self._legs.drop_agent_leg(leg.leg_id)
+            reason = _MISS_REASONS.get(result.get("Reason") or "", "failed")
+            self._feed(AgentMissed(cmd.call_id, cmd.agent_id, reason))
+
+    async def _cancel_ring(self, cmd: CancelRing) -> None:
+        leg = self._legs.agent_leg_for(cmd.call_id, cmd.agent_id)
+        if leg is not None:
+            self._legs.drop_agent_leg(leg.leg_id)
+            await self._ami.action("Hangup", {"Channel": leg.leg_id, "Cause": "19"})
+
+    async def _connect(self, cmd: ConnectCall) -> None:
+        caller = self._legs.callers.get(cmd.call_id)
+        leg = self._legs.agent_leg_for(cmd.call_id, cmd.agent_id)
+        if caller is None or leg is None:
+            log.info("call %s ended before it could be connected", cmd.call_id)
+            return
+        caller.connected_to = cmd.agent_id
+        await self._ami.action(
+            "Bridge", {"Channel1": caller.channel, "Channel2": leg.leg_id, "Tone": "no"}
+        )
+
+    async def _release(self, cmd: ReleaseCaller) -> None:
+        caller = self._legs.drop_caller(cmd.call_id)
+        if caller is not None and caller.after_call:  # the menu's survey, then goodbye
+            await self._ami.action(
+                "Redirect",
+                {
+                    "Channel": caller.channel,
+                    "Context": "acd-ivr-survey",
+                    "Exten": "s",
+                    "Priority": "1",
+                },
+            )
+        elif caller is not None:
+            await self._ami.action("Hangup", {"Channel": caller.channel, "Cause": "16"})
+
+    async def _announce(self, cmd: Announce) -> None:
+        caller = self._legs.callers.get(cmd.call_id)
+        if caller is None or caller.connected_to or caller.announcing or caller.in_dialog:
+            return
+        caller.announcing = True  # until [acd-announce] reports AcdAnnounced
+        minutes = _minutes(cmd.estimated_wait_s)
+        for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
+            await self._ami.action(
+                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": str(value)}
+            )
+        await self._redirect(caller.channel, "acd-announce")
+
+    async def _remove(self, cmd: RemoveCaller) -> None:
+        caller = self._legs.drop_caller(cmd.call_id)
+        if caller is not None:
+            await self._redirect(caller.channel, "acd-exit")
+
+    async def _overflow(self, cmd: OverflowCaller) -> None:
+        if cmd.to is OverflowTo.CALLBACK:  # the caller keeps their place meanwhile
+            caller = self._legs.callers.get(cmd.call_id)
+            if caller is not None and not caller.connected_to:
+                caller.in_dialog = True  # until [acd-callback-offer] reports its end
+                await self._redirect(caller.channel, "acd-callback-offer")
+            return
+        caller = self._legs.drop_caller(cmd.call_id)  # out of the ACD from now on
+        if caller is None:
+            return
+        for name, value in self._overflow_variables(cmd).items():
+            await self._ami.action(
+                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": value}
+            )
+        await self._ami.action(
+            "Redirect",
+            {
+                "Channel": caller.channel,
+                "Context": "acd-overflow",
+                "Exten": cmd.to.value,
+                "Priority": "1",
+            },
+        )
+
+    def _overflow_variables(self, cmd: OverflowCaller) -> dict[str, str]:
+        if cmd.to is OverflowTo.CENTRE:
+            return {"ACD_OVF_TRUNK": cmd.target, "ACD_OVF_NUMBER": cmd.number}
+        if cmd.to is OverflowTo.NUMBER:
+            return {"ACD_OVF_TRUNK": self._dialling.outbound_trunk, "ACD_OVF_NUMBER": cmd.target}
+        if cmd.to is OverflowTo.VOICEMAIL:
+            return {"ACD_OVF_MAILBOX": cmd.target}
+        return {"ACD_OVF_PROMPT": prompt_name(cmd.target, self._language)}
+
+    async def _move(self, cmd: MoveCaller) -> None:
+        """The caller now waits in another queue: a restarted server must find them there."""
+        caller = self._legs.callers.get(cmd.call_id)
+        if caller is None:
+            return
+        caller.queue = cmd.queue
+        for name, value in (("ACD_QUEUE", cmd.queue), ("ACD_PRIORITY", str(cmd.priority))):
+            await self._ami.action(
+                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": value}
+            )
+
+    async def _dial_customer(self, cmd: DialCustomer) -> None:
+        """Dial the callback's customer from the trunk; answered -> [acd-callback-leg]
+        says so (CustomerAnswered); busy, no answer or a failure -> CustomerUnreachable."""
+        leg = self._legs.new_customer_leg(cmd.call_id, cmd.queue, cmd.number)
+        dialling = self._dialling
+        reason = "failed"
+        try:
+            result = await self._ami.originate(
+                f"PJSIP/{cmd.number}@{dialling.trunk}",
+                context="acd-callback-leg",
+                exten="s",
+                priority=1,
+                variables={"ACD_CALL_ID": cmd.call_id},
+                caller_id=dialling.caller_id or None,
+                timeout_ms=math.ceil(dialling.ring_s * 1000),
+                extra={"ChannelId": leg.channel},
+            )
+            if result.get("Response") == "Success":
+                return
+            reason = _UNREACHABLE_REASONS.get(result.get("Reason") or "", "failed")
+        except AmiError as exc:
+            log.warning("dialling the callback of %s failed: %s", cmd.call_id, exc)
+        self._legs.drop_caller(cmd.call_id)
+        self._feed(CustomerUnreachable(cmd.call_id, reason))
+
+    async def _redirect(self, channel: str, context: str) -> None:
+        await self._ami.action(
+            "Redirect", {"Channel": channel, "Context": context, "Exten": "s", "Priority": "1"}
+        )
+
+
+def _minutes(estimated_wait_s: float) -> int:
+    """Whole minutes to announce; 0 = under a minute; -1 = unknown (nobody to answer)."""
+    if not math.isfinite(estimated_wait_s) or estimated_wait_s < 0:
+        return -1
+    return 0 if estimated_wait_s < 60 else round(estimated_wait_s / 60)

@@ -1,0 +1,97 @@
+"""Rebuilds what the engine must know from Asterisk itself, after a (re)connect:
+
+* every agent phone's device state (DeviceStateList);
+* every caller still waiting in [acd-hold] or [acd-announce], with the queue, priority,
+  skills and *original* entry time read from the channel's ACD_* variables, so a
+  restarted server gives each caller back their place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from acd.adapters.callcontrol.entry import decode_skills
+from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.callcontrol.translate import Translator
+from acd.asterisk.ami import AmiClient, AmiError
+from acd.core.engine.events import CallArrived
+from acd.core.engine.events import Event as EngineEvent
+
+log = logging.getLogger(__name__)
+
+WAITING_CONTEXTS = ("acd-hold", "acd-announce")
+_VARIABLES = (
+    "ACD_CALL_ID",
+    "ACD_QUEUE",
+    "ACD_ENTERED",
+    "ACD_PRIORITY",
+    "ACD_SKILLS",
+    "CHANNEL(language)",
+    "CALLERID(num)",
+)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    phones: int
+    callers: tuple[str, ...]  # call ids given back their place
+
+
+async def recover(
+    ami: AmiClient,
+    legs: Legs,
+    translator: Translator,
+    feed: Callable[[EngineEvent], None],
+    feed_restored: Callable[[CallArrived], None],
+) -> Recovered:
+    """``feed_restored`` takes the callers found waiting: queued again, not counted again."""
+    phones = 0
+    devices = await ami.list_action("DeviceStateList")
+    for item in devices.events:
+        change = translator.phone_state(item.get("Device") or "", item.get("State") or "")
+        if change is not None:
+            feed(change)
+            phones += 1
+    callers = []
+    channels = await ami.list_action("CoreShowChannels")
+    for channel in channels.events:
+        if channel.get("Context") not in WAITING_CONTEXTS:
+            continue
+        arrived = await _waiting_caller(ami, channel.get("Channel") or "")
+        if arrived is not None and arrived.call_id not in legs.callers:
+            legs.add_caller(
+                arrived.call_id, channel.get("Channel") or "", arrived.queue, arrived.caller
+            )
+            feed_restored(arrived)
+            callers.append(arrived.call_id)
+    return Recovered(phones, tuple(callers))
+
+
+async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:
+    values: dict[str, str] = {}
+    try:
+        for name in _VARIABLES:
+            reply = await ami.action("Getvar", {"Channel": channel, "Variable": name})
+            values[name] = reply.get("Value") or ""
+    except AmiError as exc:
+        log.info("waiting channel %s is gone or unreadable: %s", channel, exc)
+        return None
+    try:
+        entered_at = float(values["ACD_ENTERED"])
+        priority = int(values["ACD_PRIORITY"] or "0")
+    except ValueError:
+        log.warning("channel %s waits in the ACD but its ACD_* variables are not ours", channel)
+        return None
+    if not values["ACD_CALL_ID"] or not values["ACD_QUEUE"]:
+        return None
+    return CallArrived(
+        values["ACD_CALL_ID"],
+        values["ACD_QUEUE"],
+        entered_at,
+        priority,
+        decode_skills(values["ACD_SKILLS"]),
+        values["CALLERID(num)"],
+        values["CHANNEL(language)"],
+    )

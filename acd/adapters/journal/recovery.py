@@ -1,0 +1,86 @@
+"""Which calls the journal says are still waiting: the server's memory after a restart.
+
+A call is waiting if it entered a queue (ENTERQUEUE) and no later fact of that call ends
+its wait: answered (CONNECT, then COMPLETE or TRANSFER), abandoned, taken out (EXIT) or
+refused. The adapter cross-checks the list with the channels Asterisk still has: a
+caller who hung up while the server was down is in this list but not in Asterisk.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from acd.adapters.journal.codec import decode
+from acd.core.engine.facts import CallbackBooked
+
+ENDS_WAIT = ("CONNECT", "COMPLETE", "TRANSFER", "ABANDON", "EXIT", "REFUSED")
+# An overflow ends the wait in that queue, unless it is a callback offer (the caller
+# keeps their place while they answer it).
+_ENDED = f"""
+    SELECT 1 FROM facts AS t
+    WHERE t.call_id = e.call_id AND t.id > e.id AND (t.kind IN {ENDS_WAIT!r}
+      OR (t.kind = 'OVERFLOW' AND json_extract(t.data, '$.to') != 'callback'))
+"""
+_OPEN_ENTRIES = f"""
+SELECT e.call_id, e.queue, e.at, e.data FROM facts AS e
+WHERE e.kind = 'ENTERQUEUE' AND e.at >= ? AND NOT EXISTS ({_ENDED})
+ORDER BY e.id
+"""  # built from constants only; the one value is a bound parameter
+_OPEN_CALLBACKS = f"""
+SELECT e.id, e.at, e.call_id, e.queue, e.data,
+  (SELECT COUNT(*) FROM facts AS f WHERE f.call_id = e.call_id AND f.kind = 'CALLBACKFAIL')
+FROM facts AS e
+WHERE e.kind = 'CALLBACK' AND json_extract(e.data, '$.merged_into') = ''
+  AND NOT EXISTS ({_ENDED})
+ORDER BY e.id
+"""
+
+
+@dataclass(frozen=True)
+class WaitingCall:
+    call_id: str
+    queue: str
+    entered_at: float  # the first entry: the caller's place in the queue
+    priority: int
+    caller: str
+    position: int  # position on entry (queue_log's origposition)
+
+
+def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
+    """Open entries, one per call. Two entries of one call in one queue (a restart that
+    journaled the entry again) keep the first time; an entry in another queue replaces
+    the earlier one (the call moved)."""
+    waiting: dict[str, WaitingCall] = {}
+    for call_id, queue, at, data in db.execute(_OPEN_ENTRIES, (since,)):
+        known = waiting.get(call_id)
+        if known is not None and known.queue == queue:
+            continue
+        fields = json.loads(data)
+        waiting[call_id] = WaitingCall(
+            call_id,
+            queue,
+            at,
+            int(fields.get("priority", 0)),
+            str(fields.get("caller", "")),
+            int(fields.get("position", 0)),
+        )
+    return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
+
+
+class PendingCallback(NamedTuple):
+    """A booked callback not yet connected, failed or merged: to be served after a restart."""
+
+    booked: CallbackBooked  # as journaled: number, queue, entry time, priority, skills...
+    attempts: int  # dials already made
+
+
+def pending_callbacks(db: sqlite3.Connection) -> list[PendingCallback]:
+    pending: dict[str, PendingCallback] = {}
+    for row_id, at, call_id, queue, data, attempts in db.execute(_OPEN_CALLBACKS):
+        fact = decode(row_id, "CALLBACK", {"at": at, "call_id": call_id, "queue": queue}, data)
+        if isinstance(fact, CallbackBooked):
+            pending[call_id] = PendingCallback(fact, int(attempts))
+    return sorted(pending.values(), key=lambda c: (c.booked.entered_at, c.booked.call_id))

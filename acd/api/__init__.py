@@ -1,6 +1,0 @@
-"""The server's local HTTP API (aiohttp): live status and agent control, used by the
-`acd status` and `acd agent` commands, wallboards and supervisors' tools."""
-
-from acd.api.app import ApiDeps, build_app
-
-__all__ = ["ApiDeps", "build_app"]

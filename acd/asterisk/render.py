@@ -1,0 +1,50 @@
+"""Renders Asterisk's configuration from the project's own config (config/acd.yaml).
+
+Templates live in config/asterisk/*.conf.j2. `acd asterisk-config` writes them for an
+Asterisk of your own; the sandbox into its chroot's /etc/asterisk-acd, a folder of its
+own so Debian's samples are never mixed in.
+"""
+
+from __future__ import annotations
+
+import secrets as random_source
+from pathlib import Path
+
+import jinja2
+
+from acd.asterisk.secrets import AsteriskSecrets
+from acd.core.settings import Settings
+
+
+def render_all(
+    templates: Path,
+    out: Path,
+    settings: Settings,
+    secrets: AsteriskSecrets,
+    etc_dir: str,
+) -> list[Path]:
+    """Write every template to ``out`` (without the .j2 suffix); returns the files written.
+
+    ``etc_dir`` is where Asterisk will read them from (the chroot's own folder for the
+    sandbox, usually /etc/asterisk for a production Asterisk)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly, not as ""
+        keep_trailing_newline=True,
+        autoescape=False,  # Asterisk config, not HTML
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for template in sorted(templates.glob("*.conf.j2")):
+        text = env.get_template(template.name).render(
+            settings=settings, secrets=secrets, etc_dir=etc_dir, pin=_pin
+        )
+        target = out / template.name.removesuffix(".j2")
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _pin() -> str:
+    """A voicemail box PIN nobody needs to know (no one listens by phone in the sandbox)."""
+    return f"{random_source.randbelow(10**6):06d}"

@@ -1,0 +1,188 @@
+"""A caller's time in the queue: joining (or being refused), announcements, escalation,
+and leaving without an agent (abandon, maximum wait, exit key, queue empty)."""
+
+from __future__ import annotations
+
+import math
+
+from acd.core.engine import overflow
+from acd.core.engine.commands import Announce, RemoveCaller
+from acd.core.engine.escalation import next_step_at, requirement
+from acd.core.engine.estimate import UNKNOWN_WAIT, estimated_wait, position
+from acd.core.engine.events import CallArrived
+from acd.core.engine.facts import (
+    CallAbandonedInQueue,
+    CallAnnounced,
+    CallEntered,
+    CallLeftQueue,
+    CallRefused,
+)
+from acd.core.engine.matching import end_ring, make_ready, match_call
+from acd.core.engine.state import AgentState, Call, CallState
+from acd.core.engine.timers import Alarm
+from acd.core.engine.world import World
+
+
+def arrive(w: World, event: CallArrived) -> None:
+    if event.call_id in w.calls:
+        w.reject(f"call {event.call_id} is already in queue {w.calls[event.call_id].queue.name}")
+        return
+    queue = w.index.queues.get(event.queue)
+    if queue is None:
+        _refuse(w, event, "noqueue")
+        return
+    needs = requirement(queue, event.skills, event.entered_at, w.now)
+    pool = w.pools.get(queue.name, needs)
+    if overflow.closed_treatment_now(w, queue):
+        pass  # closed: the closed treatment takes every caller, full or empty
+    elif queue.max_length and len(w.in_queue[queue.name]) >= queue.max_length:
+        _refuse(w, event, "full")
+        return
+    elif queue.join_empty and not w.sets.present(
+        pool.mask, w.index.members[queue.name], queue.join_empty
+    ):
+        _refuse(w, event, "joinempty")
+        return
+    w.seq += 1
+    call = Call(
+        event.call_id,
+        queue,
+        event.entered_at,
+        event.priority,
+        w.seq,
+        event.skills,
+        event.caller,
+        event.language,
+        needs,
+        original_position=0,
+    )
+    enter(w, call)
+
+
+def enter(w: World, call: Call) -> None:
+    """The caller takes their place in ``call.queue`` (arrival, or overflow from another
+    queue with the original entry time): closed-hours rules first, then an agent if one
+    is free, then the other overflow rules for a caller left waiting."""
+    queue = call.queue
+    w.calls[call.call_id] = call
+    w.in_queue[queue.name].add(call.key)
+    call.original_position = position(w, call)
+    w.emit(
+        CallEntered(
+            w.now, call.call_id, queue.name, call.original_position, call.priority, call.caller
+        )
+    )
+    if overflow.at_entry(w, call, closed_only=True):
+        return
+    _schedule(w, call, "maxwait", call.entered_at + queue.max_wait_s if queue.max_wait_s else None)
+    _schedule(w, call, "escalate", next_step_at(queue, call.entered_at, w.now))
+    _schedule_announcement(w, call)
+    w.pools.get(queue.name, call.requirement).add(call)
+    match_call(w, call)
+    if call.state is CallState.WAITING:
+        overflow.at_entry(w, call, closed_only=False)
+
+
+def _refuse(w: World, event: CallArrived, reason: str) -> None:
+    w.command(RemoveCaller(event.call_id, event.queue, reason))
+    w.emit(CallRefused(w.now, event.call_id, event.queue, reason))
+
+
+def _schedule(w: World, call: Call, kind: str, at: float | None) -> None:
+    w.timers.cancel(call.timers.pop(kind, None))
+    if at is not None:
+        call.timers[kind] = w.timers.schedule(at, Alarm(kind, call.call_id))
+
+
+def _schedule_announcement(w: World, call: Call) -> None:
+    every = call.queue.announce_every_s
+    if every > 0:
+        periods = math.floor((w.now - call.entered_at) / every) + 1
+        at = call.entered_at + periods * every
+        while at <= w.now:  # rounding can land exactly on now: it would fire for ever
+            periods += 1
+            at = call.entered_at + periods * every
+        _schedule(w, call, "announce", at)
+
+
+def announce(w: World, call: Call) -> None:
+    """Periodic: position and estimated wait (not while an agent's phone rings for it)."""
+    if call.state is CallState.WAITING:
+        place, wait = position(w, call), estimated_wait(w, call)
+        wait = UNKNOWN_WAIT if math.isinf(wait) else round(wait, 1)
+        w.command(Announce(call.call_id, place, wait, call.language))
+        w.emit(CallAnnounced(w.now, call.call_id, call.queue.name, place, wait))
+    _schedule_announcement(w, call)
+
+
+def escalate(w: World, call: Call) -> None:
+    """A step is due: the caller's requirement changes now, and moves them to a new pool."""
+    needs = requirement(call.queue, call.own_skills, call.entered_at, w.now)
+    _schedule(w, call, "escalate", next_step_at(call.queue, call.entered_at, w.now))
+    if needs == call.requirement:
+        return
+    call.requirement = needs
+    if call.pool is not None:  # waiting; a caller being rung moves when the offer ends
+        call.pool.remove(call)
+        w.pools.get(call.queue.name, needs).add(call)
+        match_call(w, call)
+
+
+def abandon(w: World, call: Call) -> None:
+    waited = w.now - call.entered_at
+    w.emit(
+        CallAbandonedInQueue(
+            w.now, call.call_id, call.queue.name, position(w, call), call.original_position, waited
+        )
+    )
+    stats = w.stats[call.queue.name]
+    stats.abandoned += 1
+    stats.abandonment.add(w.now, 1.0, waited)
+    stats.recent.add(w.now, False)
+    leave(w, call)
+
+
+def remove(w: World, call: Call, reason: str) -> None:
+    """Taken out without an agent: timeout, exitkey or leaveempty."""
+    waited = w.now - call.entered_at
+    w.command(RemoveCaller(call.call_id, call.queue.name, reason))
+    w.emit(CallLeftQueue(w.now, call.call_id, call.queue.name, reason, position(w, call), waited))
+    stats = w.stats[call.queue.name]
+    stats.removed += 1
+    stats.abandonment.add(w.now, 0.0, waited)  # a wait that did not end in abandon
+    leave(w, call)
+
+
+def leave(w: World, call: Call) -> None:
+    """Forget a caller who leaves unanswered; agents being rung for them are freed."""
+    w.in_queue[call.queue.name].remove(call.key)
+    if call.pool is not None:
+        call.pool.remove(call)
+    for handle in call.timers.values():
+        w.timers.cancel(handle)
+    del w.calls[call.call_id]
+    for agent_id in list(call.offers):
+        agent = w.agents[agent_id]
+        end_ring(w, call, agent, cancel=True)
+        if agent.state is AgentState.RESERVED:
+            make_ready(w, agent)
+
+
+def leave_if_empty(w: World) -> None:
+    """leave_when_empty: waiting callers whose queue has no member there any more (for
+    their requirement) are taken out. Checked after every event that changed an agent."""
+    if not w.index.leave_when_empty:
+        return
+    names = {
+        name
+        for agent_id in w.touched
+        if (agent := w.agents.get(agent_id)) is not None
+        for name in agent.queues
+        if w.index.queues[name].leave_when_empty
+    }
+    for name in sorted(names):
+        queue, members = w.index.queues[name], w.index.members[name]
+        for pool in w.pools.by_queue[name]:
+            if len(pool) and not w.sets.present(pool.mask, members, queue.leave_when_empty):
+                for call in list(pool.in_order()):
+                    remove(w, call, "leaveempty")

@@ -1,0 +1,221 @@
+"""The server's configuration: one frozen, validated object built at start-up.
+
+The operator edits ``config/acd.yaml``; :func:`load_settings` turns it into
+:class:`Settings` or raises :class:`ConfigError` naming file, line and key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from acd.core.engine.config import AcdConfig
+from acd.core.settings import yamlnodes as y
+from acd.core.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
+from acd.core.settings.callbacks_model import CallbackSettings, parse_callbacks
+from acd.core.settings.routing import (
+    IvrSettings,
+    JournalSettings,
+    QueueEntry,
+    parse_ivr,
+    parse_journal,
+    parse_numbers,
+)
+from acd.core.settings.voicemail_model import Mailbox, parse_voicemail
+from acd.core.settings.yamlnodes import ConfigError, Node
+
+_AGENT_ID = re.compile(r"^[0-9]{2,8}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
+class SipSettings:
+    bind: str
+    port: int
+    rtp_start: int
+    rtp_end: int
+
+
+@dataclass(frozen=True)
+class Trunk:
+    """A SIP trunk. Calls in are recognised by source address (``match``); calls out
+    (overflow to another centre, external numbers, callbacks) go to ``host``:``port``."""
+
+    name: str
+    match: tuple[str, ...]
+    host: str = ""  # "" = this trunk only calls in
+    port: int = 5060
+
+
+@dataclass(frozen=True)
+class Agent:
+    """An agent's SIP softphone account on Asterisk (user name = agent id)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    ami: Endpoint
+    ami_username: str
+    agi: Endpoint
+    api: Endpoint  # the server's own HTTP API (status, agent control), loopback by default
+    sip: SipSettings
+    trunks: tuple[Trunk, ...]
+    agents: tuple[Agent, ...]
+    default_language: str
+    source: str
+    acd: AcdConfig = field(default_factory=AcdConfig)  # queues, pause reasons, agents' skills
+    numbers: Mapping[str, QueueEntry] = field(default_factory=dict)  # dialled number -> queue
+    journal: JournalSettings = field(default_factory=JournalSettings)
+    callbacks: CallbackSettings = field(default_factory=CallbackSettings)
+    voicemail: tuple[Mailbox, ...] = ()
+    ivr: IvrSettings = field(default_factory=IvrSettings)
+    # The file system Asterisk sees (sounds, spool): "/" for an Asterisk on this machine,
+    # the chroot's folder for the sandbox (config/acd.yaml).
+    asterisk_files: Path = Path("/")
+    # The AMI secret and the agents' SIP passwords, generated once (mode 0600).
+    secrets_file: Path = Path("var/secrets.json")
+
+    def outbound_trunk(self) -> str:
+        """The trunk external numbers are dialled through: the first with a host."""
+        return next((t.name for t in self.trunks if t.host), "")
+
+
+def load_settings(path: Path) -> Settings:
+    return _settings(y.load(path))
+
+
+def parse_settings(text: str, file: str = "<text>") -> Settings:
+    return _settings(y.parse(text, file))
+
+
+def _settings(root: Node) -> Settings:
+    optional = {
+        "trunks",
+        "language",
+        "api",
+        "queues",
+        "pause_reasons",
+        "numbers",
+        "journal",
+        "callbacks",
+        "calendars",
+        "voicemail",
+        "ivr",
+    }
+    top = y.mapping(root, {"asterisk", "agents"}, optional)
+    ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, {"files", "secrets"})
+    ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
+    trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
+    agents = y.listed(top["agents"], _agent)
+    y.unique([t.name for t in trunks], top.get("trunks", root))
+    y.unique([a.id for a in agents], top["agents"])
+    language = y.text(top["language"]) if "language" in top else "en"
+    if language not in LANGUAGES:
+        raise top["language"].error(f"unknown language {language!r} (known: en, fr)")
+    acd = parse_acd(top)
+    return Settings(
+        ami=_endpoint(ami, 5038),
+        ami_username=_name(ami["username"]),
+        agi=_endpoint(y.mapping(ast["agi"], set(), {"host", "port"}), 4573),
+        api=_endpoint(y.mapping(top["api"], set(), {"host", "port"}) if "api" in top else {}, 8089),
+        sip=_sip(ast["sip"]),
+        trunks=trunks,
+        agents=agents,
+        default_language=language,
+        source=root.file,
+        acd=acd,
+        numbers=parse_numbers(top["numbers"], acd) if "numbers" in top else {},
+        journal=parse_journal(top["journal"]) if "journal" in top else JournalSettings(),
+        callbacks=_callbacks(top, trunks, Path(root.file).parent),
+        voicemail=parse_voicemail(top["voicemail"]) if "voicemail" in top else (),
+        ivr=parse_ivr(top["ivr"]) if "ivr" in top else IvrSettings(),
+        asterisk_files=Path(y.text(ast["files"])) if "files" in ast else Path("/"),
+        secrets_file=Path(y.text(ast["secrets"])) if "secrets" in ast else Path("var/secrets.json"),
+    )
+
+
+def _callbacks(top: dict[str, Node], trunks: tuple[Trunk, ...], base: Path) -> CallbackSettings:
+    if "callbacks" not in top:
+        return CallbackSettings()
+    names = frozenset(t.name for t in trunks)
+    return parse_callbacks(top["callbacks"], names, declared_names(top, "calendars"), base)
+
+
+def _endpoint(fields: dict[str, Node], default_port: int) -> Endpoint:
+    host = _loopback_or_ip(fields["host"]) if "host" in fields else "127.0.0.1"
+    port = y.integer(fields["port"], 1, 65535) if "port" in fields else default_port
+    return Endpoint(host, port)
+
+
+def _sip(node: Node) -> SipSettings:
+    fields = y.mapping(node, set(), {"bind", "port", "rtp_ports"})
+    bind = _loopback_or_ip(fields["bind"]) if "bind" in fields else "127.0.0.1"
+    port = y.integer(fields["port"], 1, 65535) if "port" in fields else 5060
+    start, end = 10000, 20000
+    if "rtp_ports" in fields:
+        bounds = y.listed(fields["rtp_ports"], lambda n: y.integer(n, 1024, 65535))
+        if len(bounds) != 2 or bounds[0] >= bounds[1]:
+            raise fields["rtp_ports"].error("expected [first, last] with first < last")
+        start, end = bounds
+    return SipSettings(bind, port, start, end)
+
+
+def _trunk(node: Node) -> Trunk:
+    fields = y.mapping(node, {"name"}, {"match", "host", "port"})
+    host = _loopback_or_ip(fields["host"]) if "host" in fields else ""
+    port = y.integer(fields["port"], 1, 65535) if "port" in fields else 5060
+    if "port" in fields and not host:
+        raise fields["port"].error("a port goes with a host: where calls out are sent")
+    match = y.listed(fields["match"], _network) if "match" in fields else ()
+    if host and f"{host}/32" not in match:
+        match = (*match, f"{host}/32")  # the far end's own calls and replies are the trunk's
+    if not match:
+        raise node.error("a trunk needs 'match' (addresses it calls from) or 'host'")
+    return Trunk(_name(fields["name"]), match, host, port)
+
+
+def _agent(node: Node) -> Agent:
+    fields = y.mapping(node, {"id", "name"}, AGENT_KEYS)
+    agent_id = y.text(fields["id"])
+    if not _AGENT_ID.match(agent_id):
+        raise fields["id"].error(f"{agent_id!r} is not an agent id (2 to 8 digits)")
+    return Agent(agent_id, y.text(fields["name"]))
+
+
+def _name(node: Node) -> str:
+    value = y.text(node)
+    if not _NAME.match(value):
+        raise node.error(f"{value!r}: use lower-case letters, digits, '-' or '_'")
+    return value
+
+
+def _network(node: Node) -> str:
+    value = y.text(node)
+    try:
+        return str(ipaddress.ip_network(value, strict=True))
+    except ValueError as exc:
+        raise node.error(f"{value!r} is not an address or network ({exc})") from exc
+
+
+def _loopback_or_ip(node: Node) -> str:
+    value = y.text(node)
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError as exc:
+        raise node.error(f"{value!r} is not an IP address") from exc
+
+
+__all__ = ["Agent", "ConfigError", "Endpoint", "Settings", "SipSettings", "Trunk", "load_settings"]

@@ -1,6 +1,0 @@
-"""Voicemail messages left by callers (Asterisk's app_voicemail spool), for
-`acd voicemail list`."""
-
-from acd.voicemail.spool import Message, MessageError, read_messages
-
-__all__ = ["Message", "MessageError", "read_messages"]

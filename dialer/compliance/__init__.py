@@ -1,7 +1,0 @@
-"""Calling rules (../shared/compliance.md) as pure predicates: numbers in E.164, the
-do-not-call lists, the legal calling hours. Used by the dialer and by callbacks."""
-
-from dialer.compliance.donotcall import DoNotCall, DoNotCallError, parse_do_not_call
-from dialer.compliance.numbers import NumberError, to_e164
-
-__all__ = ["DoNotCall", "DoNotCallError", "NumberError", "parse_do_not_call", "to_e164"]
