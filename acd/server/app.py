@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import time
@@ -20,7 +21,6 @@ from typing import Any
 from aiohttp import web
 
 from acd.adapters.api import ApiDeps, build_app
-from acd.adapters.api.app import to_jsonable
 from acd.adapters.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
 from acd.adapters.callcontrol.callback_prompts import PROMPTS as CALLBACK_PROMPTS
 from acd.adapters.callcontrol.entry import QueueEntrance
@@ -131,9 +131,12 @@ class Server:
         self._fact_listeners: list[Callable[[Sequence[Fact]], None]] = []
         self.ready = asyncio.Event()
 
-    def status(self) -> dict[str, Any]:
-        snapshot = to_jsonable(self.engine.snapshot(self.runner.clock()))
-        return {"asterisk": self.ami_state.value, **snapshot, "ivr": self.menus.status()}
+    def status(self) -> dict[str, object]:
+        """The engine's snapshot, Asterisk's link and the menus in force, as they are: the
+        API turns them into JSON once."""
+        snapshot = self.engine.snapshot(self.runner.clock())
+        fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
+        return {"asterisk": self.ami_state.value, **fields, "ivr": self.menus.status()}
 
     def reload_menus(self) -> None:
         """SIGHUP: read the IVR menus again now (they are also watched for changes)."""

@@ -28,7 +28,7 @@ class ApiDeps:
     agent_ids: frozenset[str]
     pause_reasons: frozenset[str]
     feed: Callable[[EngineEvent], None]
-    status: Callable[[], object]  # a dataclass snapshot of the engine
+    status: Callable[[], object]  # the server's state: dataclasses, enums, mappings
 
 
 DEPS = web.AppKey("deps", ApiDeps)

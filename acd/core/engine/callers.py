@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 from acd.core.engine import overflow
-from acd.core.engine.commands import Announce, RemoveCaller
+from acd.core.engine.commands import Announce, MoveCaller, OverflowCaller, RemoveCaller
+from acd.core.engine.config import OverflowRule, OverflowTo
 from acd.core.engine.escalation import next_step_at, requirement
 from acd.core.engine.estimate import UNKNOWN_WAIT, estimated_wait, position
 from acd.core.engine.events import CallArrived
@@ -72,15 +73,54 @@ def enter(w: World, call: Call) -> None:
             w.now, call.call_id, queue.name, call.original_position, call.priority, call.caller
         )
     )
-    if overflow.at_entry(w, call, closed_only=True):
+    if _overflow(w, call, closed_only=True):
         return
     _schedule(w, call, "maxwait", call.entered_at + queue.max_wait_s if queue.max_wait_s else None)
     _schedule(w, call, "escalate", next_step_at(queue, call.entered_at, w.now))
     _schedule_announcement(w, call)
     w.pools.get(queue.name, call.requirement).add(call)
     match_call(w, call)
-    if call.state is CallState.WAITING:
-        overflow.at_entry(w, call, closed_only=False)
+    if call.state is CallState.WAITING and not _overflow(w, call, closed_only=False):
+        overflow.keep_checking(w, queue)
+
+
+def check_overflow(w: World, name: str) -> None:
+    """The queue's periodic overflow check: each waiting caller, in queue order."""
+    for call in overflow.waiting_in(w, name):
+        if call.call_id in w.calls and call.state is CallState.WAITING:
+            _overflow(w, call, closed_only=None)
+    if (queue := w.index.queues.get(name)) is not None:
+        overflow.keep_checking(w, queue)
+
+
+def _overflow(w: World, call: Call, closed_only: bool | None) -> bool:
+    """The first rule due whose target takes the caller is carried out; True if the
+    caller left the queue."""
+    return any(
+        _send(w, call, index, rule, seen)
+        for index, rule, seen in overflow.rules_due(w, call, closed_only)
+    )
+
+
+def _send(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> bool:
+    """Carry out the rule; False if its target cannot take the caller (rule skipped)."""
+    if rule.to is OverflowTo.QUEUE:
+        target = overflow.target_queue(w, call, rule)
+        if target is None:
+            return False
+        overflow.record(w, call, index, rule, seen)
+        leave(w, call)
+        moved = overflow.moved(w, call, target, rule)
+        w.command(MoveCaller(call.call_id, target.name, moved.priority))
+        enter(w, moved)
+        return True
+    overflow.record(w, call, index, rule, seen)
+    w.command(OverflowCaller(call.call_id, call.queue.name, rule.to, rule.target, rule.number))
+    if rule.to is OverflowTo.CALLBACK:
+        call.callback_offered = True  # keeps their place while they answer the offer
+    else:
+        leave(w, call)
+    return True
 
 
 def _refuse(w: World, event: CallArrived, reason: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from acd.core.engine import agents, callbacks, callers, offers, overflow
+from acd.core.engine import agents, callbacks, callers, offers
 from acd.core.engine.config import AcdConfig
 from acd.core.engine.errors import UnknownCallError
 from acd.core.engine.estimate import estimated_wait
@@ -220,7 +220,7 @@ class Engine:
                 offers.after_call(w, agent)
             return
         if alarm.kind == "overflow":
-            overflow.check_queue(w, alarm.queue)
+            callers.check_overflow(w, alarm.queue)
             return
         call = w.calls.get(alarm.call_id)
         if call is None:

@@ -10,14 +10,16 @@ boost, so they do not lose their turn; they are never sent back to a queue they
 overflowed from (no ping-pong). A rule whose target queue is full is skipped. Other
 targets (another centre, a number, voicemail, a message) take the caller out of the
 ACD; a callback offer keeps their place while they answer it.
+
+This module decides (which rule holds, which target can take the caller) and records;
+moving the caller (leaving one queue, entering another) is callers.py's, which calls it.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
-from acd.core.engine import callers
-from acd.core.engine.commands import MoveCaller, OverflowCaller
 from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen, QueueConfig
 from acd.core.engine.escalation import requirement
 from acd.core.engine.estimate import estimated_wait, position
@@ -27,18 +29,18 @@ from acd.core.engine.timers import Alarm
 from acd.core.engine.world import World
 
 
-def at_entry(w: World, call: Call, closed_only: bool) -> bool:
-    """Apply the first rule that holds for a caller who just took their place; True if
-    the caller left. Starts the queue's periodic check while callers wait."""
+def rules_due(
+    w: World, call: Call, closed_only: bool | None
+) -> Iterator[tuple[int, OverflowRule, float]]:
+    """The rules that hold for the caller now, in order, with what each measured.
+    ``closed_only``: True for the closed-hours rules only, False for the others, None
+    for all of them. The caller takes the first whose target can take them."""
     for index, rule in enumerate(call.queue.overflow):
-        if closed_only != (rule.when is OverflowWhen.CLOSED):
+        if closed_only is not None and closed_only != (rule.when is OverflowWhen.CLOSED):
             continue
         seen = _applies(w, call, rule)
-        if seen is not None and _send(w, call, index, rule, seen):
-            return True
-    if call.queue.overflow and not closed_only:
-        _keep_checking(w, call.queue)
-    return False
+        if seen is not None:
+            yield index, rule, seen
 
 
 def closed_treatment_now(w: World, queue: QueueConfig) -> bool:
@@ -46,33 +48,23 @@ def closed_treatment_now(w: World, queue: QueueConfig) -> bool:
     return any(r.when is OverflowWhen.CLOSED for r in queue.overflow) and _closed(w, queue)
 
 
-def check_queue(w: World, name: str) -> None:
-    """The periodic check: every waiting caller of the queue, in queue order."""
+def waiting_in(w: World, name: str) -> list[Call]:
+    """The periodic check's callers: every one waiting in the queue, in queue order."""
     w.overflow_ticks.pop(name, None)
-    queue = w.index.queues.get(name)
-    if queue is None:
-        return
+    if name not in w.index.queues:
+        return []
     waiting = [
         call
         for pool in w.pools.by_queue[name]
         for call in pool.in_order()
         if call.state is CallState.WAITING
     ]
-    for call in sorted(waiting, key=lambda c: c.key):
-        if call.call_id in w.calls and call.state is CallState.WAITING:
-            _first_rule(w, call)
-    _keep_checking(w, queue)
+    return sorted(waiting, key=lambda c: c.key)
 
 
-def _first_rule(w: World, call: Call) -> None:
-    for index, rule in enumerate(call.queue.overflow):
-        seen = _applies(w, call, rule)
-        if seen is not None and _send(w, call, index, rule, seen):
-            return
-
-
-def _keep_checking(w: World, queue: QueueConfig) -> None:
-    if queue.name in w.overflow_ticks or not len(w.in_queue[queue.name]):
+def keep_checking(w: World, queue: QueueConfig) -> None:
+    """The queue's periodic check runs while it has callers and rules."""
+    if not queue.overflow or queue.name in w.overflow_ticks or not len(w.in_queue[queue.name]):
         return
     alarm = Alarm("overflow", queue=queue.name)
     w.overflow_ticks[queue.name] = w.timers.schedule(w.now + queue.overflow_check_s, alarm)
@@ -141,28 +133,20 @@ def _closed(w: World, queue: QueueConfig) -> bool:
 # -- targets ---------------------------------------------------------------------------
 
 
-def _send(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> bool:
-    """Carry out the rule; False if its target cannot take the caller (rule skipped)."""
-    if rule.to is OverflowTo.QUEUE:
-        return _to_queue(w, call, index, rule, seen)
-    _record(w, call, index, rule, seen)
-    w.command(OverflowCaller(call.call_id, call.queue.name, rule.to, rule.target, rule.number))
-    if rule.to is OverflowTo.CALLBACK:
-        call.callback_offered = True
-    else:
-        callers.leave(w, call)
-    return True
-
-
-def _to_queue(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> bool:
+def target_queue(w: World, call: Call, rule: OverflowRule) -> QueueConfig | None:
+    """The queue a queue rule sends the caller to, if it can take them: not one they
+    overflowed from (no ping-pong), not their own, not a full one."""
     target = w.index.queues.get(rule.target)
     if target is None or target.name in call.overflowed_from or target is call.queue:
-        return False
+        return None
     if target.max_length and len(w.in_queue[target.name]) >= target.max_length:
-        return False
-    _record(w, call, index, rule, seen)
-    callers.leave(w, call)
-    moved = Call(
+        return None
+    return target
+
+
+def moved(w: World, call: Call, target: QueueConfig, rule: OverflowRule) -> Call:
+    """The caller as they enter ``target``: original entry time, the rule's boost."""
+    return Call(
         call.call_id,
         target,
         call.entered_at,
@@ -175,12 +159,9 @@ def _to_queue(w: World, call: Call, index: int, rule: OverflowRule, seen: float)
         original_position=0,
         overflowed_from=(*call.overflowed_from, call.queue.name),
     )
-    w.command(MoveCaller(call.call_id, target.name, moved.priority))
-    callers.enter(w, moved)
-    return True
 
 
-def _record(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> None:
+def record(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> None:
     waited = w.now - call.entered_at
     if rule.to is not OverflowTo.CALLBACK:  # a wait that ended without an abandon
         w.stats[call.queue.name].abandonment.add(w.now, 0.0, waited)
