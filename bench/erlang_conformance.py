@@ -31,10 +31,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from _quick import parse_args
-from _sim import Simulation, batch_means
+from _stats import batch_means
 
 from acd.core.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
 from acd.core.engine.commands import ConnectCall, RingAgent
+from acd.core.engine.driver import Driver
 from acd.core.engine.erlang import erlang_a_figures, erlang_c_figures
 from acd.core.engine.events import (
     AgentAnswered,
@@ -90,7 +91,7 @@ class Run:
     waiting: list[tuple[float, int]] = field(default_factory=list)  # sorted: the FIFO check
     fifo_violations: int = 0
 
-    def react(self, sim: Simulation, output: Output) -> None:
+    def react(self, sim: Driver, output: Output) -> None:
         for fact in output.facts:
             if isinstance(fact, CallOffered):
                 self._check_fifo(int(fact.call_id))
@@ -118,7 +119,7 @@ class Run:
             del self.waiting[index]
 
 
-def _hang_up(sim: Simulation, call_id: str) -> None:
+def _hang_up(sim: Driver, call_id: str) -> None:
     sim.send(CallEnded(call_id, "agent"))
 
 
@@ -130,7 +131,7 @@ def simulate(case: Case, calls: int, batches: int, seed: int) -> dict[str, objec
         agents=tuple(AgentConfig(a) for a in ids),
     )
     run = Run(random.Random(seed))
-    sim = Simulation(Engine(config, seed), run.react)
+    sim = Driver(Engine(config, seed), react=run.react, keep=False)
     for agent in ids:
         sim.send(PhoneStateChanged(agent, PhoneState.NOT_INUSE))
         sim.send(AgentLoggedIn(agent))
@@ -150,7 +151,7 @@ def simulate(case: Case, calls: int, batches: int, seed: int) -> dict[str, objec
             sim.send(CallAbandoned(str(call)))
 
     sim.at(0.0, arrive)
-    sim.run_until(float("inf"))
+    sim.advance(float("inf"))
     return {
         "case": case.name,
         **_figures(case, run, batches),

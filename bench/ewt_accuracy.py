@@ -42,11 +42,11 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from _quick import parse_args
-from _sim import Simulation
 
 from acd.core.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
 from acd.core.engine.commands import Announce, ConnectCall, RingAgent
 from acd.core.engine.config import PauseReason
+from acd.core.engine.driver import Driver
 from acd.core.engine.events import (
     AgentAnswered,
     AgentLoggedIn,
@@ -88,15 +88,15 @@ class Estimate:
 @dataclass
 class Day:
     rng: random.Random
-    sim: Simulation | None = None
-    other: Callable[[Simulation, str], float] | None = None
+    sim: Driver | None = None
+    other: Callable[[Driver, str], float] | None = None
     holdtime: float = 0.0  # app_queue's running average
     entered: dict[str, float] = field(default_factory=dict)
     answered_at: dict[str, float] = field(default_factory=dict)
     estimates: list[Estimate] = field(default_factory=list)
     unknown: int = 0  # announcements with nobody staffed (ours says "unknown")
 
-    def react(self, sim: Simulation, output: Output) -> None:
+    def react(self, sim: Driver, output: Output) -> None:
         for fact in output.facts:
             if isinstance(fact, CallAnswered):
                 self.answered_at[fact.call_id] = fact.at
@@ -135,7 +135,7 @@ def log_mean() -> float:
 
 
 def simulate_day(
-    seed: int, staffing: tuple[int, ...], other: Callable[[Simulation, str], float] | None = None
+    seed: int, staffing: tuple[int, ...], other: Callable[[Driver, str], float] | None = None
 ) -> Day:
     rng = random.Random(seed)
     config = AcdConfig(
@@ -153,16 +153,16 @@ def simulate_day(
         pause_reasons=(PauseReason("1", "lunch"),),
     )
     day = Day(rng, other=other)
-    sim = day.sim = Simulation(Engine(config, seed), day.react)
+    sim = day.sim = Driver(Engine(config, seed), react=day.react, keep=False)
     for agent in AGENT_IDS:
         sim.send(PhoneStateChanged(agent, PhoneState.NOT_INUSE))
     _schedule_shifts(sim, rng, staffing)
     _schedule_arrivals(sim, day, rng)
-    sim.run_until(math.inf)
+    sim.advance(math.inf)
     return day
 
 
-def _schedule_shifts(sim: Simulation, rng: random.Random, staffing: tuple[int, ...]) -> None:
+def _schedule_shifts(sim: Driver, rng: random.Random, staffing: tuple[int, ...]) -> None:
     """Agents log in and out at each hour to match ``staffing`` (a few minutes late or
     early, as people are); two of them take a 30-minute lunch pause around 12:30."""
     logged: list[str] = []
@@ -180,7 +180,7 @@ def _schedule_shifts(sim: Simulation, rng: random.Random, staffing: tuple[int, .
         _at(sim, lunch + 1800, AgentUnpaused(agent))
 
 
-def _schedule_arrivals(sim: Simulation, day: Day, rng: random.Random) -> None:
+def _schedule_arrivals(sim: Driver, day: Day, rng: random.Random) -> None:
     count = 0
     for hour, rate in enumerate(CALLS_PER_HOUR):
         t = hour * HOUR
@@ -191,7 +191,7 @@ def _schedule_arrivals(sim: Simulation, day: Day, rng: random.Random) -> None:
             sim.at(t + rng.expovariate(1 / PATIENCE_S), partial(_give_up, sim, day, call_id))
 
 
-def _arrive(sim: Simulation, day: Day, call_id: str) -> None:
+def _arrive(sim: Driver, day: Day, call_id: str) -> None:
     day.entered[call_id] = sim.now
     output = sim.send(CallArrived(call_id, "q", sim.now))
     if not any(isinstance(c, RingAgent) for c in output.commands):  # the caller waits
@@ -204,12 +204,12 @@ def _or_unknown(wait: float) -> float:
     return -1.0 if math.isinf(wait) else wait
 
 
-def _give_up(sim: Simulation, day: Day, call_id: str) -> None:
+def _give_up(sim: Driver, day: Day, call_id: str) -> None:
     if call_id not in day.answered_at:
         sim.send(CallAbandoned(call_id))  # rejected by the engine if already gone
 
 
-def _at(sim: Simulation, when: float, event: Event) -> None:
+def _at(sim: Driver, when: float, event: Event) -> None:
     sim.at(max(0.0, when), partial(sim.send, event))
 
 

@@ -28,9 +28,9 @@ import statistics
 
 import ewt_accuracy as trace
 from _quick import parse_args
-from _sim import Simulation
 
 from acd.core.engine.bits import indices
+from acd.core.engine.driver import Driver
 from acd.core.engine.state import Agent, AgentState, CallState
 
 _NORMAL = statistics.NormalDist()
@@ -44,7 +44,7 @@ class Clairvoyant:
         self.rng = random.Random(seed)  # its own: the trace's draws stay the same
         self.samples = samples
 
-    def __call__(self, sim: Simulation, call_id: str) -> float:
+    def __call__(self, sim: Driver, call_id: str) -> float:
         world = sim.engine._w
         call = world.calls[call_id]
         if call.state is not CallState.WAITING or call.pool is None:

@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from _quick import parse_args
-from _sim import Interval, Simulation, batch_means
+from _stats import Interval, batch_means
 
 from acd.core.engine import AcdConfig, AgentConfig, Engine, Output, QueueConfig
 from acd.core.engine.commands import ConnectCall, RingAgent
 from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen
+from acd.core.engine.driver import Driver
 from acd.core.engine.erlang import erlang_a_figures
 from acd.core.engine.events import (
     AgentAnswered,
@@ -101,7 +102,7 @@ class Run:
     waited: dict[int, float] = field(default_factory=dict)  # answered: call -> wait
     abandoned: set[int] = field(default_factory=set)
 
-    def react(self, sim: Simulation, output: Output) -> None:
+    def react(self, sim: Driver, output: Output) -> None:
         for fact in output.facts:
             if isinstance(fact, CallAnswered):
                 self.waited[int(fact.call_id)] = fact.wait_s  # from the first entry
@@ -118,7 +119,7 @@ class Run:
 def simulate(system: System, calls: int, batches: int, seed: int) -> dict[str, object]:
     started = time.perf_counter()
     run = Run(random.Random(seed))
-    sim = Simulation(Engine(system.config, seed), run.react)
+    sim = Driver(Engine(system.config, seed), react=run.react, keep=False)
     for agent in system.config.agents:
         sim.send(PhoneStateChanged(agent.id, PhoneState.NOT_INUSE))
         sim.send(AgentLoggedIn(agent.id))
@@ -138,7 +139,7 @@ def simulate(system: System, calls: int, batches: int, seed: int) -> dict[str, o
 
     for queue in system.streams:
         sim.at(run.rng.expovariate(RATE), partial(arrive, queue))
-    sim.run_until(float("inf"))
+    sim.advance(float("inf"))
     sl, abandon = _intervals(run, batches)
     return {
         "system": system.name,

@@ -9,16 +9,17 @@ acd ivr graph accueil -o accueil.svg   a diagram (Graphviz)
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
+from acd.adapters.callcontrol.ivr_perform import look_up
 from acd.core.settings import Settings, load_settings
 from acd.server.ivrsetup import menu_context
 from ivr.actions import Fetch, Fetched, FetchFailed
@@ -115,18 +116,14 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _fetch(request: Fetch) -> Fetched | FetchFailed:
-    """The lookup, for real: the simulator shows what the CRM answers today."""
-    body = json.dumps(request.body).encode() if request.body is not None else None
-    headers = {"Content-Type": "application/json"} if body else {}
-    http = urllib.request.Request(request.url, body, headers, method=request.method)
-    try:
-        with urllib.request.urlopen(http, timeout=request.timeout_s) as response:
-            data = json.loads(response.read())
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        return FetchFailed(f"unreachable ({exc})")
-    except ValueError:
-        return FetchFailed("the answer is not JSON")
-    return Fetched(data) if isinstance(data, dict) else FetchFailed("not a JSON object")
+    """The lookup, for real: the simulator shows what the CRM answers today, in the words
+    a live call would log (the same code does it)."""
+    return asyncio.run(_look_up_once(request))
+
+
+async def _look_up_once(request: Fetch) -> Fetched | FetchFailed:
+    async with aiohttp.ClientSession() as http:
+        return await look_up(http, request)
 
 
 def _graph(args: argparse.Namespace) -> int:

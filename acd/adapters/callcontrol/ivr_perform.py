@@ -147,23 +147,29 @@ class Performer:
         return SpeechHeard(heard.word, heard.heard, heard.confidence)
 
     async def fetch(self, fetch: Fetch) -> Fetched | FetchFailed:
-        timeout = aiohttp.ClientTimeout(total=fetch.timeout_s)
-        try:
-            async with self._http.request(
-                fetch.method, fetch.url, json=fetch.body, timeout=timeout
-            ) as response:
-                if response.status >= 400:
-                    return FetchFailed(f"status {response.status}")
-                data = json.loads(await response.text())
-        except TimeoutError:
-            return FetchFailed(f"no answer within {fetch.timeout_s:g} s")
-        except (aiohttp.ClientError, OSError) as exc:
-            return FetchFailed(f"unreachable ({type(exc).__name__})")
-        except (ValueError, UnicodeDecodeError):
-            return FetchFailed("the answer is not JSON")
-        if not isinstance(data, dict):
-            return FetchFailed("the answer is not a JSON object")
-        return Fetched(data)
+        return await look_up(self._http, fetch)
+
+
+async def look_up(http: aiohttp.ClientSession, fetch: Fetch) -> Fetched | FetchFailed:
+    """A menu's CRM lookup, for live calls and for ``acd ivr simulate`` alike: one place
+    says what a failure is called, so the simulator shows what a call would log."""
+    timeout = aiohttp.ClientTimeout(total=fetch.timeout_s)
+    try:
+        async with http.request(
+            fetch.method, fetch.url, json=fetch.body, timeout=timeout
+        ) as response:
+            if response.status >= 400:
+                return FetchFailed(f"status {response.status}")
+            data = json.loads(await response.text())
+    except TimeoutError:
+        return FetchFailed(f"no answer within {fetch.timeout_s:g} s")
+    except (aiohttp.ClientError, OSError) as exc:
+        return FetchFailed(f"unreachable ({type(exc).__name__})")
+    except (ValueError, UnicodeDecodeError):
+        return FetchFailed("the answer is not JSON")
+    if not isinstance(data, dict):
+        return FetchFailed("the answer is not a JSON object")
+    return Fetched(data)
 
 
 def _ms(seconds: float) -> int:
