@@ -15,7 +15,7 @@ from acd.core.engine.erlang import erlang_a_figures, erlang_b, erlang_c_figures
 from acd.core.engine.events import AgentAnswered, CallAbandoned, CallArrived, CallEnded
 from acd.core.engine.ewt import DecayingRatio, Servers, gamma_median, predicted_wait, stage_moments
 from acd.core.engine.ranked import RankedList
-from acd.core.engine.timers import Alarm, Timers
+from acd.core.engine.timers import Alarm, AlarmKind, Timers
 
 LAMBDA, AHT, T = 100 / 1800, 180.0, 20.0  # kpi.md: 100 calls per 30 min, AHT 180 s
 
@@ -207,7 +207,7 @@ def test_ranked_list_agrees_with_a_sorted_list(ops: list[tuple[bool, int, float]
 
 def test_timers_fire_in_order_and_cancelled_ones_never() -> None:
     timers = Timers()
-    handles = [timers.schedule(float(t), Alarm("ring", str(t))) for t in (5, 1, 3, 2, 4)]
+    handles = [timers.schedule(float(t), Alarm(AlarmKind.RING, str(t))) for t in (5, 1, 3, 2, 4)]
     timers.cancel(handles[1])  # the one due at 1
     timers.cancel(handles[3])  # due at 2
     assert timers.next_deadline() == 3
@@ -217,5 +217,5 @@ def test_timers_fire_in_order_and_cancelled_ones_never() -> None:
     assert fired == ["3", "4", "5"]
     assert timers.next_deadline() is None
     for t in range(200):  # many cancellations are compacted, not kept for ever
-        timers.cancel(timers.schedule(100.0 + t, Alarm("wrap")))
+        timers.cancel(timers.schedule(100.0 + t, Alarm(AlarmKind.WRAP)))
     assert len(timers) == 0

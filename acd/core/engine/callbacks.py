@@ -20,7 +20,7 @@ from acd.core.engine.estimate import position
 from acd.core.engine.facts import CallbackAttempt, CallbackBooked, CallLeftQueue
 from acd.core.engine.matching import end_ring, make_ready, match_call
 from acd.core.engine.state import Agent, AgentState, Call, CallState
-from acd.core.engine.timers import Alarm
+from acd.core.engine.timers import Alarm, AlarmKind
 from acd.core.engine.world import World
 
 PENDING = (CallState.WAITING, CallState.RINGING, CallState.HELD)
@@ -36,7 +36,8 @@ def request(w: World, call: Call, number: str, attempts: int = 0) -> None:
     drop = other if keep is call else call
     keep.callback_number = number
     keep.callback_attempts = max(keep.callback_attempts, attempts)
-    for kind in ("announce", "maxwait"):  # nobody on the line to hear or to time out
+    # Nobody on the line to hear an announcement or to time out.
+    for kind in (AlarmKind.ANNOUNCE, AlarmKind.MAXWAIT):
         w.timers.cancel(keep.timers.pop(kind, None))
     _book(w, keep, "")
     w.command(ConfirmCallback(call.call_id, number, merged=drop is call))
@@ -126,8 +127,8 @@ def customer_unreachable(w: World, call: Call, reason: str) -> None:
         return
     call.state = CallState.HELD
     delay = call.queue.callback_retry_s * 2 ** (call.callback_attempts - 1)
-    handle = w.timers.schedule(w.now + delay, Alarm("retry", call.call_id))
-    call.timers["retry"] = handle
+    handle = w.timers.schedule(w.now + delay, Alarm(AlarmKind.RETRY, call.call_id))
+    call.timers[AlarmKind.RETRY] = handle
 
 
 def agent_left(w: World, call: Call) -> None:
@@ -143,7 +144,7 @@ def agent_left(w: World, call: Call) -> None:
 
 def retry(w: World, call: Call) -> None:
     """Back at its place in the queue's order, for the next free agent."""
-    call.timers.pop("retry", None)
+    call.timers.pop(AlarmKind.RETRY, None)
     call.state = CallState.WAITING
     w.pools.get(call.queue.name, call.requirement).add(call)
     match_call(w, call)

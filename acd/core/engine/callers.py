@@ -20,7 +20,7 @@ from acd.core.engine.facts import (
 )
 from acd.core.engine.matching import end_ring, make_ready, match_call
 from acd.core.engine.state import AgentState, Call, CallState
-from acd.core.engine.timers import Alarm
+from acd.core.engine.timers import Alarm, AlarmKind
 from acd.core.engine.world import World
 
 
@@ -75,8 +75,9 @@ def enter(w: World, call: Call) -> None:
     )
     if _overflow(w, call, closed_only=True):
         return
-    _schedule(w, call, "maxwait", call.entered_at + queue.max_wait_s if queue.max_wait_s else None)
-    _schedule(w, call, "escalate", next_step_at(queue, call.entered_at, w.now))
+    max_wait_at = call.entered_at + queue.max_wait_s if queue.max_wait_s else None
+    _schedule(w, call, AlarmKind.MAXWAIT, max_wait_at)
+    _schedule(w, call, AlarmKind.ESCALATE, next_step_at(queue, call.entered_at, w.now))
     _schedule_announcement(w, call)
     w.pools.get(queue.name, call.requirement).add(call)
     match_call(w, call)
@@ -128,7 +129,7 @@ def _refuse(w: World, event: CallArrived, reason: str) -> None:
     w.emit(CallRefused(w.now, event.call_id, event.queue, reason))
 
 
-def _schedule(w: World, call: Call, kind: str, at: float | None) -> None:
+def _schedule(w: World, call: Call, kind: AlarmKind, at: float | None) -> None:
     w.timers.cancel(call.timers.pop(kind, None))
     if at is not None:
         call.timers[kind] = w.timers.schedule(at, Alarm(kind, call.call_id))
@@ -142,7 +143,7 @@ def _schedule_announcement(w: World, call: Call) -> None:
         while at <= w.now:  # rounding can land exactly on now: it would fire for ever
             periods += 1
             at = call.entered_at + periods * every
-        _schedule(w, call, "announce", at)
+        _schedule(w, call, AlarmKind.ANNOUNCE, at)
 
 
 def announce(w: World, call: Call) -> None:
@@ -158,7 +159,7 @@ def announce(w: World, call: Call) -> None:
 def escalate(w: World, call: Call) -> None:
     """A step is due: the caller's requirement changes now, and moves them to a new pool."""
     needs = requirement(call.queue, call.own_skills, call.entered_at, w.now)
-    _schedule(w, call, "escalate", next_step_at(call.queue, call.entered_at, w.now))
+    _schedule(w, call, AlarmKind.ESCALATE, next_step_at(call.queue, call.entered_at, w.now))
     if needs == call.requirement:
         return
     call.requirement = needs

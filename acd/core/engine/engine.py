@@ -42,7 +42,7 @@ from acd.core.engine.explain import Explanation, explain
 from acd.core.engine.reload import reload
 from acd.core.engine.snapshot import Snapshot, snapshot
 from acd.core.engine.state import Agent, Call, CallState
-from acd.core.engine.timers import Alarm
+from acd.core.engine.timers import Alarm, AlarmKind
 from acd.core.engine.world import Output, World
 
 
@@ -214,26 +214,28 @@ class Engine:
 
     def _fire(self, alarm: Alarm) -> None:
         w = self._w
-        if alarm.kind == "wrap":
-            agent = w.agents.get(alarm.agent_id)
-            if agent is not None and agent.wrap_timer is not None:
-                offers.after_call(w, agent)
-            return
-        if alarm.kind == "overflow":
-            callers.check_overflow(w, alarm.queue)
-            return
+        match alarm.kind:
+            case AlarmKind.WRAP:
+                agent = w.agents.get(alarm.agent_id)
+                if agent is not None and agent.wrap_timer is not None:
+                    offers.after_call(w, agent)
+                return
+            case AlarmKind.OVERFLOW:
+                callers.check_overflow(w, alarm.queue)
+                return
         call = w.calls.get(alarm.call_id)
         if call is None:
             return
-        if alarm.kind == "ring" and alarm.agent_id in call.offers:
-            offers.miss(w, call, w.agents[alarm.agent_id], "noanswer", timed_out=True)
-        elif alarm.kind == "reoffer" and alarm.agent_id in w.agents:
-            offers.reoffer(w, call, w.agents[alarm.agent_id])
-        elif alarm.kind == "announce":
-            callers.announce(w, call)
-        elif alarm.kind == "escalate":
-            callers.escalate(w, call)
-        elif alarm.kind == "retry" and call.state is CallState.HELD:
-            callbacks.retry(w, call)
-        elif alarm.kind == "maxwait" and call.state is not CallState.CONNECTED:
-            callers.remove(w, call, "timeout")
+        match alarm.kind:
+            case AlarmKind.RING if alarm.agent_id in call.offers:
+                offers.miss(w, call, w.agents[alarm.agent_id], "noanswer", timed_out=True)
+            case AlarmKind.REOFFER if alarm.agent_id in w.agents:
+                offers.reoffer(w, call, w.agents[alarm.agent_id])
+            case AlarmKind.ANNOUNCE:
+                callers.announce(w, call)
+            case AlarmKind.ESCALATE:
+                callers.escalate(w, call)
+            case AlarmKind.RETRY if call.state is CallState.HELD:
+                callbacks.retry(w, call)
+            case AlarmKind.MAXWAIT if call.state is not CallState.CONNECTED:
+                callers.remove(w, call, "timeout")

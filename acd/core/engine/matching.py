@@ -19,7 +19,7 @@ from acd.core.engine.facts import CallOffered
 from acd.core.engine.pools import NO_CALL, Pool
 from acd.core.engine.state import Agent, AgentState, Call, CallState
 from acd.core.engine.strategies import choose
-from acd.core.engine.timers import Alarm
+from acd.core.engine.timers import Alarm, AlarmKind
 from acd.core.engine.world import World
 
 
@@ -85,7 +85,7 @@ def offer(
     call.state = CallState.RINGING
     for agent in agents:
         call.offers[agent.id] = w.now
-        alarm = Alarm("ring", call.call_id, agent.id)
+        alarm = Alarm(AlarmKind.RING, call.call_id, agent.id)
         call.ring_timers[agent.id] = w.timers.schedule(w.now + queue.ring_timeout_s, alarm)
         agent.call_id = call.call_id
         w.set_agent_state(agent, AgentState.RESERVED)

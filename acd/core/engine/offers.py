@@ -10,7 +10,7 @@ from acd.core.engine.config import AUTO_PAUSE_REASON
 from acd.core.engine.facts import CallAnswered, CallCompleted, CallTransferredOut, OfferMissed
 from acd.core.engine.matching import end_ring, make_ready, match_call, requeue
 from acd.core.engine.state import Agent, AgentState, Call, CallState, Pending
-from acd.core.engine.timers import Alarm
+from acd.core.engine.timers import Alarm, AlarmKind
 from acd.core.engine.world import World
 
 
@@ -76,13 +76,13 @@ def _exclude(w: World, call: Call, agent: Agent) -> None:
     if delay > 0:
         call.excluded[agent.id] = w.now + delay
         call.excluded_mask |= bit(agent.index)
-        alarm = Alarm("reoffer", call.call_id, agent.id)
-        call.timers[f"reoffer:{agent.id}"] = w.timers.schedule(w.now + delay, alarm)
+        alarm = Alarm(AlarmKind.REOFFER, call.call_id, agent.id)
+        call.timers[(AlarmKind.REOFFER, agent.id)] = w.timers.schedule(w.now + delay, alarm)
 
 
 def reoffer(w: World, call: Call, agent: Agent) -> None:
     """The delay after a miss is over: the agent may be offered this caller again."""
-    call.timers.pop(f"reoffer:{agent.id}", None)
+    call.timers.pop((AlarmKind.REOFFER, agent.id), None)
     if call.excluded.pop(agent.id, None) is not None:
         call.excluded_mask &= ~bit(agent.index)
         match_call(w, call)
@@ -126,7 +126,8 @@ def _call_over(w: World, call: Call, talk_s: float) -> None:
     if queue.wrap_up_s > 0:
         w.set_agent_state(agent, AgentState.WRAP_UP)
         agent.wrap_ends_at = w.now + queue.wrap_up_s
-        agent.wrap_timer = w.timers.schedule(agent.wrap_ends_at, Alarm("wrap", "", agent.id))
+        alarm = Alarm(AlarmKind.WRAP, "", agent.id)
+        agent.wrap_timer = w.timers.schedule(agent.wrap_ends_at, alarm)
     else:
         after_call(w, agent)
 

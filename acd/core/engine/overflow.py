@@ -25,7 +25,7 @@ from acd.core.engine.escalation import requirement
 from acd.core.engine.estimate import estimated_wait, position
 from acd.core.engine.facts import CallOverflowed
 from acd.core.engine.state import Call, CallState
-from acd.core.engine.timers import Alarm
+from acd.core.engine.timers import Alarm, AlarmKind
 from acd.core.engine.world import World
 
 
@@ -66,7 +66,7 @@ def keep_checking(w: World, queue: QueueConfig) -> None:
     """The queue's periodic check runs while it has callers and rules."""
     if not queue.overflow or queue.name in w.overflow_ticks or not len(w.in_queue[queue.name]):
         return
-    alarm = Alarm("overflow", queue=queue.name)
+    alarm = Alarm(AlarmKind.OVERFLOW, queue=queue.name)
     w.overflow_ticks[queue.name] = w.timers.schedule(w.now + queue.overflow_check_s, alarm)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from acd.core.engine.config import AgentConfig, QueueConfig, Skills
 from acd.core.engine.events import PhoneState
 from acd.core.engine.ranked import CallKey
+from acd.core.engine.timers import AlarmKind
 
 if TYPE_CHECKING:
     from acd.core.engine.pools import Pool
@@ -92,7 +93,8 @@ class Call:
     ring_timers: dict[str, int] = field(default_factory=dict)
     excluded: dict[str, float] = field(default_factory=dict)  # agent id -> until (missed)
     excluded_mask: int = 0
-    timers: dict[str, int] = field(default_factory=dict)  # alarm kind -> timer handle
+    # Alarm kind (with the agent, for re-offers) -> timer handle.
+    timers: dict[AlarmKind | tuple[AlarmKind, str], int] = field(default_factory=dict)
     agent_id: str = ""  # who answered
     answered_at: float = 0.0
     ring_s: float = 0.0

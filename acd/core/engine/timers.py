@@ -7,14 +7,28 @@ action due by ``now`` before it handles any event, so a late wake-up changes not
 from __future__ import annotations
 
 import heapq
+from enum import Enum
 from typing import NamedTuple
 
 
+class AlarmKind(Enum):
+    """What a due timer means; the engine has one handler per kind."""
+
+    RING = "ring"  # an agent's phone rang too long
+    WRAP = "wrap"  # an agent's wrap-up is over
+    ANNOUNCE = "announce"  # a waiting caller's next position announcement
+    MAXWAIT = "maxwait"  # a caller's maximum wait
+    ESCALATE = "escalate"  # a caller's next skill-escalation step
+    REOFFER = "reoffer"  # an agent who missed a caller may be offered them again
+    OVERFLOW = "overflow"  # a queue's periodic overflow check
+    RETRY = "retry"  # a callback's next attempt
+
+
 class Alarm(NamedTuple):
-    """What to do when a timer is due. ``kind`` names the handler; ids say for whom.
+    """What to do when a timer is due: the kind names the handler; ids say for whom.
     (A named tuple: one is made per ring, and it is cheaper than a dataclass.)"""
 
-    kind: str  # ring | wrap | announce | maxwait | escalate | reoffer | overflow
+    kind: AlarmKind
     call_id: str = ""
     agent_id: str = ""
     queue: str = ""
