@@ -1,7 +1,10 @@
 """After a restart, agents are as they were: logged in, paused (with their reason), or
 logged out, from their last state in the journal; booked callbacks are back at their
 place (they have no channel in Asterisk: the journal is their only memory). Phones'
-states and the callers still on the line come from Asterisk (callcontrol/recovery.py)."""
+states and the callers still on the line come from Asterisk (callcontrol/recovery.py).
+
+Words used across the code: "restore" is rebuilding from the journal (here and in
+journal/restore.py); "recover" is rebuilding from what Asterisk reports (recovery.py)."""
 
 from __future__ import annotations
 

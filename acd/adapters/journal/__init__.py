@@ -16,7 +16,7 @@ from acd.adapters.journal.errors import (
 )
 from acd.adapters.journal.queue_log import QueueLogWriter, rebuild_queue_log
 from acd.adapters.journal.queue_log_format import QueueLogContext, QueueLogLines
-from acd.adapters.journal.recovery import PendingCallback, WaitingCall
+from acd.adapters.journal.restore import PendingCallback, WaitingCall
 from acd.adapters.journal.store import Journal, JournalRow
 from acd.adapters.journal.writer import AsyncJournal
 

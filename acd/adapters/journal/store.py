@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from acd.adapters.journal import recovery
+from acd.adapters.journal import restore
 from acd.adapters.journal.codec import decode, encode_batch
 from acd.adapters.journal.errors import (
     JournalClosedError,
@@ -31,7 +31,7 @@ from acd.adapters.journal.errors import (
     JournalOpenError,
     JournalWriteError,
 )
-from acd.adapters.journal.recovery import PendingCallback, WaitingCall
+from acd.adapters.journal.restore import PendingCallback, WaitingCall
 from acd.adapters.journal.schema import migrate
 from acd.core.facts import Fact
 
@@ -139,11 +139,11 @@ class Journal:
 
     def waiting_calls(self, since: float = 0.0) -> list[WaitingCall]:
         """Calls that entered a queue at or after ``since`` and have no outcome yet."""
-        return recovery.waiting_calls(self._connection(), since)
+        return restore.waiting_calls(self._connection(), since)
 
     def pending_callbacks(self) -> list[PendingCallback]:
         """Booked callbacks with no outcome yet (a restarted server serves them)."""
-        return recovery.pending_callbacks(self._connection())
+        return restore.pending_callbacks(self._connection())
 
     def count(self) -> int:
         return int(self._connection().execute("SELECT COUNT(*) FROM facts").fetchone()[0])
