@@ -33,35 +33,37 @@ def log_fact(fact: Fact) -> None:
 
 
 def describe(fact: Fact) -> str:
-    if isinstance(fact, CallEntered):
-        return f"{fact.queue}: caller {fact.caller or fact.call_id} waits, position {fact.position}"
-    if isinstance(fact, CallOffered):
-        return f"{fact.queue}: ringing agent {fact.agent_id} for {fact.call_id} ({fact.why})"
-    if isinstance(fact, OfferMissed):
-        return f"{fact.queue}: agent {fact.agent_id} did not answer ({fact.reason})"
-    if isinstance(fact, CallAnswered):
-        return f"{fact.queue}: agent {fact.agent_id} answered after {fact.wait_s:.1f} s wait"
-    if isinstance(fact, CallAbandonedInQueue):
-        return f"{fact.queue}: caller hung up after {fact.wait_s:.1f} s, position {fact.position}"
-    if isinstance(fact, CallCompleted):
-        return f"{fact.queue}: call with agent {fact.agent_id} ended by {fact.by}"
-    if isinstance(fact, AgentStateChanged):
-        reason = f" ({fact.reason})" if fact.reason else ""
-        return f"agent {fact.agent_id}: {fact.previous} -> {fact.state}{reason}"
-    if isinstance(fact, CallAnnounced):
-        return f"{fact.queue}: told {fact.call_id} position {fact.position}"
-    if isinstance(fact, CallOverflowed):
-        return f"{fact.queue}: {fact.call_id} overflows to {fact.to} {fact.target}".rstrip() + (
-            f" (rule {fact.rule + 1}: {fact.when}{_measured(fact)})"
-        )
-    if isinstance(fact, CallbackBooked):
-        merged = f", merged into {fact.merged_into}" if fact.merged_into else ""
-        return f"{fact.queue}: callback booked for {fact.number}{merged}"
-    if isinstance(fact, CallbackAttempt):
-        end = "gives up" if fact.final else "will retry"
-        return f"{fact.queue}: callback {fact.call_id} not reached ({fact.reason}), {end}"
-    if isinstance(fact, CallLeftQueue):
-        return f"{fact.queue}: {fact.call_id} left the queue ({fact.reason})"
+    match fact:
+        case CallEntered():
+            who = fact.caller or fact.call_id
+            return f"{fact.queue}: caller {who} waits, position {fact.position}"
+        case CallOffered():
+            return f"{fact.queue}: ringing agent {fact.agent_id} for {fact.call_id} ({fact.why})"
+        case OfferMissed():
+            return f"{fact.queue}: agent {fact.agent_id} did not answer ({fact.reason})"
+        case CallAnswered():
+            return f"{fact.queue}: agent {fact.agent_id} answered after {fact.wait_s:.1f} s wait"
+        case CallAbandonedInQueue():
+            waited = f"{fact.wait_s:.1f} s"
+            return f"{fact.queue}: caller hung up after {waited}, position {fact.position}"
+        case CallCompleted():
+            return f"{fact.queue}: call with agent {fact.agent_id} ended by {fact.by}"
+        case AgentStateChanged():
+            reason = f" ({fact.reason})" if fact.reason else ""
+            return f"agent {fact.agent_id}: {fact.previous} -> {fact.state}{reason}"
+        case CallAnnounced():
+            return f"{fact.queue}: told {fact.call_id} position {fact.position}"
+        case CallOverflowed():
+            to = f"{fact.queue}: {fact.call_id} overflows to {fact.to} {fact.target}".rstrip()
+            return f"{to} (rule {fact.rule + 1}: {fact.when}{_measured(fact)})"
+        case CallbackBooked():
+            merged = f", merged into {fact.merged_into}" if fact.merged_into else ""
+            return f"{fact.queue}: callback booked for {fact.number}{merged}"
+        case CallbackAttempt():
+            end = "gives up" if fact.final else "will retry"
+            return f"{fact.queue}: callback {fact.call_id} not reached ({fact.reason}), {end}"
+        case CallLeftQueue():
+            return f"{fact.queue}: {fact.call_id} left the queue ({fact.reason})"
     return ""
 
 

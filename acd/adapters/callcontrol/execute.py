@@ -89,28 +89,29 @@ class Executor:
 
     async def _run(self, command: Command) -> None:
         try:
-            if isinstance(command, RingAgent):
-                await self._ring(command)
-            elif isinstance(command, CancelRing):
-                await self._cancel_ring(command)
-            elif isinstance(command, ConnectCall):
-                await self._connect(command)
-            elif isinstance(command, Announce):
-                await self._announce(command)
-            elif isinstance(command, RemoveCaller):
-                await self._remove(command)
-            elif isinstance(command, OverflowCaller):
-                await self._overflow(command)
-            elif isinstance(command, MoveCaller):
-                await self._move(command)
-            elif isinstance(command, ConfirmCallback):
-                self._replies.resolve(command.call_id, command.merged)
-            elif isinstance(command, DialCustomer):
-                await self._dial_customer(command)
-            elif isinstance(command, ReleaseCaller):
-                await self._release(command)
-            elif isinstance(command, PauseAgent):
-                log.info("agent %s paused automatically (%s)", command.agent_id, command.reason)
+            match command:
+                case RingAgent():
+                    await self._ring(command)
+                case CancelRing():
+                    await self._cancel_ring(command)
+                case ConnectCall():
+                    await self._connect(command)
+                case Announce():
+                    await self._announce(command)
+                case RemoveCaller():
+                    await self._remove(command)
+                case OverflowCaller():
+                    await self._overflow(command)
+                case MoveCaller():
+                    await self._move(command)
+                case ConfirmCallback():
+                    self._replies.resolve(command.call_id, command.merged)
+                case DialCustomer():
+                    await self._dial_customer(command)
+                case ReleaseCaller():
+                    await self._release(command)
+                case PauseAgent():
+                    log.info("agent %s paused automatically (%s)", command.agent_id, command.reason)
         except AmiError as exc:
             log.warning("%s failed: %s", type(command).__name__, exc)
 
