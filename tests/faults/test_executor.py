@@ -291,13 +291,6 @@ async def test_announce_sets_position_and_wait_then_redirects_once(rig: Rig) -> 
     assert len(rig.sent("Setvar", "Redirect")) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Executor._announce sets caller.announcing before its AMI actions and "
-    "only AcdAnnounced clears it; when the actions are lost (a disconnect, or "
-    "AmiNotConnected while the client reconnects) the flag stays set and the caller "
-    "never hears another announcement",
-)
 async def test_an_announcement_lost_in_a_disconnect_does_not_silence_the_next_ones(
     rig: Rig,
 ) -> None:

@@ -169,12 +169,6 @@ async def test_only_channels_waiting_in_the_acd_are_asked_for_their_variables(
     assert asked == waiting - {"PJSIP/1001-00000008"}  # not the agent leg, not from-trunk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: recover() restores callers in CoreShowChannels order (Asterisk's "
-    "container order), not by entry time; with a free agent the engine rings the first "
-    "caller fed, so a later caller overtakes an earlier one after a restart",
-)
 async def test_waiting_callers_are_given_back_in_order_of_entry_time(rig: Rig) -> None:
     found = await rig.recover()
     entered = [arrived.entered_at for arrived in rig.restored.items]
@@ -182,11 +176,6 @@ async def test_waiting_callers_are_given_back_in_order_of_entry_time(rig: Rig) -
     assert list(found.callers) == [arrived.call_id for arrived in rig.restored.items]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: see test_waiting_callers_are_given_back_in_order_of_entry_time; here the "
-    "real engine, with one free agent, rings the caller who came last",
-)
 async def test_after_a_restart_a_free_agent_rings_the_caller_who_waited_longest(
     rig: Rig,
 ) -> None:
@@ -213,12 +202,6 @@ async def test_after_a_restart_a_free_agent_rings_the_caller_who_waited_longest(
     assert rings == ["1700000100.2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: recover() only adds callers; one who hung up while AMI was down (their "
-    "Hangup event missed) stays in Legs and in the engine's queue, and is later rung "
-    "to an agent who answers a dead line",
-)
 async def test_after_a_reconnect_a_caller_no_longer_in_asterisk_is_abandoned(
     rig: Rig,
 ) -> None:

@@ -185,11 +185,18 @@ class Executor:
             return
         caller.announcing = True  # until [acd-announce] reports AcdAnnounced
         minutes = _minutes(cmd.estimated_wait_s)
-        for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
-            await self._ami.action(
-                "Setvar", {"Channel": caller.channel, "Variable": name, "Value": str(value)}
-            )
-        await self._redirect(caller.channel, "acd-announce")
+        try:
+            for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
+                await self._ami.action(
+                    "Setvar", {"Channel": caller.channel, "Variable": name, "Value": str(value)}
+                )
+            await self._redirect(caller.channel, "acd-announce")
+        except AmiError:
+            # No AcdAnnounced will come to clear the flag: without this, one lost
+            # announcement would silence the caller for good. (After a timeout the
+            # Redirect may still have run: at worst the next announcement cuts it.)
+            caller.announcing = False
+            raise
 
     async def _remove(self, cmd: RemoveCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)

@@ -3,7 +3,10 @@
 * every agent phone's device state (DeviceStateList);
 * every caller still waiting in [acd-hold] or [acd-announce], with the queue, priority,
   skills and *original* entry time read from the channel's ACD_* variables, so a
-  restarted server gives each caller back their place.
+  restarted server gives each caller back their place;
+* every caller this server knew whose line is no longer in Asterisk (the Hangup was
+  missed while the link was down): the call ended, or the caller abandoned, so no agent
+  is rung for a line that is gone.
 """
 
 from __future__ import annotations
@@ -54,19 +57,30 @@ async def recover(
         if change is not None:
             feed(change)
             phones += 1
-    callers = []
+    known = [leg for leg in legs.callers.values() if leg.answered]  # before the list
+    found: list[tuple[CallArrived, str]] = []
     channels = await ami.list_action("CoreShowChannels")
+    present = {
+        value for item in channels.events for value in (item.get("Channel"), item.get("Uniqueid"))
+    }
+    for leg in known:
+        if leg.channel not in present and leg.call_id not in present:
+            for event in translator.caller_gone(leg):
+                feed(event)
     for channel in channels.events:
         if channel.get("Context") not in WAITING_CONTEXTS:
             continue
-        arrived = await _waiting_caller(ami, channel.get("Channel") or "")
+        name = channel.get("Channel") or ""
+        arrived = await _waiting_caller(ami, name)
         if arrived is not None and arrived.call_id not in legs.callers:
-            legs.add_caller(
-                arrived.call_id, channel.get("Channel") or "", arrived.queue, arrived.caller
-            )
-            feed_restored(arrived)
-            callers.append(arrived.call_id)
-    return Recovered(phones, tuple(callers))
+            found.append((arrived, name))
+    # Given back in order of entry (Asterisk lists channels in no useful order): a free
+    # agent takes the first caller the engine hears of, who must be the longest waiting.
+    found.sort(key=lambda pair: (pair[0].entered_at, pair[0].call_id))
+    for arrived, name in found:
+        legs.add_caller(arrived.call_id, name, arrived.queue, arrived.caller)
+        feed_restored(arrived)
+    return Recovered(phones, tuple(arrived.call_id for arrived, _ in found))
 
 
 async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:

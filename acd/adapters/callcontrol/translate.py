@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from acd.adapters.callcontrol.legs import AgentLeg, Legs
+from acd.adapters.callcontrol.legs import AgentLeg, CallerLeg, Legs
 from acd.asterisk.ami import Event as AmiEvent
 from acd.core.engine.events import (
     AgentAnswered,
@@ -112,12 +112,7 @@ class Translator:
         if caller is not None and not caller.answered:
             return []  # a callback's customer who never answered: the dial's outcome tells
         if caller is not None:
-            self._legs.drop_caller(caller.call_id)
-            if caller.released:
-                return []  # the agent had ended the call: already told
-            if caller.connected_to:
-                return [CallEnded(caller.call_id, "caller")]
-            return [CallAbandoned(caller.call_id)]
+            return self.caller_gone(caller)
         leg = self._legs.agent_legs.get(uniqueid)
         if leg is None:
             # Feature-code calls, app_queue's legs, channels of other systems: not ours.
@@ -125,6 +120,16 @@ class Translator:
             return []
         self._legs.drop_agent_leg(uniqueid)
         return self._ended_by_agent(leg)
+
+    def caller_gone(self, caller: CallerLeg) -> list[EngineEvent]:
+        """The caller's line is gone (its Hangup, or missing from Asterisk after a
+        reconnect): the call ended if it was connected, else the caller abandoned."""
+        self._legs.drop_caller(caller.call_id)
+        if caller.released:
+            return []  # the agent had ended the call: already told
+        if caller.connected_to:
+            return [CallEnded(caller.call_id, "caller")]
+        return [CallAbandoned(caller.call_id)]
 
     def _dtmf(self, event: AmiEvent) -> list[EngineEvent]:
         uniqueid = event.get("Uniqueid") or ""
