@@ -56,7 +56,7 @@ from acd.core.engine.events import (
     CallAbandoned,
     CallArrived,
     CallEnded,
-    Event,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
 )
@@ -209,7 +209,7 @@ def _give_up(sim: Driver, day: Day, call_id: str) -> None:
         sim.send(CallAbandoned(call_id))  # rejected by the engine if already gone
 
 
-def _at(sim: Driver, when: float, event: Event) -> None:
+def _at(sim: Driver, when: float, event: EngineEvent) -> None:
     sim.at(max(0.0, when), partial(sim.send, event))
 
 

@@ -44,7 +44,7 @@ from acd.core.engine.events import (
     CallAbandoned,
     CallArrived,
     CallEnded,
-    Event,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
     TimerFired,
@@ -98,7 +98,7 @@ class Bench:
             self.send(PhoneStateChanged(agent.id, PhoneState.NOT_INUSE))
             self.send(AgentLoggedIn(agent.id))
 
-    def send(self, event: Event) -> int:
+    def send(self, event: EngineEvent) -> int:
         """Handles ``event``; returns the nanoseconds the engine took."""
         self.now += 0.01
         started = time.perf_counter_ns()

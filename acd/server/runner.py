@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from acd.core.engine import Engine
 from acd.core.engine.commands import Command
-from acd.core.engine.events import CallArrived, CallbackRequested, Event, TimerFired
+from acd.core.engine.events import CallArrived, CallbackRequested, EngineEvent, TimerFired
 from acd.core.engine.facts import CallbackBooked, CallEntered
 from acd.core.facts import Fact
 
@@ -36,11 +36,11 @@ class EngineRunner:
         self.clock = clock
         self._execute = execute
         self._record = record
-        self._inbox: asyncio.Queue[Event] = asyncio.Queue(INBOX_SIZE)
+        self._inbox: asyncio.Queue[EngineEvent] = asyncio.Queue(INBOX_SIZE)
         self._restored: set[str] = set()
         self._restored_callbacks: set[str] = set()  # their CallbackBooked is not news
 
-    def feed(self, event: Event) -> None:
+    def feed(self, event: EngineEvent) -> None:
         try:
             self._inbox.put_nowait(event)
         except asyncio.QueueFull:
@@ -62,12 +62,12 @@ class EngineRunner:
             deadline = self.engine.next_deadline()
             timeout = None if deadline is None else max(0.0, deadline - self.clock())
             try:
-                event: Event = await asyncio.wait_for(self._inbox.get(), timeout)
+                event: EngineEvent = await asyncio.wait_for(self._inbox.get(), timeout)
             except TimeoutError:
                 event = TimerFired()
             self.step(event)
 
-    def step(self, event: Event) -> None:
+    def step(self, event: EngineEvent) -> None:
         try:
             output = self.engine.handle(event, self.clock())
         except Exception:  # one bad event must not stop the contact centre

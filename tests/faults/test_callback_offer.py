@@ -21,8 +21,7 @@ from acd.asterisk.agi import AgiServer
 from acd.asterisk.ami import AmiClient
 from acd.core.compliance import DoNotCall
 from acd.core.engine.commands import ConfirmCallback
-from acd.core.engine.events import CallbackRequested
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import CallbackRequested, EngineEvent
 from tests.fakes.agi_caller import Command, ScriptedCall, words
 
 pytestmark = pytest.mark.timeout(20)

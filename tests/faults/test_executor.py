@@ -31,8 +31,7 @@ from acd.core.engine.commands import (
     RingAgent,
 )
 from acd.core.engine.config import OverflowTo
-from acd.core.engine.events import AgentMissed, CustomerUnreachable
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import AgentMissed, CustomerUnreachable, EngineEvent
 from tests.fakes.ami_peer import (
     WAIT_LIMIT,
     FakeAmiPeer,

@@ -20,8 +20,7 @@ from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiServer
 from acd.core.compliance import DoNotCall
-from acd.core.engine.events import CallArrived, CallbackRequested
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import CallArrived, CallbackRequested, EngineEvent
 from acd.core.settings.routing import QueueEntry
 from ivr import model as m
 from ivr.builtin import builtin

@@ -20,10 +20,10 @@ from acd.core.engine.events import (
     AgentLoggedIn,
     CallAbandoned,
     CallArrived,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
 )
-from acd.core.engine.events import Event as EngineEvent
 from tests.fakes.ami_peer import FakeAmiPeer, PeerConnection, ReceivedAction, Recorder
 from tests.fakes.ami_scripts import (
     Fields,

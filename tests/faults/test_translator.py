@@ -20,10 +20,10 @@ from acd.core.engine.events import (
     CallEnded,
     CallerPressedExitKey,
     CustomerAnswered,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
 )
-from acd.core.engine.events import Event as EngineEvent
 from tests.fakes.ami_peer import FakeAmiPeer, PeerConnection, Recorder
 from tests.fakes.ami_scripts import connected_client
 

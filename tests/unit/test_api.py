@@ -11,8 +11,13 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from acd.adapters.api import ApiDeps, build_app
-from acd.core.engine.events import AgentLoggedIn, AgentPaused, AgentUnpaused, PhoneState
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import (
+    AgentLoggedIn,
+    AgentPaused,
+    AgentUnpaused,
+    EngineEvent,
+    PhoneState,
+)
 
 Client = TestClient[web.Request, web.Application]
 

@@ -38,7 +38,7 @@ from acd.core.engine.events import (
     CallArrived,
     CallEnded,
     CallerPressedExitKey,
-    Event,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
     TimerFired,
@@ -194,7 +194,7 @@ def test_random_sequences_keep_the_invariants(
     engine, model = Engine(cfg, rng_seed=1), Model(cfg)
     calls = 0
 
-    def send(event: Event) -> None:
+    def send(event: EngineEvent) -> None:
         if isinstance(event, PhoneStateChanged):
             model.phone[event.agent_id] = event.state
         if isinstance(event, CallArrived):

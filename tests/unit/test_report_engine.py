@@ -17,7 +17,7 @@ from acd.core.engine.events import (
     CallArrived,
     CallEnded,
     CallTransferred,
-    Event,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
     TimerFired,
@@ -33,7 +33,7 @@ CONFIG = AcdConfig(
     agents=(AgentConfig("1001"), AgentConfig("1002")),
     pause_reasons=(PauseReason("1", "lunch"),),
 )
-SCRIPT: list[tuple[float, Event]] = [
+SCRIPT: list[tuple[float, EngineEvent]] = [
     (1000, PhoneStateChanged("1001", PhoneState.NOT_INUSE)),
     (1000, PhoneStateChanged("1002", PhoneState.NOT_INUSE)),
     (1000, AgentLoggedIn("1001")),

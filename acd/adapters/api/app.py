@@ -19,8 +19,13 @@ from typing import Any
 
 from aiohttp import web
 
-from acd.core.engine.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import (
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentPaused,
+    AgentUnpaused,
+    EngineEvent,
+)
 
 
 @dataclass(frozen=True)

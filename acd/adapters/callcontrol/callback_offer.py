@@ -20,8 +20,7 @@ from acd.adapters.callcontrol.callback_prompts import text
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
 from acd.core.compliance import DoNotCall, NumberError, to_e164
-from acd.core.engine.events import CallbackRequested
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import CallbackRequested, EngineEvent
 
 log = logging.getLogger(__name__)
 

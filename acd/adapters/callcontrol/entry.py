@@ -13,8 +13,7 @@ from collections.abc import Callable, Mapping
 
 from acd.adapters.callcontrol.legs import Legs
 from acd.asterisk.agi import AgiHangup, AgiSession
-from acd.core.engine.events import CallArrived
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import CallArrived, EngineEvent
 from acd.core.settings.routing import QueueEntry
 
 log = logging.getLogger(__name__)

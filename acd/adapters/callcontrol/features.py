@@ -14,8 +14,13 @@ import logging
 from collections.abc import Callable, Mapping
 
 from acd.asterisk.agi import AgiHangup, AgiSession
-from acd.core.engine.events import AgentLoggedIn, AgentLoggedOut, AgentPaused, AgentUnpaused
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import (
+    AgentLoggedIn,
+    AgentLoggedOut,
+    AgentPaused,
+    AgentUnpaused,
+    EngineEvent,
+)
 
 log = logging.getLogger(__name__)
 

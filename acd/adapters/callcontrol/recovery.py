@@ -19,8 +19,7 @@ from acd.adapters.callcontrol.entry import decode_skills
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.callcontrol.translate import Translator
 from acd.asterisk.ami import AmiClient, AmiError
-from acd.core.engine.events import CallArrived
-from acd.core.engine.events import Event as EngineEvent
+from acd.core.engine.events import CallArrived, EngineEvent
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from acd.core.engine.events import (
     CallEnded,
     CallerPressedExitKey,
     CustomerAnswered,
+    EngineEvent,
     PhoneState,
     PhoneStateChanged,
 )
-from acd.core.engine.events import Event as EngineEvent
 
 log = logging.getLogger(__name__)
 

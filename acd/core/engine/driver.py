@@ -17,7 +17,13 @@ from typing import TypeVar
 
 from acd.core.engine.commands import Command
 from acd.core.engine.engine import Engine
-from acd.core.engine.events import AgentLoggedIn, Event, PhoneState, PhoneStateChanged, TimerFired
+from acd.core.engine.events import (
+    AgentLoggedIn,
+    EngineEvent,
+    PhoneState,
+    PhoneStateChanged,
+    TimerFired,
+)
 from acd.core.engine.facts import EngineFact
 from acd.core.engine.world import Output
 
@@ -73,7 +79,7 @@ class Driver:
         if math.isfinite(to):
             self.now = max(self.now, to)
 
-    def send(self, event: Event, at: float | None = None) -> Output:
+    def send(self, event: EngineEvent, at: float | None = None) -> Output:
         """Handles ``event`` at ``at`` (default: now), after whatever is due before it."""
         if at is not None:
             self.advance(at)

@@ -34,7 +34,7 @@ from acd.core.engine.events import (
     ConfigReloaded,
     CustomerAnswered,
     CustomerUnreachable,
-    Event,
+    EngineEvent,
     PhoneStateChanged,
     TimerFired,
 )
@@ -77,7 +77,7 @@ class Engine:
     def config(self) -> AcdConfig:
         return self._w.index.config
 
-    def handle(self, event: Event, now: float) -> Output:
+    def handle(self, event: EngineEvent, now: float) -> Output:
         self._w.begin(now)
         self._fire_due()
         self._on_event[type(event)](event)

@@ -152,7 +152,7 @@ class ConfigReloaded:
     config: object = field(compare=False)
 
 
-Event = (
+EngineEvent = (
     CallArrived
     | CallAbandoned
     | CallerPressedExitKey
