@@ -85,10 +85,18 @@ class Server:
         replies = CallbackReplies()
         callbacks = settings.callbacks
         dialling = CallbackDialling(
-            callbacks.trunk, callbacks.caller_id, callbacks.ring_s, settings.outbound_trunk()
+            trunk=callbacks.trunk,
+            caller_id=callbacks.caller_id,
+            ring_s=callbacks.ring_s,
+            outbound_trunk=settings.outbound_trunk(),
         )
         self.executor = Executor(
-            self.ami, self.legs, self._feed, settings.default_language, dialling, replies
+            self.ami,
+            self.legs,
+            self._feed,
+            language=settings.default_language,
+            dialling=dialling,
+            replies=replies,
         )
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)
@@ -96,22 +104,28 @@ class Server:
         reasons = {reason.digit: reason.code for reason in settings.acd.pause_reasons}
         features = FeatureCodes(agent_ids, reasons, self.runner.feed)
         rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
-        offer = CallbackOffer(rules, replies, self.runner.feed, clock, settings.default_language)
+        offer = CallbackOffer(
+            rules,
+            replies,
+            self.runner.feed,
+            clock=clock,
+            default_language=settings.default_language,
+        )
         self.menus = _menu_store(settings, asterisk_files)
         self._recordings = _recordings(asterisk_files)
         self._asterisk_files = asterisk_files
         self.ivr = IvrCalls(
             IvrDeps(
-                self.menus,
-                entrance,
-                PocketsphinxRecogniser(),
-                self._recordings,
-                self.journal.submit,
-                clock,
-                _calendar_check(settings),
-                settings.outbound_trunk(),
-                settings.default_language,
-                IvrCallback(offer, entrance),
+                menus=self.menus,
+                entrance=entrance,
+                recogniser=PocketsphinxRecogniser(),
+                recordings=self._recordings,
+                record=self.journal.submit,
+                clock=clock,
+                is_open=_calendar_check(settings),
+                outbound_trunk=settings.outbound_trunk(),
+                default_language=settings.default_language,
+                callback=IvrCallback(offer, entrance),
             )
         )
         scripts = {
@@ -122,7 +136,10 @@ class Server:
         }
         self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
         deps = ApiDeps(
-            frozenset(agent_ids), frozenset(reasons.values()), self.runner.feed, self.status
+            agent_ids=frozenset(agent_ids),
+            pause_reasons=frozenset(reasons.values()),
+            feed=self.runner.feed,
+            status=self.status,
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
