@@ -19,7 +19,7 @@ from typing import Any
 
 import aiohttp
 
-from acd.adapters.callcontrol.ivr_perform import look_up
+from acd.adapters.ivr.perform import look_up
 from acd.core.settings import Settings, load_settings
 from acd.server.ivrsetup import menu_context
 from ivr.actions import Fetch, Fetched, FetchFailed

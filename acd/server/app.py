@@ -26,11 +26,11 @@ from acd.adapters.callcontrol.callback_prompts import PROMPTS as CALLBACK_PROMPT
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.callcontrol.execute import CallbackDialling, Executor
 from acd.adapters.callcontrol.features import FeatureCodes
-from acd.adapters.callcontrol.ivr_call import IvrCallback, IvrCalls, IvrDeps
-from acd.adapters.callcontrol.ivr_perform import Recordings
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.callcontrol.recovery import recover
 from acd.adapters.callcontrol.translate import Translator
+from acd.adapters.ivr.calls import IvrCallback, IvrCalls, IvrDeps
+from acd.adapters.ivr.perform import Recordings
 from acd.adapters.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
 from acd.adapters.prompts.menus import prepare
 from acd.adapters.prompts.needed import make_needed_prompts

@@ -1,4 +1,4 @@
-"""The recogniser interface the IVR uses (acd/adapters/callcontrol/ivr_perform.py)."""
+"""The recogniser interface the IVR uses (acd/adapters/ivr/perform.py)."""
 
 from __future__ import annotations
 

@@ -14,9 +14,9 @@ import pytest
 from acd.adapters.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
 from acd.adapters.callcontrol.callback_prompts import text
 from acd.adapters.callcontrol.entry import QueueEntrance
-from acd.adapters.callcontrol.ivr_call import IvrCallback, IvrCalls, IvrDeps
-from acd.adapters.callcontrol.ivr_perform import ANY_KEY, Recordings
 from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.ivr.calls import IvrCallback, IvrCalls, IvrDeps
+from acd.adapters.ivr.perform import ANY_KEY, Recordings
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiServer
 from acd.core.compliance import DoNotCall

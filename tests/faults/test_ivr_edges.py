@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from acd.adapters.callcontrol.ivr_perform import Performer, Recordings
+from acd.adapters.ivr.perform import Performer, Recordings
 from acd.asterisk.agi import AgiSession, RecordingResult
 from acd.cli import ivr_cmd
 from ivr.actions import Ask, Fetch, Fetched, FetchFailed, Sound, SpeechHeard

@@ -2,7 +2,7 @@
 
 The channel gets ACD_* variables (call id, queue, entry time, priority, skills) before
 it goes on hold, so a restarted server can find every waiting caller again in Asterisk
-and give them back their place (recovery.py). The IVR (acd/adapters/callcontrol/ivr_call.py)
+and give them back their place (recovery.py). The IVR (acd/adapters/ivr/calls.py)
 chooses the queue; a number no menu serves may name one in acd.yaml's ``numbers``.
 """
 

@@ -20,7 +20,7 @@ import aiohttp
 
 from acd.adapters.callcontrol.callback_offer import CallbackOffer
 from acd.adapters.callcontrol.entry import QueueEntrance
-from acd.adapters.callcontrol.ivr_perform import Performer, Recordings
+from acd.adapters.ivr.perform import Performer, Recordings
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
 from acd.core.settings.routing import QueueEntry
 from ivr.actions import (
