@@ -110,12 +110,12 @@ class LeaveVoicemail:
 
 
 @dataclass(frozen=True)
-class HangUp:
+class EndCall:
     audio: tuple[Audio, ...] = ()
 
 
-Action = Play | Ask | Fetch | OfferCallback | EnterQueue | TransferOut | LeaveVoicemail | HangUp
-ENDS = (EnterQueue, TransferOut, LeaveVoicemail, HangUp)
+Action = Play | Ask | Fetch | OfferCallback | EnterQueue | TransferOut | LeaveVoicemail | EndCall
+ENDS = (EnterQueue, TransferOut, LeaveVoicemail, EndCall)
 
 
 # ---- results -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ _WITHHELD = {"", "anonymous", "unknown", "restricted", "private", "unavailable"}
 
 
 @dataclass
-class CallState:
+class IvrCall:
     """What the menu has learnt and decided so far; a queue node hands it to the ACD."""
 
     call_id: str
@@ -38,7 +38,7 @@ class CallState:
 IsOpenAt = Callable[[str, float], bool]  # (calendar name, now) -> open?
 
 
-def holds(test: Test, call: CallState, now: float, is_open: IsOpenAt) -> bool:
+def holds(test: Test, call: IvrCall, now: float, is_open: IsOpenAt) -> bool:
     if isinstance(test, IsOpen):
         return is_open(test.calendar, now) != test.closed
     if isinstance(test, CallerWithheld):

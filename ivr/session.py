@@ -23,11 +23,11 @@ from ivr.actions import (
     Audio,
     CallbackDone,
     CallerHungUp,
+    EndCall,
     EnterQueue,
     Fetch,
     Fetched,
     FetchFailed,
-    HangUp,
     KeysEntered,
     LeaveVoicemail,
     OfferCallback,
@@ -41,7 +41,7 @@ from ivr.actions import (
     TransferOut,
 )
 from ivr.builtin import builtin
-from ivr.call import CallState, IsOpenAt, fill, holds
+from ivr.call import IsOpenAt, IvrCall, fill, holds
 from ivr.facts import IvrFact, IvrStep, Outcome, SurveyAnswered
 
 # Nodes passed in a row without the caller doing anything; the checker refuses such
@@ -63,7 +63,7 @@ class _Waiting:
 
 class IvrSession:
     def __init__(
-        self, library: m.IvrLibrary, menu: m.IvrMenu, call: CallState, is_open: IsOpenAt
+        self, library: m.IvrLibrary, menu: m.IvrMenu, call: IvrCall, is_open: IsOpenAt
     ) -> None:
         self.library, self.menu, self.call = library, menu, call
         self._is_open = is_open
@@ -81,7 +81,7 @@ class IvrSession:
         if self.finished or waiting is None:
             raise SessionError(f"no action is waiting for {type(result).__name__}")
         if isinstance(result, CallerHungUp):
-            return self._end(now, waiting.node, Outcome.HANGUP, HangUp())
+            return self._end(now, waiting.node, Outcome.HANGUP, EndCall())
         node = waiting.node
         if isinstance(node, m.Play) and isinstance(result, Played):
             return self._walk(node.next, now)
@@ -95,7 +95,7 @@ class IvrSession:
             return self._looked_up(node, result, now)
         if isinstance(node, m.CallbackRequest) and isinstance(result, CallbackDone):
             if result.booked:
-                return self._end(now, node, Outcome.DONE, HangUp())
+                return self._end(now, node, Outcome.DONE, EndCall())
             return self._walk(node.on_fail, now)
         raise SessionError(f"{type(result).__name__} does not answer node {node.name!r}")
 
@@ -113,7 +113,7 @@ class IvrSession:
             if not isinstance(action_or_next, str):
                 return action_or_next
             name = action_or_next
-        return self._end(now, self.menu.nodes[name], Outcome.ERROR, HangUp(), "loop")
+        return self._end(now, self.menu.nodes[name], Outcome.ERROR, EndCall(), "loop")
 
     def _enter(self, node: m.Node, now: float) -> Action | str:
         """The action that node asks for, or the name of the node to go on to."""
@@ -150,7 +150,7 @@ class IvrSession:
         if isinstance(node, m.Voicemail):
             return self._end(now, node, Outcome.DONE, LeaveVoicemail(node.mailbox))
         if isinstance(node, m.Hangup):
-            return self._end(now, node, Outcome.DONE, HangUp(self._audio(node.prompt)))
+            return self._end(now, node, Outcome.DONE, EndCall(self._audio(node.prompt)))
         raise SessionError(f"node {node.name!r} of type {type(node).__name__} is not handled")
 
     def _end(
@@ -233,7 +233,7 @@ class IvrSession:
         if waiting.tries >= node.retry.tries:
             self._step(now, node, Outcome.FAILED)
             if isinstance(node, m.Survey):
-                return self._end(now, node, Outcome.DONE, HangUp())
+                return self._end(now, node, Outcome.DONE, EndCall())
             return self._walk(node.on_fail, now)
         said = node.retry.invalid if digits else node.retry.no_input
         lang = self.call.language
@@ -285,7 +285,7 @@ class IvrSession:
                 now, self.call.call_id, self.menu.name, node.name, node.scale.value, int(digits)
             )
         )
-        return self._end(now, node, Outcome.DONE, HangUp(self._audio(node.thanks)), digits)
+        return self._end(now, node, Outcome.DONE, EndCall(self._audio(node.thanks)), digits)
 
     # ---- decisions, lookups, values ------------------------------------------------------
 

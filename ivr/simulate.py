@@ -18,11 +18,11 @@ from ivr.actions import (
     Ask,
     Audio,
     CallbackDone,
+    EndCall,
     EnterQueue,
     Fetch,
     Fetched,
     FetchFailed,
-    HangUp,
     KeysEntered,
     LeaveVoicemail,
     OfferCallback,
@@ -35,7 +35,7 @@ from ivr.actions import (
     SpeechHeard,
     TransferOut,
 )
-from ivr.call import CallState, IsOpenAt
+from ivr.call import IsOpenAt, IvrCall
 from ivr.facts import IvrStep, Outcome
 from ivr.model import IvrLibrary, IvrMenu
 from ivr.session import IvrSession
@@ -71,7 +71,7 @@ def simulate(
     is_open: IsOpenAt,
     now: float = 0.0,
 ) -> Walk:
-    call = CallState(
+    call = IvrCall(
         "simulated", caller, did or next(iter(menu.entry.numbers), ""), menu.languages[0]
     )
     session = IvrSession(library, menu, call, is_open)
@@ -165,7 +165,7 @@ def describe_end(action: Action | None) -> str:
         )
     if isinstance(action, LeaveVoicemail):
         return f"ends in voicemail box {action.mailbox}"
-    if isinstance(action, HangUp):
+    if isinstance(action, EndCall):
         said = f" after {hearing(action.audio)}" if action.audio else ""
         return f"ends: hung up{said}"
     return f"ends: {action}"

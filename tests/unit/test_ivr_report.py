@@ -6,7 +6,7 @@ from __future__ import annotations
 from acd.core.report.ivr import funnel, funnel_text, surveys
 from acd.core.report.period import Period
 from ivr.actions import CallerHungUp, Fetch, Fetched, FetchFailed, Played
-from ivr.call import CallState
+from ivr.call import IvrCall
 from ivr.facts import IvrStep, SurveyAnswered
 from ivr.loader import load_library
 from ivr.simulate import Input, simulate
@@ -41,7 +41,7 @@ def _hung_up_in_the_first_menu() -> list[IvrStep]:
     from ivr.session import IvrSession
 
     session = IvrSession(
-        library, library.menus["accueil"], CallState("c-hangup", "+33600000000", "200", "fr"), _open
+        library, library.menus["accueil"], IvrCall("c-hangup", "+33600000000", "200", "fr"), _open
     )
     session.start(200.0)
     session.resume(Played(), 201.0)  # the welcome, then the menu asks

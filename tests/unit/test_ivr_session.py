@@ -11,11 +11,11 @@ from ivr.actions import (
     Ask,
     CallbackDone,
     CallerHungUp,
+    EndCall,
     EnterQueue,
     Fetch,
     Fetched,
     FetchFailed,
-    HangUp,
     KeysEntered,
     OfferCallback,
     Play,
@@ -24,7 +24,7 @@ from ivr.actions import (
     SpeechHeard,
 )
 from ivr.builtin import builtin
-from ivr.call import CallState
+from ivr.call import IvrCall
 from ivr.facts import IvrStep, Outcome, SurveyAnswered
 from ivr.session import IvrSession, SessionError
 
@@ -83,7 +83,7 @@ def session(
     open_: bool = True,
 ) -> IvrSession:
     lib = library(nodes, start)
-    call = CallState("c1", caller, "200", "fr")
+    call = IvrCall("c1", caller, "200", "fr")
     return IvrSession(lib, lib.menus["accueil"], call, lambda _cal, _now: open_)
 
 
@@ -193,7 +193,7 @@ def test_survey_records_the_score_then_thanks() -> None:
     assert (ask.max_digits, ask.terminator) == (1, "#")
     retry = s.resume(keys("9"), 1)  # CSAT is 1 to 5
     assert isinstance(retry, Ask)
-    assert s.resume(keys("4"), 2) == HangUp((Speak("Merci", "fr"),))
+    assert s.resume(keys("4"), 2) == EndCall((Speak("Merci", "fr"),))
     scores = [f for f in s.take_facts() if isinstance(f, SurveyAnswered)]
     assert scores == [SurveyAnswered(2, "c1", "accueil", "csat", "csat", 4)]
 
@@ -288,10 +288,10 @@ def test_callback_node_ends_when_booked_and_falls_back_when_not() -> None:
     }
     s = session(nodes, "cb")
     assert s.start(0) == OfferCallback("sales", "fr")
-    assert s.resume(CallbackDone(True), 1) == HangUp()
+    assert s.resume(CallbackDone(True), 1) == EndCall()
     s = session(nodes, "cb")
     s.start(0)
-    assert s.resume(CallbackDone(False), 1) == HangUp((Speak("Au revoir", "fr"),))
+    assert s.resume(CallbackDone(False), 1) == EndCall((Speak("Au revoir", "fr"),))
 
 
 def test_a_hang_up_is_recorded_where_it_happened() -> None:
@@ -308,7 +308,7 @@ def test_a_hang_up_is_recorded_where_it_happened() -> None:
 def test_a_loop_without_input_is_stopped() -> None:
     nodes: dict[str, m.Node] = {"a": m.Goto("a", m.Target("b")), "b": m.Goto("b", m.Target("a"))}
     s = session(nodes, "a")
-    assert s.start(0) == HangUp()
+    assert s.start(0) == EndCall()
     assert s.finished
     assert steps(s)[-1][1:] == ("error", "loop")
 
@@ -319,7 +319,7 @@ def test_goto_another_menu_and_a_wrong_result_is_refused() -> None:
         "first", m.Entry(("1",)), ("fr",), "g", {"g": m.Goto("g", m.Target(menu="other"))}
     )
     lib = m.IvrLibrary({"first": first, "other": other}, "v", {"1": "first"})
-    s = IvrSession(lib, first, CallState("c", "", "1", "fr"), lambda _c, _n: True)
+    s = IvrSession(lib, first, IvrCall("c", "", "1", "fr"), lambda _c, _n: True)
     assert s.start(0) == EnterQueue("support", 0, (), "fr")
     s = session(start="welcome")
     s.start(0)

@@ -28,16 +28,16 @@ from ivr.actions import (
     Ask,
     CallbackDone,
     CallerHungUp,
+    EndCall,
     EnterQueue,
     Fetch,
-    HangUp,
     LeaveVoicemail,
     OfferCallback,
     Play,
     Result,
     TransferOut,
 )
-from ivr.call import CallState, IsOpenAt
+from ivr.call import IsOpenAt, IvrCall
 from ivr.facts import IvrFact
 from ivr.model import IvrLibrary, IvrMenu
 from ivr.session import IvrSession
@@ -90,7 +90,7 @@ class IvrCalls:
         if library is None or menu is None:
             await self._deps.entrance.handle(session)
             return
-        call = CallState(
+        call = IvrCall(
             session.request.uniqueid, session.request.get("callerid") or "", did, menu.languages[0]
         )
         ivr = IvrSession(library, menu, call, self._deps.is_open)
@@ -112,7 +112,7 @@ class IvrCalls:
             log.warning("call %s: no survey %r in the menus in force; hanging up", call_id, where)
             await _hang_up(session)
             return
-        call = CallState(
+        call = IvrCall(
             call_id, session.request.get("callerid") or "", "", language or menu.languages[0]
         )
         ivr = IvrSession(library, menu, call, self._deps.is_open)
@@ -169,7 +169,7 @@ class IvrCalls:
         elif isinstance(action, LeaveVoicemail):
             await session.set_variable("ACD_IVR_MAILBOX", action.mailbox)
             await session.set_variable("ACD_IVR_NEXT", "acd-ivr-end,voicemail,1")
-        elif isinstance(action, HangUp):
+        elif isinstance(action, EndCall):
             await performer.play(action.audio)
             await session.hangup()
         log.info("call %s leaves menu %s: %s", session.request.uniqueid, menu.name, action)
