@@ -83,20 +83,21 @@ class IvrSession:
         if isinstance(result, CallerHungUp):
             return self._end(now, waiting.node, Outcome.HANGUP, EndCall())
         node = waiting.node
-        if isinstance(node, m.Play) and isinstance(result, Played):
-            return self._walk(node.next, now)
-        if isinstance(node, m.Menu) and isinstance(result, KeysEntered | SpeechHeard):
-            return self._menu_answer(node, waiting, result, now)
-        if isinstance(node, m.Collect) and isinstance(result, KeysEntered):
-            return self._collected(node, waiting, result.digits, now)
-        if isinstance(node, m.Survey) and isinstance(result, KeysEntered):
-            return self._scored(node, waiting, result.digits, now)
-        if isinstance(node, m.Lookup) and isinstance(result, Fetched | FetchFailed):
-            return self._looked_up(node, result, now)
-        if isinstance(node, m.CallbackRequest) and isinstance(result, CallbackDone):
-            if result.booked:
+        match node, result:
+            case m.Play(), Played():
+                return self._walk(node.next, now)
+            case m.Menu(), KeysEntered() | SpeechHeard():
+                return self._menu_answer(node, waiting, result, now)
+            case m.Collect(), KeysEntered():
+                return self._collected(node, waiting, result.digits, now)
+            case m.Survey(), KeysEntered():
+                return self._scored(node, waiting, result.digits, now)
+            case m.Lookup(), Fetched() | FetchFailed():
+                return self._looked_up(node, result, now)
+            case m.CallbackRequest(), CallbackDone(booked=True):
                 return self._end(now, node, Outcome.DONE, EndCall())
-            return self._walk(node.on_fail, now)
+            case m.CallbackRequest(), CallbackDone():
+                return self._walk(node.on_fail, now)
         raise SessionError(f"{type(result).__name__} does not answer node {node.name!r}")
 
     def take_facts(self) -> list[IvrFact]:
@@ -117,40 +118,43 @@ class IvrSession:
 
     def _enter(self, node: m.Node, now: float) -> Action | str:
         """The action that node asks for, or the name of the node to go on to."""
-        if isinstance(node, m.Goto):
-            if node.to.menu:
-                self.menu = self.library.menus.get(node.to.menu, self.menu)
-            return node.to.node or self.menu.start
-        if isinstance(node, m.Condition):
-            return self._decide(node, now)
-        if isinstance(node, m.SetValues):
-            self._apply(node)
-            return node.next
+        match node:
+            case m.Goto():
+                if node.to.menu:
+                    self.menu = self.library.menus.get(node.to.menu, self.menu)
+                return node.to.node or self.menu.start
+            case m.Condition():
+                return self._decide(node, now)
+            case m.SetValues():
+                self._apply(node)
+                return node.next
         self._waiting = _Waiting(node)
-        if isinstance(node, m.Play):
-            return Play(self._audio(node.prompt))
-        if isinstance(node, m.Menu):
-            if not self._menus or self._menus[-1] != (self.menu.name, node.name):
-                self._menus.append((self.menu.name, node.name))
-            return self._ask_menu(node, self._waiting, ())
-        if isinstance(node, m.Collect | m.Survey):
-            return self._ask_digits(node, ())
-        if isinstance(node, m.Lookup):
-            return self._fetch(node)
-        if isinstance(node, m.CallbackRequest):
-            return OfferCallback(node.queue, self.call.language)
+        match node:
+            case m.Play():
+                return Play(self._audio(node.prompt))
+            case m.Menu():
+                if not self._menus or self._menus[-1] != (self.menu.name, node.name):
+                    self._menus.append((self.menu.name, node.name))
+                return self._ask_menu(node, self._waiting, ())
+            case m.Collect() | m.Survey():
+                return self._ask_digits(node, ())
+            case m.Lookup():
+                return self._fetch(node)
+            case m.CallbackRequest():
+                return OfferCallback(node.queue, self.call.language)
         return self._leave(node, now)
 
     def _leave(self, node: m.Node, now: float) -> Action:
         """An end node: the call leaves the IVR."""
-        if isinstance(node, m.ToQueue):
-            return self._end(now, node, Outcome.DONE, self._queue_entry(node))
-        if isinstance(node, m.Transfer):
-            return self._end(now, node, Outcome.DONE, TransferOut(node.number, node.trunk))
-        if isinstance(node, m.Voicemail):
-            return self._end(now, node, Outcome.DONE, LeaveVoicemail(node.mailbox))
-        if isinstance(node, m.Hangup):
-            return self._end(now, node, Outcome.DONE, EndCall(self._audio(node.prompt)))
+        match node:
+            case m.ToQueue():
+                return self._end(now, node, Outcome.DONE, self._queue_entry(node))
+            case m.Transfer():
+                return self._end(now, node, Outcome.DONE, TransferOut(node.number, node.trunk))
+            case m.Voicemail():
+                return self._end(now, node, Outcome.DONE, LeaveVoicemail(node.mailbox))
+            case m.Hangup():
+                return self._end(now, node, Outcome.DONE, EndCall(self._audio(node.prompt)))
         raise SessionError(f"node {node.name!r} of type {type(node).__name__} is not handled")
 
     def _end(
