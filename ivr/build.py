@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from acd.core.yamlfile import Document, dotted
 from ivr import model as m
 from ivr.problems import Problem
-from ivr.yamldata import Document, dotted
 
 Data = dict[str, Any]
 

@@ -5,7 +5,7 @@ is no problem at all: a server keeps its previous version otherwise.
 
     library, problems = load_library(Path("config/ivr"), context)
 
-Steps per file: YAML with lines (ivr.yamldata), the published JSON Schema
+Steps per file: YAML with lines (acd.core.yamlfile), the published JSON Schema
 (ivr.validate), the model (ivr.build), what the schema cannot see (ivr.checks); then
 across files: numbers and trunks claimed twice, goto to menus that do not exist.
 """
@@ -16,12 +16,12 @@ import hashlib
 import re
 from pathlib import Path
 
+from acd.core import yamlfile
 from ivr import model as m
 from ivr.build import build_menu
 from ivr.checks import MenuContext, check_menu
 from ivr.problems import Problem, closest
 from ivr.validate import problems as schema_problems
-from ivr.yamldata import read
 
 _MENU_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
 
@@ -30,7 +30,7 @@ __all__ = ["MenuContext", "Problem", "load_library", "load_menu"]
 
 def load_menu(text: str, file: str, context: MenuContext) -> tuple[m.IvrMenu | None, list[Problem]]:
     """One menu from its text; ``file`` names it in problems and gives the menu's name."""
-    document, found = read(text, file)
+    document, found = _read(text, file)
     if document is None:
         return None, found
     found += schema_problems(document, file)
@@ -39,6 +39,19 @@ def load_menu(text: str, file: str, context: MenuContext) -> tuple[m.IvrMenu | N
     menu, found = build_menu(_menu_name(file), file, document)
     found += check_menu(menu, context)
     return (None if found else menu), found
+
+
+def _read(text: str, file: str) -> tuple[yamlfile.Document | None, list[Problem]]:
+    """The menu as plain data, or None when the text is not YAML (or too deep, too big)."""
+    try:
+        document, errors = yamlfile.plain(yamlfile.parse(text, file))
+    except yamlfile.ConfigError as error:
+        return None, [_problem(error)]
+    return document, [_problem(error) for error in errors]
+
+
+def _problem(error: yamlfile.ConfigError) -> Problem:
+    return Problem(error.file, error.line, error.key, error.message, error.hint)
 
 
 def load_library(folder: Path, context: MenuContext) -> tuple[m.IvrLibrary | None, list[Problem]]:

@@ -12,8 +12,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from acd.core.yamlfile import Document, dotted
 from ivr.problems import Problem, closest
-from ivr.yamldata import Document, dotted
 
 
 @cache

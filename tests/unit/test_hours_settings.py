@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acd.core import yamlfile as y
 from acd.core.hours import Calendar
 from acd.core.settings import ConfigError, parse_settings
-from acd.core.settings import yamlnodes as y
 from acd.core.settings.hours_model import parse_calendars
 
 PARIS = ZoneInfo("Europe/Paris")

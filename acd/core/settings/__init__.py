@@ -1,4 +1,5 @@
-"""Configuration: the typed settings model and the YAML reader that locates errors."""
+"""Configuration: the typed settings model, read with acd.core.yamlfile, whose ConfigError
+names the file, line and key of a mistake."""
 
 from acd.core.settings.model import (
     Agent,
@@ -9,7 +10,7 @@ from acd.core.settings.model import (
     load_settings,
     parse_settings,
 )
-from acd.core.settings.yamlnodes import ConfigError
+from acd.core.yamlfile import ConfigError
 
 __all__ = [
     "Agent",

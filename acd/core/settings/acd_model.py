@@ -25,6 +25,7 @@ from typing import TypeVar
 
 import yaml
 
+from acd.core import yamlfile as y
 from acd.core.engine.config import (
     AUTO_PAUSE_REASON,
     MAX_PROFICIENCY,
@@ -39,10 +40,9 @@ from acd.core.engine.config import (
     Skills,
     Strategy,
 )
-from acd.core.settings import yamlnodes as y
 from acd.core.settings.hours_model import parse_calendars
 from acd.core.settings.overflow_model import Known, parse_closed, parse_rules
-from acd.core.settings.yamlnodes import Node
+from acd.core.yamlfile import Node
 
 T = TypeVar("T")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")

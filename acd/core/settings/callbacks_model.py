@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from acd.core import yamlfile as y
 from acd.core.compliance import DoNotCall, DoNotCallError, NumberError, parse_do_not_call, to_e164
-from acd.core.settings import yamlnodes as y
-from acd.core.settings.yamlnodes import Node
+from acd.core.yamlfile import Node
 
 LEGAL_HOURS = "legal"
 COUNTRIES = ("FR", "BE", "CH", "GB")

@@ -23,10 +23,10 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import available_timezones
 
+from acd.core import yamlfile as y
 from acd.core.hours import HOLIDAY_SETS, Calendar, Closure, Opening
 from acd.core.hours.calendar import DAY_MINUTES, Interval
-from acd.core.settings import yamlnodes as y
-from acd.core.settings.yamlnodes import Node
+from acd.core.yamlfile import Node
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NAME = re.compile(r"[a-z][a-z0-9_-]{0,30}")

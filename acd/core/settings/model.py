@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from acd.core import yamlfile as y
 from acd.core.engine.config import AcdConfig
-from acd.core.settings import yamlnodes as y
 from acd.core.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
 from acd.core.settings.callbacks_model import CallbackSettings, parse_callbacks
 from acd.core.settings.routing import (
@@ -25,7 +25,7 @@ from acd.core.settings.routing import (
     parse_numbers,
 )
 from acd.core.settings.voicemail_model import Mailbox, parse_voicemail
-from acd.core.settings.yamlnodes import ConfigError, Node
+from acd.core.yamlfile import ConfigError, Node
 
 _AGENT_ID = re.compile(r"^[0-9]{2,8}$")
 _NAME = re.compile(r"^[a-z][a-z0-9_-]{0,30}$")

@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from acd.core import yamlfile as y
 from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen
-from acd.core.settings import yamlnodes as y
-from acd.core.settings.yamlnodes import Node
+from acd.core.yamlfile import Node
 
 _BARE_CONDITIONS = {
     OverflowWhen.NO_AGENT_LOGGED_IN,

@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from acd.core import yamlfile as y
 from acd.core.engine.config import AcdConfig
-from acd.core.settings import yamlnodes as y
 from acd.core.settings.acd_model import skills_of
-from acd.core.settings.yamlnodes import Node
+from acd.core.yamlfile import Node
 
 _NUMBER = re.compile(r"^[0-9+*#]{1,20}$")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from acd.core.settings import yamlnodes as y
-from acd.core.settings.yamlnodes import Node
+from acd.core import yamlfile as y
+from acd.core.yamlfile import Node
 
 _MAILBOX = re.compile(r"^[0-9]{1,10}$")
 
