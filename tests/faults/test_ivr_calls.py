@@ -21,7 +21,7 @@ from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiServer
 from acd.core.compliance import DoNotCall
 from acd.core.engine.events import CallArrived, CallbackRequested, EngineEvent
-from acd.core.settings.routing import QueueEntry
+from acd.core.settings.numbers_model import QueueEntry
 from ivr import model as m
 from ivr.builtin import builtin
 from ivr.facts import IvrFact, IvrStep, SurveyAnswered

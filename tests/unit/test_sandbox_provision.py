@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from acd.core.settings import load_settings
-from acd.core.settings.routing import JournalSettings
+from acd.core.settings.journal_model import JournalSettings
 from acd.server import Server
 from testbed.sandbox.layout import SandboxLayout
 from testbed.sandbox.provision import provision

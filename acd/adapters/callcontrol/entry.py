@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from acd.adapters.callcontrol.legs import Legs
 from acd.asterisk.agi import AgiHangup, AgiSession
 from acd.core.engine.events import CallArrived, EngineEvent
-from acd.core.settings.routing import QueueEntry
+from acd.core.settings.numbers_model import QueueEntry
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from acd.adapters.callcontrol.callback_offer import CallbackOffer
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.ivr.perform import Performer, Recordings
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
-from acd.core.settings.routing import QueueEntry
+from acd.core.settings.numbers_model import QueueEntry
 from ivr.actions import (
     Action,
     Ask,

@@ -2,7 +2,7 @@
 names the file, line and key of a mistake."""
 
 from acd.core.settings.model import (
-    Agent,
+    AgentAccount,
     Endpoint,
     Settings,
     SipSettings,
@@ -13,7 +13,7 @@ from acd.core.settings.model import (
 from acd.core.yamlfile import ConfigError
 
 __all__ = [
-    "Agent",
+    "AgentAccount",
     "ConfigError",
     "Endpoint",
     "Settings",

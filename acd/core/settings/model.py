@@ -16,14 +16,9 @@ from acd.core import yamlfile as y
 from acd.core.engine.config import AcdConfig
 from acd.core.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
 from acd.core.settings.callbacks_model import CallbackSettings, parse_callbacks
-from acd.core.settings.routing import (
-    IvrSettings,
-    JournalSettings,
-    QueueEntry,
-    parse_ivr,
-    parse_journal,
-    parse_numbers,
-)
+from acd.core.settings.ivr_model import IvrSettings, parse_ivr
+from acd.core.settings.journal_model import JournalSettings, parse_journal
+from acd.core.settings.numbers_model import QueueEntry, parse_numbers
 from acd.core.settings.voicemail_model import Mailbox, parse_voicemail
 from acd.core.yamlfile import ConfigError, Node
 
@@ -58,7 +53,7 @@ class Trunk:
 
 
 @dataclass(frozen=True)
-class Agent:
+class AgentAccount:
     """An agent's SIP softphone account on Asterisk (user name = agent id)."""
 
     id: str
@@ -73,7 +68,7 @@ class Settings:
     api: Endpoint  # the server's own HTTP API (status, agent control), loopback by default
     sip: SipSettings
     trunks: tuple[Trunk, ...]
-    agents: tuple[Agent, ...]
+    agents: tuple[AgentAccount, ...]
     default_language: str
     source: str
     acd: AcdConfig = field(default_factory=AcdConfig)  # queues, pause reasons, agents' skills
@@ -187,12 +182,12 @@ def _trunk(node: Node) -> Trunk:
     return Trunk(_name(fields["name"]), match, host, port)
 
 
-def _agent(node: Node) -> Agent:
+def _agent(node: Node) -> AgentAccount:
     fields = y.mapping(node, {"id", "name"}, AGENT_KEYS)
     agent_id = y.text(fields["id"])
     if not _AGENT_ID.match(agent_id):
         raise fields["id"].error(f"{agent_id!r} is not an agent id (2 to 8 digits)")
-    return Agent(agent_id, y.text(fields["name"]))
+    return AgentAccount(agent_id, y.text(fields["name"]))
 
 
 def _name(node: Node) -> str:
@@ -218,4 +213,12 @@ def _loopback_or_ip(node: Node) -> str:
         raise node.error(f"{value!r} is not an IP address") from exc
 
 
-__all__ = ["Agent", "ConfigError", "Endpoint", "Settings", "SipSettings", "Trunk", "load_settings"]
+__all__ = [
+    "AgentAccount",
+    "ConfigError",
+    "Endpoint",
+    "Settings",
+    "SipSettings",
+    "Trunk",
+    "load_settings",
+]
