@@ -26,5 +26,5 @@ def builtin(key: str, language: str) -> Speak:
 
 
 def all_builtin() -> list[Speak]:
-    """Every built-in prompt in every language (made in advance by the sandbox)."""
+    """Every built-in prompt in every language (made with each menu version's prompts)."""
     return [Speak(text, language) for texts in TEXTS.values() for language, text in texts.items()]

@@ -25,12 +25,14 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
 KeyPath = tuple[str | int, ...]  # ("queues", 0, "name") is written queues[0].name
 
 MAX_VALUES = 50_000  # aliases can multiply a small text into a huge document
@@ -223,6 +225,16 @@ def text(node: Node) -> str:
     if isinstance(value, bool) or value is None:
         raise node.error("expected text")
     return str(value)
+
+
+def member(node: Node, kind: type[E], what: str) -> E:
+    """One of an Enum's values, written as text; ``what`` names it in the error."""
+    value = text(node)
+    try:
+        return kind(value)
+    except ValueError:
+        known = ", ".join(str(item.value) for item in kind)
+        raise node.error(f"unknown {what} {value!r} (known: {known})") from None
 
 
 def integer(node: Node, low: int, high: int) -> int:

@@ -196,12 +196,7 @@ def _calendar(node: Node, calendars: frozenset[str]) -> str:
 
 
 def _strategy(node: Node) -> Strategy:
-    value = y.text(node)
-    try:
-        return Strategy(value)
-    except ValueError:
-        known = ", ".join(s.value for s in Strategy)
-        raise node.error(f"unknown strategy {value!r} (known: {known})") from None
+    return y.member(node, Strategy, "strategy")
 
 
 def _members(node: Node, agents: tuple[AgentConfig, ...]) -> tuple[str, ...]:
@@ -228,12 +223,7 @@ def skills_of(node: Node, lowest: int) -> Skills:
 def _conditions(node: Node) -> frozenset[MemberCondition]:
     found = set()
     for item in y.sequence(node):
-        value = y.text(item)
-        try:
-            found.add(MemberCondition(value))
-        except ValueError:
-            known = ", ".join(c.value for c in MemberCondition)
-            raise item.error(f"unknown member state {value!r} (known: {known})") from None
+        found.add(y.member(item, MemberCondition, "member state"))
     return frozenset(found)
 
 

@@ -100,12 +100,7 @@ def _window(node: Node, when: OverflowWhen) -> float:
 
 
 def _when(node: Node) -> OverflowWhen:
-    value = y.text(node)
-    try:
-        return OverflowWhen(value)
-    except ValueError:
-        known = ", ".join(w.value for w in OverflowWhen)
-        raise node.error(f"unknown condition {value!r} (known: {known})") from None
+    return y.member(node, OverflowWhen, "condition")
 
 
 def _target(
