@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from acd.asterisk.dialplan import Context, Script, Var
 from acd.asterisk.secrets import AsteriskSecrets
 from acd.core.settings import Settings
 
@@ -37,7 +38,13 @@ def render_all(
     written = []
     for template in sorted(templates.glob("*.conf.j2")):
         text = env.get_template(template.name).render(
-            settings=settings, secrets=secrets, etc_dir=etc_dir, pin=_pin
+            settings=settings,
+            secrets=secrets,
+            etc_dir=etc_dir,
+            pin=_pin,
+            ctx=Context,
+            var=Var,
+            script=Script,
         )
         target = out / template.name.removesuffix(".j2")
         target.write_text(text, encoding="utf-8")

@@ -35,7 +35,9 @@ from acd.adapters.journal import AsyncJournal, Journal, QueueLogContext, QueueLo
 from acd.adapters.prompts.menus import prepare
 from acd.adapters.prompts.needed import make_needed_prompts
 from acd.asterisk.agi import AgiServer
+from acd.asterisk.agi.server import Handler
 from acd.asterisk.ami import AmiClient, AmiError, AmiLoginFailed, AmiState, AmiTimeout, Event
+from acd.asterisk.dialplan import Script
 from acd.core.compliance.calling_hours import legal_calling_hours
 from acd.core.engine import Engine
 from acd.core.facts import Fact
@@ -128,11 +130,11 @@ class Server:
                 callback=IvrCallback(offer, entrance),
             )
         )
-        scripts = {
-            "inbound": self.ivr.inbound,
-            "survey": self.ivr.survey,
-            "agent": features.handle,
-            "callback-offer": offer.handle,
+        scripts: dict[str, Handler] = {
+            Script.INBOUND: self.ivr.inbound,
+            Script.SURVEY: self.ivr.survey,
+            Script.AGENT: features.handle,
+            Script.CALLBACK_OFFER: offer.handle,
         }
         self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
         deps = ApiDeps(

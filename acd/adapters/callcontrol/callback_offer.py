@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from acd.adapters.callcontrol.callback_prompts import text
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
+from acd.asterisk.dialplan import Var
 from acd.core.compliance import DoNotCall, NumberError, to_e164
 from acd.core.engine.events import CallbackRequested, EngineEvent
 
@@ -81,7 +82,7 @@ class CallbackOffer:
             log.warning("callback offer failed: %s", exc)
 
     async def _dialog(self, session: AgiSession) -> None:
-        call_id = await session.get_variable("ACD_CALL_ID") or ""
+        call_id = await session.get_variable(Var.CALL_ID) or ""
         language = await session.get_variable("CHANNEL(language)") or self._default_language
         say = _sayer(language)
         if not call_id or (await session.get_data(say("offer"), KEY_TIMEOUT_MS, 1)).digits != "1":

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from acd.adapters.callcontrol.legs import Legs
 from acd.asterisk.agi import AgiHangup, AgiSession
+from acd.asterisk.dialplan import Var
 from acd.core.engine.events import CallArrived, EngineEvent
 from acd.core.settings.numbers_model import QueueEntry
 
@@ -69,7 +70,7 @@ class QueueEntrance:
         entered_at = self._clock()
         values = {**(variables or {}), **_channel_variables(entry, call_id, entered_at)}
         if after_call:
-            values["ACD_IVR_SURVEY"] = after_call
+            values[Var.IVR_SURVEY] = after_call
         try:
             for name, value in values.items():
                 await session.set_variable(name, value)
@@ -91,16 +92,16 @@ class QueueEntrance:
 
 
 def _channel_variables(entry: QueueEntry, call_id: str, entered_at: float) -> dict[str, str]:
-    variables = {
-        "ACD_CALL_ID": call_id,
-        "ACD_QUEUE": entry.queue,
-        "ACD_ENTERED": f"{entered_at:.3f}",
-        "ACD_PRIORITY": str(entry.priority),
-        "ACD_SKILLS": encode_skills(entry.skills),
+    variables: dict[str, str] = {
+        Var.CALL_ID: call_id,
+        Var.QUEUE: entry.queue,
+        Var.ENTERED: f"{entered_at:.3f}",
+        Var.PRIORITY: str(entry.priority),
+        Var.SKILLS: encode_skills(entry.skills),
     }
     if entry.language:
         variables["CHANNEL(language)"] = entry.language
-        variables["ACD_LANGUAGE"] = entry.language  # visible in AMI (VarSet), kept on restart
+        variables[Var.LANGUAGE] = entry.language  # visible in AMI (VarSet), kept on restart
     return variables
 
 

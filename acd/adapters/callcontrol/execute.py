@@ -18,6 +18,7 @@ from acd.adapters.callcontrol.callback_prompts import text
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient, AmiError
+from acd.asterisk.dialplan import Context, Var
 from acd.core.engine.commands import (
     Announce,
     CancelRing,
@@ -120,16 +121,16 @@ class Executor:
         spoken = text("agent_whisper", self._language) if cmd.callback else cmd.whisper
         whisper = prompt_name(spoken, self._language) if spoken else ""
         wait_s = _CALLBACK_AGENT_WAIT_S if cmd.callback else _AGENT_WAIT_S
-        variables = {
-            "ACD_CALL_ID": cmd.call_id,
-            "ACD_AGENT": cmd.agent_id,
-            "ACD_WHISPER": whisper,
-            "ACD_AGENT_WAIT": str(wait_s),
+        variables: dict[str, str] = {
+            Var.CALL_ID: cmd.call_id,
+            Var.AGENT: cmd.agent_id,
+            Var.WHISPER: whisper,
+            Var.AGENT_WAIT: str(wait_s),
         }
         try:
             result = await self._ami.originate(
                 f"PJSIP/{cmd.agent_id}",
-                context="acd-agent-leg",
+                context=Context.AGENT_LEG,
                 exten="s",
                 priority=1,
                 variables=variables,
@@ -170,7 +171,7 @@ class Executor:
                 "Redirect",
                 {
                     "Channel": caller.channel,
-                    "Context": "acd-ivr-survey",
+                    "Context": Context.IVR_SURVEY,
                     "Exten": "s",
                     "Priority": "1",
                 },
@@ -185,11 +186,11 @@ class Executor:
         caller.announcing = True  # until [acd-announce] reports AcdAnnounced
         minutes = _minutes(cmd.estimated_wait_s)
         try:
-            for name, value in (("ACD_POSITION", cmd.position), ("ACD_EWT_MIN", minutes)):
+            for name, value in ((Var.POSITION, cmd.position), (Var.EWT_MIN, minutes)):
                 await self._ami.action(
                     "Setvar", {"Channel": caller.channel, "Variable": name, "Value": str(value)}
                 )
-            await self._redirect(caller.channel, "acd-announce")
+            await self._redirect(caller.channel, Context.ANNOUNCE)
         except AmiError:
             # No AcdAnnounced will come to clear the flag: without this, one lost
             # announcement would silence the caller for good. (After a timeout the
@@ -200,14 +201,14 @@ class Executor:
     async def _remove(self, cmd: RemoveCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)
         if caller is not None:
-            await self._redirect(caller.channel, "acd-exit")
+            await self._redirect(caller.channel, Context.EXIT)
 
     async def _overflow(self, cmd: OverflowCaller) -> None:
         if cmd.to is OverflowTo.CALLBACK:  # the caller keeps their place meanwhile
             caller = self._legs.callers.get(cmd.call_id)
             if caller is not None and not caller.connected_to:
                 caller.in_dialog = True  # until [acd-callback-offer] reports its end
-                await self._redirect(caller.channel, "acd-callback-offer")
+                await self._redirect(caller.channel, Context.CALLBACK_OFFER)
             return
         caller = self._legs.drop_caller(cmd.call_id)  # out of the ACD from now on
         if caller is None:
@@ -220,7 +221,7 @@ class Executor:
             "Redirect",
             {
                 "Channel": caller.channel,
-                "Context": "acd-overflow",
+                "Context": Context.OVERFLOW,
                 "Exten": cmd.to.value,
                 "Priority": "1",
             },
@@ -228,12 +229,12 @@ class Executor:
 
     def _overflow_variables(self, cmd: OverflowCaller) -> dict[str, str]:
         if cmd.to is OverflowTo.CENTRE:
-            return {"ACD_OVF_TRUNK": cmd.target, "ACD_OVF_NUMBER": cmd.number}
+            return {Var.OVF_TRUNK: cmd.target, Var.OVF_NUMBER: cmd.number}
         if cmd.to is OverflowTo.NUMBER:
-            return {"ACD_OVF_TRUNK": self._dialling.outbound_trunk, "ACD_OVF_NUMBER": cmd.target}
+            return {Var.OVF_TRUNK: self._dialling.outbound_trunk, Var.OVF_NUMBER: cmd.target}
         if cmd.to is OverflowTo.VOICEMAIL:
-            return {"ACD_OVF_MAILBOX": cmd.target}
-        return {"ACD_OVF_PROMPT": prompt_name(cmd.target, self._language)}
+            return {Var.OVF_MAILBOX: cmd.target}
+        return {Var.OVF_PROMPT: prompt_name(cmd.target, self._language)}
 
     async def _move(self, cmd: MoveCaller) -> None:
         """The caller now waits in another queue: a restarted server must find them there."""
@@ -241,7 +242,7 @@ class Executor:
         if caller is None:
             return
         caller.queue = cmd.queue
-        for name, value in (("ACD_QUEUE", cmd.queue), ("ACD_PRIORITY", str(cmd.priority))):
+        for name, value in ((Var.QUEUE, cmd.queue), (Var.PRIORITY, str(cmd.priority))):
             await self._ami.action(
                 "Setvar", {"Channel": caller.channel, "Variable": name, "Value": value}
             )
@@ -255,10 +256,10 @@ class Executor:
         try:
             result = await self._ami.originate(
                 f"PJSIP/{cmd.number}@{dialling.trunk}",
-                context="acd-callback-leg",
+                context=Context.CALLBACK_LEG,
                 exten="s",
                 priority=1,
-                variables={"ACD_CALL_ID": cmd.call_id},
+                variables={Var.CALL_ID: cmd.call_id},
                 caller_id=dialling.caller_id or None,
                 timeout_ms=math.ceil(dialling.ring_s * 1000),
                 extra={"ChannelId": leg.channel},

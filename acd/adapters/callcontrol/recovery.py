@@ -19,17 +19,18 @@ from acd.adapters.callcontrol.entry import decode_skills
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.callcontrol.translate import Translator
 from acd.asterisk.ami import AmiClient, AmiError
+from acd.asterisk.dialplan import Context, Var
 from acd.core.engine.events import CallArrived, EngineEvent
 
 log = logging.getLogger(__name__)
 
-WAITING_CONTEXTS = ("acd-hold", "acd-announce")
+WAITING_CONTEXTS = (Context.HOLD, Context.ANNOUNCE)
 _VARIABLES = (
-    "ACD_CALL_ID",
-    "ACD_QUEUE",
-    "ACD_ENTERED",
-    "ACD_PRIORITY",
-    "ACD_SKILLS",
+    Var.CALL_ID,
+    Var.QUEUE,
+    Var.ENTERED,
+    Var.PRIORITY,
+    Var.SKILLS,
     "CHANNEL(language)",
     "CALLERID(num)",
 )
@@ -92,19 +93,19 @@ async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:
         log.info("waiting channel %s is gone or unreadable: %s", channel, exc)
         return None
     try:
-        entered_at = float(values["ACD_ENTERED"])
-        priority = int(values["ACD_PRIORITY"] or "0")
+        entered_at = float(values[Var.ENTERED])
+        priority = int(values[Var.PRIORITY] or "0")
     except ValueError:
         log.warning("channel %s waits in the ACD but its ACD_* variables are not ours", channel)
         return None
-    if not values["ACD_CALL_ID"] or not values["ACD_QUEUE"]:
+    if not values[Var.CALL_ID] or not values[Var.QUEUE]:
         return None
     return CallArrived(
-        values["ACD_CALL_ID"],
-        values["ACD_QUEUE"],
+        values[Var.CALL_ID],
+        values[Var.QUEUE],
         entered_at,
         priority,
-        decode_skills(values["ACD_SKILLS"]),
+        decode_skills(values[Var.SKILLS]),
         values["CALLERID(num)"],
         values["CHANNEL(language)"],
     )

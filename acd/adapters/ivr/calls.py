@@ -22,6 +22,7 @@ from acd.adapters.callcontrol.callback_offer import CallbackOffer
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.ivr.perform import Performer, Recordings
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
+from acd.asterisk.dialplan import VAR_PREFIX, Var
 from acd.core.settings.numbers_model import QueueEntry
 from ivr.actions import (
     Action,
@@ -99,9 +100,9 @@ class IvrCalls:
     async def survey(self, session: AgiSession) -> None:
         """FastAGI "survey": the after-call node named on the channel (ACD_IVR_SURVEY)."""
         try:
-            where = await session.get_variable("ACD_IVR_SURVEY") or ""
-            version = await session.get_variable("ACD_IVR_VERSION") or ""
-            call_id = await session.get_variable("ACD_CALL_ID") or session.request.uniqueid
+            where = await session.get_variable(Var.IVR_SURVEY) or ""
+            version = await session.get_variable(Var.IVR_VERSION) or ""
+            call_id = await session.get_variable(Var.CALL_ID) or session.request.uniqueid
             language = await session.get_variable("CHANNEL(language)") or ""
         except AgiHangup:
             return
@@ -122,7 +123,7 @@ class IvrCalls:
         performer = Performer(session, self._deps.recogniser, self._deps.recordings, self._client())
         self._record(ivr)
         try:
-            await session.set_variable("ACD_IVR_VERSION", ivr.library.version)
+            await session.set_variable(Var.IVR_VERSION, ivr.library.version)
             await performer.use_language(ivr.call.language)
             while not ivr.finished:
                 result = await self._perform(performer, session, action)
@@ -155,20 +156,20 @@ class IvrCalls:
         if isinstance(action, EnterQueue):
             await performer.use_language(action.language)
             entry = QueueEntry(action.queue, action.priority, action.skills, action.language)
-            variables = {f"ACD_VAR_{k.upper()}": v for k, v in action.variables.items()}
+            variables = {f"{VAR_PREFIX}{k.upper()}": v for k, v in action.variables.items()}
             await self._deps.entrance.enter(session, entry, variables, action.after_call)
         elif isinstance(action, TransferOut):
             trunk = action.trunk or self._deps.outbound_trunk
             number = action.number or session.request.query.get("did", "")
             for name, value in (
-                ("ACD_IVR_NUMBER", number),
-                ("ACD_IVR_TRUNK", trunk),
-                ("ACD_IVR_NEXT", "acd-ivr-end,transfer,1"),
+                (Var.IVR_NUMBER, number),
+                (Var.IVR_TRUNK, trunk),
+                (Var.IVR_NEXT, "acd-ivr-end,transfer,1"),
             ):
                 await session.set_variable(name, value)
         elif isinstance(action, LeaveVoicemail):
-            await session.set_variable("ACD_IVR_MAILBOX", action.mailbox)
-            await session.set_variable("ACD_IVR_NEXT", "acd-ivr-end,voicemail,1")
+            await session.set_variable(Var.IVR_MAILBOX, action.mailbox)
+            await session.set_variable(Var.IVR_NEXT, "acd-ivr-end,voicemail,1")
         elif isinstance(action, EndCall):
             await performer.play(action.audio)
             await session.hangup()

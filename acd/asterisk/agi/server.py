@@ -26,13 +26,14 @@ from acd.asterisk.agi.codec import AgiCodec, encode_line, format_command
 from acd.asterisk.agi.connection import AgiConnection
 from acd.asterisk.agi.errors import AgiError
 from acd.asterisk.agi.session import AgiSession
+from acd.asterisk.dialplan import Var
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AgiSession], Awaitable[None]]
 Router = Mapping[str, Handler] | Handler
 
-REFUSED_VARIABLE = "ACD_AGI_REFUSED"
+REFUSED_VARIABLE = Var.AGI_REFUSED
 _REFUSAL_TIMEOUT = 2.0  # seconds for Asterisk to answer the SET VARIABLE of a refusal
 
 

@@ -1,0 +1,77 @@
+"""The contract between this server and Asterisk's dialplan, in one place: the contexts
+the server sends calls to (AMI Redirect, Originate) or finds them in (recovery), and the
+channel variables each side sets and reads. The Asterisk templates (config/asterisk/)
+are rendered with these names (``{{ ctx.HOLD }}``, ``{{ var.CALL_ID.ref }}``,
+``{{ script.INBOUND }}``), so a
+name changed here changes on both sides; tests/unit/test_dialplan_contract.py checks
+that the templates spell none of them by hand.
+
+The dialer adds its contexts and variables here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Context(StrEnum):
+    FROM_TRUNK = "from-trunk"  # customers' calls come in (the trunks' PJSIP endpoints)
+    FROM_AGENTS = "from-agents"  # agents' phones dial feature codes (*41, *42...)
+    HOLD = "acd-hold"  # waiting callers: music until bridged or redirected
+    ANNOUNCE = "acd-announce"  # position and estimated wait, then back to HOLD
+    EXIT = "acd-exit"  # taken out of the queue without an agent
+    AGENT_LEG = "acd-agent-leg"  # an agent's phone, originated for an offer
+    OVERFLOW = "acd-overflow"  # out of the ACD: another centre, a number, voicemail...
+    OVERFLOW_DONE = "acd-overflow-done"  # the overflow's outcome, from a hangup handler
+    CALLBACK_OFFER = "acd-callback-offer"  # the press-1 callback dialog
+    CALLBACK_LEG = "acd-callback-leg"  # a customer called back, originated
+    IVR_END = "acd-ivr-end"  # where a menu ends besides a queue (transfer, voicemail)
+    IVR_SURVEY = "acd-ivr-survey"  # the after-call survey
+    TEST = "acd-test"  # fixed test points of the end-to-end tests
+
+
+class Script(StrEnum):
+    """The FastAGI scripts the dialplan calls on this server: AGI(${ACD_AGI}/<script>)."""
+
+    INBOUND = "inbound"  # a customer's call: its IVR menu, or straight to a queue
+    SURVEY = "survey"  # the after-call survey
+    AGENT = "agent"  # an agent's feature code
+    CALLBACK_OFFER = "callback-offer"  # the press-1 callback dialog
+
+
+class Var(StrEnum):
+    """Channel variables (and the dialplan's one global, AGI)."""
+
+    AGI = "ACD_AGI"  # global: agi://<server>:<port>
+    DID = "ACD_DID"  # the number the caller dialled (inherited by the legs it makes)
+    CALL_ID = "ACD_CALL_ID"  # the call's id in the engine and the journal
+    QUEUE = "ACD_QUEUE"  # these four: how a restarted server finds its waiting callers
+    ENTERED = "ACD_ENTERED"
+    PRIORITY = "ACD_PRIORITY"
+    SKILLS = "ACD_SKILLS"
+    LANGUAGE = "ACD_LANGUAGE"
+    POSITION = "ACD_POSITION"  # announcements
+    EWT_MIN = "ACD_EWT_MIN"
+    AGENT = "ACD_AGENT"  # an agent leg
+    WHISPER = "ACD_WHISPER"
+    AGENT_WAIT = "ACD_AGENT_WAIT"
+    OVF_TO = "ACD_OVF_TO"  # overflow out of the ACD
+    OVF_NUMBER = "ACD_OVF_NUMBER"
+    OVF_TRUNK = "ACD_OVF_TRUNK"
+    OVF_MAILBOX = "ACD_OVF_MAILBOX"
+    OVF_PROMPT = "ACD_OVF_PROMPT"
+    IVR_NEXT = "ACD_IVR_NEXT"  # where an IVR menu sends the call besides a queue
+    IVR_NUMBER = "ACD_IVR_NUMBER"
+    IVR_TRUNK = "ACD_IVR_TRUNK"
+    IVR_MAILBOX = "ACD_IVR_MAILBOX"
+    IVR_SURVEY = "ACD_IVR_SURVEY"
+    IVR_VERSION = "ACD_IVR_VERSION"
+    AGI_REFUSED = "ACD_AGI_REFUSED"  # set by our FastAGI server when it is too busy
+
+    @property
+    def ref(self) -> str:
+        """How the dialplan reads it: ``${NAME}``."""
+        return f"${{{self.value}}}"
+
+
+VAR_PREFIX = "ACD_VAR_"  # + the name of a variable an IVR menu set, for the dialplan
