@@ -32,6 +32,7 @@ from acd.adapters.callcontrol.translate import Translator
 from acd.adapters.ivr.calls import IvrCallback, IvrCalls, IvrDeps
 from acd.adapters.ivr.perform import Recordings
 from acd.adapters.journal import AsyncJournal, Journal, QueueLogContext, QueueLogWriter
+from acd.adapters.prompts import PromptError
 from acd.adapters.prompts.menus import prepare
 from acd.adapters.prompts.needed import make_needed_prompts
 from acd.asterisk.agi import AgiServer
@@ -182,8 +183,7 @@ class Server:
         log.info("%d booked callbacks back at their place", callbacks)
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
-        self._recordings.here.mkdir(parents=True, exist_ok=True)
-        await asyncio.to_thread(self._make_prompts)
+        await asyncio.to_thread(self._prepare_asterisk_files)
         await asyncio.to_thread(self.menus.reload)
         self._tasks.spawn("the IVR menu watcher", self.menus.watch(), forever=True)
         services.push_async_callback(self.api.cleanup)
@@ -199,9 +199,18 @@ class Server:
         await self.ami.start()
         await self._connected()
 
-    def _make_prompts(self) -> None:
+    def _prepare_asterisk_files(self) -> None:
+        """The folder for callers' spoken answers, and the prompts the configuration
+        needs, in Asterisk's file system (asterisk.files in acd.yaml)."""
         sounds = self._asterisk_files / SOUNDS_IN_ASTERISK
-        made = make_needed_prompts(self.settings, sounds, CALLBACK_PROMPTS)
+        try:
+            self._recordings.here.mkdir(parents=True, exist_ok=True)
+            made = make_needed_prompts(self.settings, sounds, CALLBACK_PROMPTS)
+        except (PromptError, OSError) as exc:
+            raise StartupError(
+                f"cannot prepare Asterisk's files under {self._asterisk_files} "
+                f"(asterisk.files in acd.yaml): {exc}"
+            ) from None
         log.info("%d spoken prompts of the configuration ready in %s", made, sounds)
 
     async def _connected(self) -> None:

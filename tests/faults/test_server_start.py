@@ -114,6 +114,14 @@ async def test_asterisk_unreachable_is_a_startup_error_and_closes_the_ports(
         socket.create_server((endpoint.host, endpoint.port)).close()
 
 
+async def test_asterisk_files_that_cannot_be_written_is_a_startup_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "asterisk"
+    not_a_folder.write_text("a file where Asterisk's file system should be")
+    server = Server(_settings(tmp_path), "secret", not_a_folder, asterisk_wait_s=1.0)
+    with pytest.raises(StartupError, match=r"cannot prepare Asterisk's files under .*asterisk"):
+        await asyncio.wait_for(server.run(asyncio.Event()), EXIT_WITHIN_S)
+
+
 async def test_menu_watcher_that_dies_stops_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
