@@ -39,13 +39,14 @@ class _Builder:
     def _say(self, texts: object, *path: str | int) -> m.Say:
         if isinstance(texts, str):
             if len(self.languages) > 1:
+                spoken = ", ".join(self.languages)
                 self.problems.append(
                     Problem(
-                        self.file,
-                        self.doc.line(path),
-                        dotted(path),
-                        f"this menu speaks {', '.join(self.languages)}: give the text in each",
-                        "write {say: {"
+                        file=self.file,
+                        line=self.doc.line(path),
+                        key=dotted(path),
+                        message=f"this menu speaks {spoken}: give the text in each",
+                        hint="write {say: {"
                         + ", ".join(f"{lang}: ..." for lang in self.languages)
                         + "}}",
                     )
@@ -72,14 +73,14 @@ def build_menu(name: str, file: str, doc: Document) -> tuple[m.IvrMenu, list[Pro
         nodes[node_name] = _NODES[node["type"]](builder, node_name, node)
     entry = data["entry"]
     menu = m.IvrMenu(
-        name,
-        m.Entry(tuple(entry.get("numbers", ())), tuple(entry.get("trunks", ()))),
-        builder.languages,
-        data["start"],
-        nodes,
-        m.Where(file, 1, ""),
-        builder.where("start"),
-        builder.where("entry"),
+        name=name,
+        entry=m.Entry(tuple(entry.get("numbers", ())), tuple(entry.get("trunks", ()))),
+        languages=builder.languages,
+        start=data["start"],
+        nodes=nodes,
+        where=m.Where(file, 1, ""),
+        start_where=builder.where("start"),
+        entry_where=builder.where("entry"),
     )
     return menu, builder.problems
 
@@ -100,31 +101,31 @@ def _menu(b: _Builder, name: str, d: Data) -> m.Node:
         )
         options.append(m.Option(key, to, words, b.where("nodes", name, "options", key)))
     return m.Menu(
-        name,
-        b.prompt(d["prompt"], "nodes", name, "prompt"),
-        tuple(options),
-        d["on_fail"],
-        b.retry(d, "nodes", name),
-        d.get("repeat_key", ""),
-        d.get("back_key", ""),
-        d.get("main_key", ""),
-        b.where("nodes", name),
+        name=name,
+        prompt=b.prompt(d["prompt"], "nodes", name, "prompt"),
+        options=tuple(options),
+        on_fail=d["on_fail"],
+        retry=b.retry(d, "nodes", name),
+        repeat_key=d.get("repeat_key", ""),
+        back_key=d.get("back_key", ""),
+        main_key=d.get("main_key", ""),
+        where=b.where("nodes", name),
     )
 
 
 def _collect(b: _Builder, name: str, d: Data) -> m.Node:
     return m.Collect(
-        name,
-        b.prompt(d["prompt"], "nodes", name, "prompt"),
-        d["variable"],
-        d["next"],
-        d["on_fail"],
-        d.get("min_digits", 1),
-        d.get("max_digits", 20),
-        d.get("terminator", "#"),
-        d.get("pattern", ""),
-        b.retry(d, "nodes", name),
-        b.where("nodes", name),
+        name=name,
+        prompt=b.prompt(d["prompt"], "nodes", name, "prompt"),
+        variable=d["variable"],
+        next=d["next"],
+        on_fail=d["on_fail"],
+        min_digits=d.get("min_digits", 1),
+        max_digits=d.get("max_digits", 20),
+        terminator=d.get("terminator", "#"),
+        pattern=d.get("pattern", ""),
+        retry=b.retry(d, "nodes", name),
+        where=b.where("nodes", name),
     )
 
 
@@ -154,38 +155,38 @@ def _test(when: Data) -> m.Test:
 
 def _lookup(b: _Builder, name: str, d: Data) -> m.Node:
     return m.Lookup(
-        name,
-        d["url"],
-        d["next"],
-        d["on_error"],
-        d.get("method", "GET"),
-        float(d.get("timeout_s", 2.0)),
-        dict(d.get("set", {})),
-        b.where("nodes", name),
+        name=name,
+        url=d["url"],
+        next=d["next"],
+        on_error=d["on_error"],
+        method=d.get("method", "GET"),
+        timeout_s=float(d.get("timeout_s", 2.0)),
+        assign=dict(d.get("set", {})),
+        where=b.where("nodes", name),
     )
 
 
 def _set(b: _Builder, name: str, d: Data) -> m.Node:
     variables = {k: str(v) for k, v in d.get("variables", {}).items()}
     return m.SetValues(
-        name,
-        d["next"],
-        d.get("language", ""),
-        variables,
-        d.get("priority"),
-        dict(d.get("skills", {})),
-        b.where("nodes", name),
+        name=name,
+        next=d["next"],
+        language=d.get("language", ""),
+        variables=variables,
+        priority=d.get("priority"),
+        skills=dict(d.get("skills", {})),
+        where=b.where("nodes", name),
     )
 
 
 def _queue(b: _Builder, name: str, d: Data) -> m.Node:
     return m.ToQueue(
-        name,
-        d["queue"],
-        d.get("priority"),
-        dict(d.get("skills", {})),
-        d.get("after_call", ""),
-        b.where("nodes", name),
+        name=name,
+        queue=d["queue"],
+        priority=d.get("priority"),
+        skills=dict(d.get("skills", {})),
+        after_call=d.get("after_call", ""),
+        where=b.where("nodes", name),
     )
 
 
@@ -203,12 +204,12 @@ def _callback(b: _Builder, name: str, d: Data) -> m.Node:
 
 def _survey(b: _Builder, name: str, d: Data) -> m.Node:
     return m.Survey(
-        name,
-        m.Scale(d["scale"]),
-        b.prompt(d["prompt"], "nodes", name, "prompt"),
-        b.prompt(d.get("thanks"), "nodes", name, "thanks"),
-        b.retry(d, "nodes", name),
-        b.where("nodes", name),
+        name=name,
+        scale=m.Scale(d["scale"]),
+        prompt=b.prompt(d["prompt"], "nodes", name, "prompt"),
+        thanks=b.prompt(d.get("thanks"), "nodes", name, "thanks"),
+        retry=b.retry(d, "nodes", name),
+        where=b.where("nodes", name),
     )
 
 

@@ -44,7 +44,9 @@ def check_menu(menu: m.IvrMenu, context: MenuContext) -> list[Problem]:
 
 def _at(node: m.Node, message: str, hint: str = "", key: str = "") -> Problem:
     where = node.where
-    return Problem(where.file, where.line, key or where.key, message, hint)
+    return Problem(
+        file=where.file, line=where.line, key=key or where.key, message=message, hint=hint
+    )
 
 
 def _references(menu: m.IvrMenu) -> list[Problem]:
@@ -53,11 +55,11 @@ def _references(menu: m.IvrMenu) -> list[Problem]:
         hint = closest(menu.start, menu.nodes)
         found.append(
             Problem(
-                menu.start_where.file,
-                menu.start_where.line,
-                "start",
-                f"no node named {menu.start!r}",
-                hint,
+                file=menu.start_where.file,
+                line=menu.start_where.line,
+                key="start",
+                message=f"no node named {menu.start!r}",
+                hint=hint,
             )
         )
     for node in menu.nodes.values():

@@ -51,7 +51,9 @@ def _read(text: str, file: str) -> tuple[yamlfile.Document | None, list[Problem]
 
 
 def _problem(error: yamlfile.ConfigError) -> Problem:
-    return Problem(error.file, error.line, error.key, error.message, error.hint)
+    return Problem(
+        file=error.file, line=error.line, key=error.key, message=error.message, hint=error.hint
+    )
 
 
 def load_library(folder: Path, context: MenuContext) -> tuple[m.IvrLibrary | None, list[Problem]]:
@@ -69,7 +71,15 @@ def load_library(folder: Path, context: MenuContext) -> tuple[m.IvrLibrary | Non
         digest.update(f"{path.name}\0{text}\0".encode())
         if not _MENU_NAME.match(path.stem):
             hint = "name the file with lower-case letters, digits, '_' or '-'"
-            found.append(Problem(str(path), 1, "", f"{path.stem!r} is not a menu name", hint))
+            found.append(
+                Problem(
+                    file=str(path),
+                    line=1,
+                    key="",
+                    message=f"{path.stem!r} is not a menu name",
+                    hint=hint,
+                )
+            )
         menu, problems = load_menu(text, str(path), context)
         found += problems
         if menu is not None:

@@ -167,13 +167,13 @@ class IvrSession:
     def _step(self, now: float, node: m.Node, outcome: str, detail: str = "") -> None:
         self._facts.append(
             IvrStep(
-                now,
-                self.call.call_id,
-                self.menu.name,
-                node.name,
-                outcome,
-                detail,
-                self.library.version,
+                at=now,
+                call_id=self.call.call_id,
+                menu=self.menu.name,
+                node=node.name,
+                outcome=outcome,
+                detail=detail,
+                version=self.library.version,
             )
         )
 
@@ -184,13 +184,13 @@ class IvrSession:
         keys = options + node.repeat_key + node.back_key + node.main_key
         words = node.keywords if waiting.voice else ()
         return Ask(
-            before + self._audio(node.prompt),
-            1,
-            node.retry.timeout_s,
-            "",
-            keys,
-            words,
-            self.call.language,
+            audio=before + self._audio(node.prompt),
+            max_digits=1,
+            timeout_s=node.retry.timeout_s,
+            terminator="",
+            keys=keys,
+            keywords=words,
+            language=self.call.language,
         )
 
     def _menu_answer(
@@ -252,22 +252,22 @@ class IvrSession:
         if isinstance(node, m.Survey):
             high = node.scale.bounds[1]
             return Ask(
-                before + self._audio(node.prompt),
-                len(str(high)),
-                node.retry.timeout_s,
-                "#",
-                "0123456789#",
-                (),
-                self.call.language,
+                audio=before + self._audio(node.prompt),
+                max_digits=len(str(high)),
+                timeout_s=node.retry.timeout_s,
+                terminator="#",
+                keys="0123456789#",
+                keywords=(),
+                language=self.call.language,
             )
         return Ask(
-            before + self._audio(node.prompt),
-            node.max_digits,
-            node.retry.timeout_s,
-            node.terminator,
-            ALL_KEYS,
-            (),
-            self.call.language,
+            audio=before + self._audio(node.prompt),
+            max_digits=node.max_digits,
+            timeout_s=node.retry.timeout_s,
+            terminator=node.terminator,
+            keys=ALL_KEYS,
+            keywords=(),
+            language=self.call.language,
         )
 
     def _collected(self, node: m.Collect, waiting: _Waiting, digits: str, now: float) -> Action:
@@ -286,7 +286,12 @@ class IvrSession:
             return self._failed_try(node, waiting, digits, now)
         self._facts.append(
             SurveyAnswered(
-                now, self.call.call_id, self.menu.name, node.name, node.scale.value, int(digits)
+                at=now,
+                call_id=self.call.call_id,
+                menu=self.menu.name,
+                node=node.name,
+                scale=node.scale.value,
+                score=int(digits),
             )
         )
         return self._end(now, node, Outcome.DONE, EndCall(self._audio(node.thanks)), digits)
@@ -341,12 +346,12 @@ class IvrSession:
         priority = node.priority if node.priority is not None else call.priority
         after = f"{self.menu.name}:{node.after_call}" if node.after_call else ""
         return EnterQueue(
-            node.queue,
-            priority,
-            tuple(sorted(skills.items())),
-            call.language,
-            dict(call.variables),
-            after,
+            queue=node.queue,
+            priority=priority,
+            skills=tuple(sorted(skills.items())),
+            language=call.language,
+            variables=dict(call.variables),
+            after_call=after,
         )
 
     def _audio(self, prompt: m.Prompt) -> tuple[Audio, ...]:

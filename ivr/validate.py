@@ -53,7 +53,7 @@ def _problem(error: ValidationError, doc: Document, file: str) -> Problem:
         return _unknown_keys(error, doc, file, path)
     line = doc.line(path)
     message, hint = _message(error)
-    return Problem(file, line, dotted(path), message, hint)
+    return Problem(file=file, line=line, key=dotted(path), message=message, hint=hint)
 
 
 def _unknown_keys(
@@ -67,11 +67,11 @@ def _unknown_keys(
     if allowed:
         hint = closest(key, allowed) if closest(key, allowed).startswith("did") else ""
         return Problem(
-            file,
-            line,
-            dotted((*path, key)),
-            f"unknown key {key!r} (allowed: {', '.join(allowed)})",
-            hint,
+            file=file,
+            line=line,
+            key=dotted((*path, key)),
+            message=f"unknown key {key!r} (allowed: {', '.join(allowed)})",
+            hint=hint,
         )
     return Problem(file, line, dotted((*path, key)), f"unknown key {key!r}")
 

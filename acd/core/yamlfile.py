@@ -77,7 +77,7 @@ class Node:
         return isinstance(self.raw, yaml.ScalarNode)
 
     def error(self, message: str, hint: str = "") -> ConfigError:
-        return ConfigError(self.file, self.line, self.key, message, hint)
+        return ConfigError(file=self.file, line=self.line, key=self.key, message=message, hint=hint)
 
     def child(self, raw: yaml.Node, name: str | int) -> Node:
         return Node(raw, self.file, (*self.path, name))
@@ -142,9 +142,15 @@ def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> ConfigError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else 1
     if isinstance(exc, _TagRefused):
-        return ConfigError(file, line, "", str(exc.problem), _TAG_HINT)
+        return ConfigError(file=file, line=line, key="", message=str(exc.problem), hint=_TAG_HINT)
     message = f"not valid YAML: {exc.problem or exc.context}"
-    return ConfigError(file, line, "", message, "check the indentation and the quotes on this line")
+    return ConfigError(
+        file=file,
+        line=line,
+        key="",
+        message=message,
+        hint="check the indentation and the quotes on this line",
+    )
 
 
 def _scalar(node: Node) -> object:
@@ -313,7 +319,13 @@ class _Walk:
         self.lines[node.path] = node.line
         if len(self.lines) > MAX_VALUES:  # counts paths, so it counts what aliases repeat
             hint = "write the values out rather than aliases of aliases"
-            raise ConfigError(node.file, 1, "", f"more than {MAX_VALUES} values (aliases?)", hint)
+            raise ConfigError(
+                file=node.file,
+                line=1,
+                key="",
+                message=f"more than {MAX_VALUES} values (aliases?)",
+                hint=hint,
+            )
         if node.is_scalar:
             return self._scalar(node)
         if id(node.raw) in self._open:

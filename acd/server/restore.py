@@ -41,13 +41,13 @@ def restore_callbacks(journal_path: Path, runner: EngineRunner) -> int:
         pending = journal.pending_callbacks()
     for booked, attempts in pending:
         arrived = CallArrived(
-            booked.call_id,
-            booked.queue,
-            booked.entered_at,
-            booked.priority,
-            booked.skills,
-            booked.caller,
-            booked.language,
+            call_id=booked.call_id,
+            queue=booked.queue,
+            entered_at=booked.entered_at,
+            priority=booked.priority,
+            skills=booked.skills,
+            caller=booked.caller,
+            language=booked.language,
         )
         runner.feed_restored(
             arrived, callback=CallbackRequested(booked.call_id, booked.number, attempts)

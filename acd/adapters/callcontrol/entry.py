@@ -80,13 +80,13 @@ class QueueEntrance:
         leg.after_call = after_call
         self._feed(
             CallArrived(
-                call_id,
-                entry.queue,
-                entered_at,
-                entry.priority,
-                entry.skills,
-                caller,
-                entry.language,
+                call_id=call_id,
+                queue=entry.queue,
+                entered_at=entered_at,
+                priority=entry.priority,
+                skills=entry.skills,
+                caller=caller,
+                language=entry.language,
             )
         )
 

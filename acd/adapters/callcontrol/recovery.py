@@ -101,11 +101,11 @@ async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:
     if not values[Var.CALL_ID] or not values[Var.QUEUE]:
         return None
     return CallArrived(
-        values[Var.CALL_ID],
-        values[Var.QUEUE],
-        entered_at,
-        priority,
-        decode_skills(values[Var.SKILLS]),
-        values["CALLERID(num)"],
-        values["CHANNEL(language)"],
+        call_id=values[Var.CALL_ID],
+        queue=values[Var.QUEUE],
+        entered_at=entered_at,
+        priority=priority,
+        skills=decode_skills(values[Var.SKILLS]),
+        caller=values["CALLERID(num)"],
+        language=values["CHANNEL(language)"],
     )

@@ -60,12 +60,12 @@ def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
             continue
         fields = json.loads(data)
         waiting[call_id] = WaitingCall(
-            call_id,
-            queue,
-            at,
-            int(fields.get("priority", 0)),
-            str(fields.get("caller", "")),
-            int(fields.get("position", 0)),
+            call_id=call_id,
+            queue=queue,
+            entered_at=at,
+            priority=int(fields.get("priority", 0)),
+            caller=str(fields.get("caller", "")),
+            position=int(fields.get("position", 0)),
         )
     return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
 

@@ -52,11 +52,11 @@ def _message(mailbox: str, folder: str, path: Path) -> Message:
         (p for p in sorted(path.parent.glob(f"{path.stem}.*")) if p.suffix != ".txt"), None
     )
     return Message(
-        mailbox,
-        folder,
-        int(path.stem[3:]),
-        received_at,
-        fields.get("callerid", ""),
-        duration,
-        audio,
+        mailbox=mailbox,
+        folder=folder,
+        number=int(path.stem[3:]),
+        received_at=received_at,
+        caller_id=fields.get("callerid", ""),
+        duration_s=duration,
+        audio=audio,
     )

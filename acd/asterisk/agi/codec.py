@@ -168,7 +168,7 @@ class AgiCodec:
             self._multi_lines.append(line)
             return
         lines = tuple(self._multi_lines)
-        events.append(Reply(self._multi_code, None, None, {}, lines))
+        events.append(Reply(code=self._multi_code, result=None, data=None, extras={}, lines=lines))
         self._multi_lines = []
         self._state = _State.REPLIES
 
@@ -195,7 +195,7 @@ def _build_request(headers: Mapping[str, str]) -> RequestReceived:
 def _parse_reply(code: int, rest: str, line: str) -> Reply:
     """Split "result=<r> [(<data>)] [key=value ...] [free text]" (the grammar of 200)."""
     if not rest.startswith("result="):
-        return Reply(code, None, None, {}, (line,))
+        return Reply(code=code, result=None, data=None, extras={}, lines=(line,))
     result, _, tail = rest.removeprefix("result=").partition(" ")
     tokens = list(re.finditer(r"\S+", tail))
     cut = len(tail)
@@ -206,7 +206,7 @@ def _parse_reply(code: int, rest: str, line: str) -> Reply:
     extras = dict(token.split("=", 1) for token in tail[cut:].split())
     body = tail[:cut].strip()
     data = body[1:-1] if len(body) >= 2 and body[0] == "(" and body[-1] == ")" else None
-    return Reply(code, result, data, extras, (line,))
+    return Reply(code=code, result=result, data=data, extras=extras, lines=(line,))
 
 
 def quote_arg(value: str) -> str:

@@ -53,16 +53,16 @@ def _pending_for(w: World, number: str) -> Call | None:
 def _book(w: World, call: Call, merged_into: str) -> None:
     w.emit(
         CallbackBooked(
-            w.now,
-            call.call_id,
-            call.queue.name,
-            call.callback_number,
-            call.entered_at,
-            call.priority,
-            call.caller,
-            call.language,
-            call.own_skills,
-            merged_into,
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            number=call.callback_number,
+            entered_at=call.entered_at,
+            priority=call.priority,
+            caller=call.caller,
+            language=call.language,
+            skills=call.own_skills,
+            merged_into=merged_into,
         )
     )
 
@@ -113,13 +113,13 @@ def customer_unreachable(w: World, call: Call, reason: str) -> None:
     final = call.callback_attempts >= call.queue.callback_attempts
     w.emit(
         CallbackAttempt(
-            w.now,
-            call.call_id,
-            call.queue.name,
-            agent.id if agent else "",
-            call.callback_attempts,
-            reason,
-            final,
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            agent_id=agent.id if agent else "",
+            attempt=call.callback_attempts,
+            reason=reason,
+            final=final,
         )
     )
     if final:
@@ -152,6 +152,15 @@ def retry(w: World, call: Call) -> None:
 
 def _leave(w: World, call: Call, reason: str) -> None:
     waited = w.now - call.entered_at
-    w.emit(CallLeftQueue(w.now, call.call_id, call.queue.name, reason, position(w, call), waited))
+    w.emit(
+        CallLeftQueue(
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            reason=reason,
+            position=position(w, call),
+            wait_s=waited,
+        )
+    )
     call.callback_number = ""
     callers.leave(w, call)

@@ -46,15 +46,15 @@ def arrive(w: World, event: CallArrived) -> None:
         return
     w.seq += 1
     call = Call(
-        event.call_id,
-        queue,
-        event.entered_at,
-        event.priority,
-        w.seq,
-        event.skills,
-        event.caller,
-        event.language,
-        needs,
+        call_id=event.call_id,
+        queue=queue,
+        entered_at=event.entered_at,
+        priority=event.priority,
+        seq=w.seq,
+        own_skills=event.skills,
+        caller=event.caller,
+        language=event.language,
+        requirement=needs,
         original_position=0,
     )
     enter(w, call)
@@ -70,7 +70,12 @@ def enter(w: World, call: Call) -> None:
     call.original_position = position(w, call)
     w.emit(
         CallEntered(
-            w.now, call.call_id, queue.name, call.original_position, call.priority, call.caller
+            at=w.now,
+            call_id=call.call_id,
+            queue=queue.name,
+            position=call.original_position,
+            priority=call.priority,
+            caller=call.caller,
         )
     )
     if _overflow(w, call, closed_only=True):
@@ -116,7 +121,15 @@ def _send(w: World, call: Call, index: int, rule: OverflowRule, seen: float) -> 
         enter(w, moved)
         return True
     overflow.record(w, call, index, rule, seen)
-    w.command(OverflowCaller(call.call_id, call.queue.name, rule.to, rule.target, rule.number))
+    w.command(
+        OverflowCaller(
+            call_id=call.call_id,
+            queue=call.queue.name,
+            to=rule.to,
+            target=rule.target,
+            number=rule.number,
+        )
+    )
     if rule.to is OverflowTo.CALLBACK:
         call.callback_offered = True  # keeps their place while they answer the offer
     else:
@@ -152,7 +165,15 @@ def announce(w: World, call: Call) -> None:
         place, wait = position(w, call), estimated_wait(w, call)
         wait = UNKNOWN_WAIT if math.isinf(wait) else round(wait, 1)
         w.command(Announce(call.call_id, place, wait, call.language))
-        w.emit(CallAnnounced(w.now, call.call_id, call.queue.name, place, wait))
+        w.emit(
+            CallAnnounced(
+                at=w.now,
+                call_id=call.call_id,
+                queue=call.queue.name,
+                position=place,
+                estimated_wait_s=wait,
+            )
+        )
     _schedule_announcement(w, call)
 
 
@@ -173,7 +194,12 @@ def abandon(w: World, call: Call) -> None:
     waited = w.now - call.entered_at
     w.emit(
         CallAbandonedInQueue(
-            w.now, call.call_id, call.queue.name, position(w, call), call.original_position, waited
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            position=position(w, call),
+            original_position=call.original_position,
+            wait_s=waited,
         )
     )
     stats = w.stats[call.queue.name]
@@ -187,7 +213,16 @@ def remove(w: World, call: Call, reason: str) -> None:
     """Taken out without an agent: timeout, exitkey or leaveempty."""
     waited = w.now - call.entered_at
     w.command(RemoveCaller(call.call_id, call.queue.name, reason))
-    w.emit(CallLeftQueue(w.now, call.call_id, call.queue.name, reason, position(w, call), waited))
+    w.emit(
+        CallLeftQueue(
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            reason=reason,
+            position=position(w, call),
+            wait_s=waited,
+        )
+    )
     stats = w.stats[call.queue.name]
     stats.removed += 1
     stats.abandonment.add(w.now, 0.0, waited)  # a wait that did not end in abandon

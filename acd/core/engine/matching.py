@@ -91,15 +91,25 @@ def offer(
         w.set_agent_state(agent, AgentState.RESERVED)
         w.command(
             RingAgent(
-                call.call_id,
-                agent.id,
-                queue.name,
-                queue.ring_timeout_s,
-                queue.whisper,
-                bool(call.callback_number),
+                call_id=call.call_id,
+                agent_id=agent.id,
+                queue=queue.name,
+                timeout_s=queue.ring_timeout_s,
+                whisper=queue.whisper,
+                callback=bool(call.callback_number),
             )
         )
-        w.emit(CallOffered(w.now, call.call_id, queue.name, agent.id, eligible, why, count))
+        w.emit(
+            CallOffered(
+                at=w.now,
+                call_id=call.call_id,
+                queue=queue.name,
+                agent_id=agent.id,
+                eligible=eligible,
+                why=why,
+                eligible_count=count,
+            )
+        )
         w.last_offered[queue.name] = w.index.member_position[queue.name][agent.index]
 
 
@@ -113,13 +123,13 @@ def _dial_customer_first(
     w.command(DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name))
     w.emit(
         CallOffered(
-            w.now,
-            call.call_id,
-            call.queue.name,
-            agent.id,
-            eligible,
-            f"{why}; customer first: dialled while this agent is kept",
-            count,
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            agent_id=agent.id,
+            eligible=eligible,
+            why=f"{why}; customer first: dialled while this agent is kept",
+            eligible_count=count,
         )
     )
 

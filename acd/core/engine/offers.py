@@ -41,7 +41,16 @@ def connect(w: World, call: Call, agent: Agent) -> None:
     w.set_agent_state(agent, AgentState.ON_CALL)
     waited = w.now - call.entered_at
     w.command(ConnectCall(call.call_id, agent.id))
-    w.emit(CallAnswered(w.now, call.call_id, call.queue.name, agent.id, waited, call.ring_s))
+    w.emit(
+        CallAnswered(
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            agent_id=agent.id,
+            wait_s=waited,
+            ring_s=call.ring_s,
+        )
+    )
     _count_answer(w, call, waited)
 
 
@@ -58,7 +67,16 @@ def miss(w: World, call: Call, agent: Agent, reason: str, timed_out: bool) -> No
     tried, and this agent is not offered this caller again for ``reoffer_delay_s``."""
     ring_s = w.now - call.offers[agent.id]
     end_ring(w, call, agent, cancel=timed_out)
-    w.emit(OfferMissed(w.now, call.call_id, call.queue.name, agent.id, ring_s, reason))
+    w.emit(
+        OfferMissed(
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            agent_id=agent.id,
+            ring_s=ring_s,
+            reason=reason,
+        )
+    )
     _exclude(w, call, agent)
     requeue(w, call)
     agent.missed_in_row += 1
@@ -98,7 +116,17 @@ def withdraw(w: World, agent: Agent) -> None:
 
 def complete(w: World, call: Call, by: str) -> None:
     talk_s, waited = w.now - call.answered_at, call.answered_at - call.entered_at
-    w.emit(CallCompleted(w.now, call.call_id, call.queue.name, call.agent_id, by, waited, talk_s))
+    w.emit(
+        CallCompleted(
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            agent_id=call.agent_id,
+            by=by,
+            wait_s=waited,
+            talk_s=talk_s,
+        )
+    )
     if by == "agent":
         w.command(ReleaseCaller(call.call_id))
     _call_over(w, call, talk_s)
@@ -108,7 +136,13 @@ def transfer(w: World, call: Call, target: str) -> None:
     talk_s, waited = w.now - call.answered_at, call.answered_at - call.entered_at
     w.emit(
         CallTransferredOut(
-            w.now, call.call_id, call.queue.name, call.agent_id, target, waited, talk_s
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            agent_id=call.agent_id,
+            target=target,
+            wait_s=waited,
+            talk_s=talk_s,
         )
     )
     _call_over(w, call, talk_s)

@@ -147,15 +147,15 @@ def target_queue(w: World, call: Call, rule: OverflowRule) -> QueueConfig | None
 def moved(w: World, call: Call, target: QueueConfig, rule: OverflowRule) -> Call:
     """The caller as they enter ``target``: original entry time, the rule's boost."""
     return Call(
-        call.call_id,
-        target,
-        call.entered_at,
-        call.priority + rule.priority_boost,
-        call.seq,
-        call.own_skills,
-        call.caller,
-        call.language,
-        requirement(target, call.own_skills, call.entered_at, w.now),
+        call_id=call.call_id,
+        queue=target,
+        entered_at=call.entered_at,
+        priority=call.priority + rule.priority_boost,
+        seq=call.seq,
+        own_skills=call.own_skills,
+        caller=call.caller,
+        language=call.language,
+        requirement=requirement(target, call.own_skills, call.entered_at, w.now),
         original_position=0,
         overflowed_from=(*call.overflowed_from, call.queue.name),
     )
@@ -167,15 +167,15 @@ def record(w: World, call: Call, index: int, rule: OverflowRule, seen: float) ->
         w.stats[call.queue.name].abandonment.add(w.now, 0.0, waited)
     w.emit(
         CallOverflowed(
-            w.now,
-            call.call_id,
-            call.queue.name,
-            index,
-            rule.when.value,
-            rule.to.value,
-            rule.target,
-            position(w, call),
-            waited,
-            round(seen, 3) if math.isfinite(seen) else -1.0,
+            at=w.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            rule=index,
+            when=rule.when.value,
+            to=rule.to.value,
+            target=rule.target,
+            position=position(w, call),
+            wait_s=waited,
+            seen=round(seen, 3) if math.isfinite(seen) else -1.0,
         )
     )

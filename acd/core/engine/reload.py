@@ -84,7 +84,16 @@ def _drop(old: World, new: World, call: Call) -> None:
     waited = new.now - call.entered_at
     place = old.in_queue[call.queue.name].rank(call.key) + 1
     new.command(RemoveCaller(call.call_id, call.queue.name, "noqueue"))
-    new.emit(CallLeftQueue(new.now, call.call_id, call.queue.name, "noqueue", place, waited))
+    new.emit(
+        CallLeftQueue(
+            at=new.now,
+            call_id=call.call_id,
+            queue=call.queue.name,
+            reason="noqueue",
+            position=place,
+            wait_s=waited,
+        )
+    )
     for handle in call.timers.values():
         new.timers.cancel(handle)
     for agent_id in list(call.offers):

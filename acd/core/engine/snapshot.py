@@ -68,16 +68,16 @@ def snapshot(w: World, now: float) -> Snapshot:
 
 def _agent(a: Agent, now: float) -> AgentStatus:
     return AgentStatus(
-        a.id,
-        a.state.value,
-        a.since,
-        now - a.since,
-        a.reason,
-        a.phone.value,
-        a.call_id,
-        a.calls,
-        a.talk_s,
-        a.pending.value,
+        agent_id=a.id,
+        state=a.state.value,
+        since=a.since,
+        in_state_s=now - a.since,
+        reason=a.reason,
+        phone=a.phone.value,
+        call_id=a.call_id,
+        calls=a.calls,
+        talk_s=a.talk_s,
+        pending=a.pending.value,
     )
 
 
@@ -110,11 +110,11 @@ def _queue(w: World, name: str, now: float) -> QueueStatus:
 def _caller(w: World, call: Call, now: float) -> CallerStatus:
     wait = estimated_wait(w, call)
     return CallerStatus(
-        call.call_id,
-        position(w, call),
-        call.priority,
-        now - call.entered_at,
-        call.state.value,
-        None if math.isinf(wait) else round(wait, 1),
-        tuple(call.offers),
+        call_id=call.call_id,
+        position=position(w, call),
+        priority=call.priority,
+        waited_s=now - call.entered_at,
+        state=call.state.value,
+        estimated_wait_s=None if math.isinf(wait) else round(wait, 1),
+        ringing=tuple(call.offers),
     )

@@ -86,7 +86,15 @@ class World:
             if refresh:
                 self.refresh(agent)
             return
-        self.emit(AgentStateChanged(self.now, agent.id, _NAMES[state], _NAMES[agent.state], reason))
+        self.emit(
+            AgentStateChanged(
+                at=self.now,
+                agent_id=agent.id,
+                state=_NAMES[state],
+                previous=_NAMES[agent.state],
+                reason=reason,
+            )
+        )
         if state is AgentState.READY and agent.state is not AgentState.RESERVED:
             agent.idle_since = self.now  # back from a ring that failed keeps its rank
         agent.state, agent.reason, agent.since = state, reason, self.now

@@ -91,7 +91,15 @@ class _Visits:
                     entry = Visit(fact.call_id, fact.queue, fact.at, overflowed_from=came_from)
                     self.open[fact.call_id] = self._new(entry)
             case CallRefused():
-                self._new(Visit(fact.call_id, fact.queue, fact.at, REFUSED, fact.reason))
+                self._new(
+                    Visit(
+                        call_id=fact.call_id,
+                        queue=fact.queue,
+                        entered_at=fact.at,
+                        outcome=REFUSED,
+                        reason=fact.reason,
+                    )
+                )
             case OfferMissed():
                 if (visit := self.open.get(fact.call_id)) is not None:
                     visit.missed_by.append(fact.agent_id)

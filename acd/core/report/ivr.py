@@ -79,7 +79,15 @@ def _result(menu: str, node: str, scale: str, values: list[int]) -> SurveyResult
         score, name = 100 * (sum(v >= 9 for v in values) - sum(v <= 6 for v in values)) / n, "NPS"
     else:
         score, name = mean, "CES"
-    return SurveyResult(menu, node, scale, n, round(mean, 2), round(score, 1), name)
+    return SurveyResult(
+        menu=menu,
+        node=node,
+        scale=scale,
+        answers=n,
+        mean=round(mean, 2),
+        score=round(score, 1),
+        score_name=name,
+    )
 
 
 def survey_json(results: list[SurveyResult]) -> list[dict[str, Any]]:

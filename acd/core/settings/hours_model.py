@@ -59,12 +59,12 @@ def _calendar(name: str, node: Node, zones: set[str]) -> Calendar:
         )
     week = _week(fields["hours"])
     calendar = Calendar(
-        name,
-        _timezone(fields["timezone"], zones),
-        week,
-        holiday_set,
-        y.listed(fields["closures"], _closure) if "closures" in fields else (),
-        _openings(fields["openings"]) if "openings" in fields else (),
+        name=name,
+        timezone=_timezone(fields["timezone"], zones),
+        week=week,
+        holiday_set=holiday_set,
+        closures=y.listed(fields["closures"], _closure) if "closures" in fields else (),
+        openings=_openings(fields["openings"]) if "openings" in fields else (),
     )
     if not any(week) and not calendar.openings:
         raise fields["hours"].error("this calendar is never open: give at least one day's hours")

@@ -109,7 +109,9 @@ def _target(
     if node.is_scalar:
         if y.text(node) != OverflowTo.CALLBACK.value:
             raise node.error("expected a target such as {queue: support} or callback")
-        return OverflowRule(when, OverflowTo.CALLBACK, "", threshold, window)
+        return OverflowRule(
+            when=when, to=OverflowTo.CALLBACK, target="", threshold=threshold, window_s=window
+        )
     fields = y.mapping(node, set(), {t.value for t in OverflowTo} | {"priority_boost", "dial"})
     chosen = [t for t in OverflowTo if t.value in fields]
     if len(chosen) != 1:
@@ -119,11 +121,11 @@ def _target(
     boost = _only_for(fields, "priority_boost", to, OverflowTo.QUEUE)
     dial = _only_for(fields, "dial", to, OverflowTo.CENTRE)
     return OverflowRule(
-        when,
-        to,
-        target,
-        threshold,
-        window,
+        when=when,
+        to=to,
+        target=target,
+        threshold=threshold,
+        window_s=window,
         priority_boost=y.integer(boost, 0, 100) if boost else 0,
         number=_phone_number(dial) if dial else "",
     )
