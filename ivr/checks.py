@@ -116,34 +116,41 @@ def _idle_loops(menu: m.IvrMenu, seen: set[str]) -> Iterator[Problem]:
 
 def _node_problems(menu: m.IvrMenu, node: m.Node, ctx: MenuContext) -> Iterator[tuple[str, str]]:
     yield from _prompt_problems(menu, node, ctx)
-    if isinstance(node, m.Menu):
-        yield from _menu_problems(menu, node, ctx)
-    elif isinstance(node, m.Collect):
-        if node.min_digits > node.max_digits:
-            yield f"min_digits ({node.min_digits}) is more than max_digits ({node.max_digits})", ""
-        yield from _regex(node.pattern, "pattern")
-    elif isinstance(node, m.Condition):
-        for case in node.cases:
-            yield from _test_problems(case.when, ctx)
-    elif isinstance(node, m.Lookup):
-        for name in _PLACEHOLDER.findall(node.url):
-            if name not in _FIXED_PLACEHOLDERS and not re.fullmatch(
-                r"variables\.[a-z][a-z0-9_]*", name
-            ):
+    match node:
+        case m.Menu():
+            yield from _menu_problems(menu, node, ctx)
+        case m.Collect():
+            if node.min_digits > node.max_digits:
                 yield (
-                    f"unknown placeholder {{{name}}} in the url",
-                    "use {caller}, {did}, {call_id} or {variables.NAME}",
+                    f"min_digits ({node.min_digits}) is more than max_digits ({node.max_digits})",
+                    "",
                 )
-    elif isinstance(node, m.ToQueue | m.CallbackRequest):
-        yield from _known(node.queue, ctx.queues, "queue")
-        if isinstance(node, m.ToQueue) and node.after_call:
-            target = menu.nodes.get(node.after_call)
-            if not isinstance(target, m.Survey):
-                yield f"after_call: {node.after_call!r} is not a survey node", ""
-    elif isinstance(node, m.Transfer) and node.trunk:
-        yield from _known(node.trunk, ctx.trunks, "trunk")
-    elif isinstance(node, m.Voicemail):
-        yield from _known(node.mailbox, ctx.mailboxes, "mailbox")
+            yield from _regex(node.pattern, "pattern")
+        case m.Condition():
+            for case in node.cases:
+                yield from _test_problems(case.when, ctx)
+        case m.Lookup():
+            yield from _placeholder_problems(node.url)
+        case m.ToQueue() | m.CallbackRequest():
+            yield from _known(node.queue, ctx.queues, "queue")
+            if isinstance(node, m.ToQueue) and node.after_call:
+                target = menu.nodes.get(node.after_call)
+                if not isinstance(target, m.Survey):
+                    yield f"after_call: {node.after_call!r} is not a survey node", ""
+        case m.Transfer() if node.trunk:
+            yield from _known(node.trunk, ctx.trunks, "trunk")
+        case m.Voicemail():
+            yield from _known(node.mailbox, ctx.mailboxes, "mailbox")
+
+
+def _placeholder_problems(url: str) -> Iterator[tuple[str, str]]:
+    for name in _PLACEHOLDER.findall(url):
+        variable = re.fullmatch(r"variables\.[a-z][a-z0-9_]*", name)
+        if name not in _FIXED_PLACEHOLDERS and not variable:
+            yield (
+                f"unknown placeholder {{{name}}} in the url",
+                "use {caller}, {did}, {call_id} or {variables.NAME}",
+            )
 
 
 def _menu_problems(menu: m.IvrMenu, node: m.Menu, ctx: MenuContext) -> Iterator[tuple[str, str]]:

@@ -10,27 +10,28 @@ ENDS = (m.ToQueue, m.Transfer, m.Voicemail, m.CallbackRequest, m.Survey, m.Hangu
 
 def edges(node: m.Node) -> list[tuple[str, str]]:
     """(target node, label) for every way out of ``node`` within its menu."""
-    if isinstance(node, m.Play | m.SetValues):
-        return [(node.next, "next")]
-    if isinstance(node, m.Menu):
-        out = [
-            (o.to, f"{o.key}" + (f" / {', '.join(o.words)}" if o.words else ""))
-            for o in node.options
-        ]
-        return [*out, (node.on_fail, "on_fail")]
-    if isinstance(node, m.Collect):
-        return [(node.next, "collected"), (node.on_fail, "on_fail")]
-    if isinstance(node, m.Condition):
-        cases = [(case.to, f"case {i}") for i, case in enumerate(node.cases, start=1)]
-        return [*cases, (node.otherwise, "else")]
-    if isinstance(node, m.Lookup):
-        return [(node.next, "answered"), (node.on_error, "on_error")]
-    if isinstance(node, m.CallbackRequest):
-        return [(node.on_fail, "on_fail")]
-    if isinstance(node, m.ToQueue) and node.after_call:
-        return [(node.after_call, "after the call")]
-    if isinstance(node, m.Goto) and not node.to.menu:
-        return [(node.to.node, "goto")]
+    match node:
+        case m.Play() | m.SetValues():
+            return [(node.next, "next")]
+        case m.Menu():
+            out = [
+                (o.to, f"{o.key}" + (f" / {', '.join(o.words)}" if o.words else ""))
+                for o in node.options
+            ]
+            return [*out, (node.on_fail, "on_fail")]
+        case m.Collect():
+            return [(node.next, "collected"), (node.on_fail, "on_fail")]
+        case m.Condition():
+            cases = [(case.to, f"case {i}") for i, case in enumerate(node.cases, start=1)]
+            return [*cases, (node.otherwise, "else")]
+        case m.Lookup():
+            return [(node.next, "answered"), (node.on_error, "on_error")]
+        case m.CallbackRequest():
+            return [(node.on_fail, "on_fail")]
+        case m.ToQueue() if node.after_call:
+            return [(node.after_call, "after the call")]
+        case m.Goto() if not node.to.menu:
+            return [(node.to.node, "goto")]
     return []
 
 
@@ -99,14 +100,15 @@ def _kind(node: m.Node) -> str:
 
 
 def _detail(node: m.Node) -> str:
-    if isinstance(node, m.ToQueue | m.CallbackRequest):
-        return f": {node.queue}"
-    if isinstance(node, m.Voicemail):
-        return f": box {node.mailbox}"
-    if isinstance(node, m.Transfer):
-        return f": {node.number or 'number dialled'}"
-    if isinstance(node, m.Survey):
-        return f": {node.scale.value}"
+    match node:
+        case m.ToQueue() | m.CallbackRequest():
+            return f": {node.queue}"
+        case m.Voicemail():
+            return f": box {node.mailbox}"
+        case m.Transfer():
+            return f": {node.number or 'number dialled'}"
+        case m.Survey():
+            return f": {node.scale.value}"
     return ""
 
 

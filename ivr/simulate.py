@@ -99,23 +99,24 @@ def _decision(step: IvrStep) -> str:
 def _answer(
     action: Action, script: list[Input], fetch: Fetcher, out: list[str], where: str
 ) -> Result:
-    if isinstance(action, Play):
-        out.append(f"{where} hears {hearing(action.audio)}")
-        return Played()
-    if isinstance(action, Ask):
-        choices = ", ".join(action.keys) or "none"
-        words = f"; or says: {', '.join(action.keywords)}" if action.keywords else ""
-        out.append(f"{where} hears {hearing(action.audio)}")
-        out.append(f"{where} menu waits {action.timeout_s:g} s for keys ({choices}){words}")
-        return _caller_does(action, script, out, where)
-    if isinstance(action, Fetch):
-        result = fetch(action)
-        told = "answered" if isinstance(result, Fetched) else f"failed: {result.reason}"
-        out.append(f"{where} looks up {action.method} {action.url}: {told}")
-        return result
-    if isinstance(action, OfferCallback):
-        out.append(f"{where} offers a callback (queue {action.queue}): the caller declines")
-        return CallbackDone(False)
+    match action:
+        case Play():
+            out.append(f"{where} hears {hearing(action.audio)}")
+            return Played()
+        case Ask():
+            choices = ", ".join(action.keys) or "none"
+            words = f"; or says: {', '.join(action.keywords)}" if action.keywords else ""
+            out.append(f"{where} hears {hearing(action.audio)}")
+            out.append(f"{where} menu waits {action.timeout_s:g} s for keys ({choices}){words}")
+            return _caller_does(action, script, out, where)
+        case Fetch():
+            result = fetch(action)
+            told = "answered" if isinstance(result, Fetched) else f"failed: {result.reason}"
+            out.append(f"{where} looks up {action.method} {action.url}: {told}")
+            return result
+        case OfferCallback():
+            out.append(f"{where} offers a callback (queue {action.queue}): the caller declines")
+            return CallbackDone(False)
     raise AssertionError(f"unexpected {action}")
 
 
@@ -152,20 +153,20 @@ def hearing(audio: tuple[Audio, ...]) -> str:
 
 
 def describe_end(action: Action | None) -> str:
-    if isinstance(action, EnterQueue):
-        skills = ", ".join(f"{name} {level}" for name, level in action.skills) or "none"
-        survey = f", survey after the call: {action.after_call}" if action.after_call else ""
-        return (
-            f"ends in queue {action.queue}: priority {action.priority}, language "
-            f"{action.language}, skills {skills}{survey}"
-        )
-    if isinstance(action, TransferOut):
-        return f"ends transferred to {action.number or 'the number dialled'} over trunk " + (
-            action.trunk or "(the first that calls out)"
-        )
-    if isinstance(action, LeaveVoicemail):
-        return f"ends in voicemail box {action.mailbox}"
-    if isinstance(action, EndCall):
-        said = f" after {hearing(action.audio)}" if action.audio else ""
-        return f"ends: hung up{said}"
+    match action:
+        case EnterQueue():
+            skills = ", ".join(f"{name} {level}" for name, level in action.skills) or "none"
+            survey = f", survey after the call: {action.after_call}" if action.after_call else ""
+            return (
+                f"ends in queue {action.queue}: priority {action.priority}, language "
+                f"{action.language}, skills {skills}{survey}"
+            )
+        case TransferOut():
+            trunk = action.trunk or "(the first that calls out)"
+            return f"ends transferred to {action.number or 'the number dialled'} over trunk {trunk}"
+        case LeaveVoicemail():
+            return f"ends in voicemail box {action.mailbox}"
+        case EndCall():
+            said = f" after {hearing(action.audio)}" if action.audio else ""
+            return f"ends: hung up{said}"
     return f"ends: {action}"
