@@ -22,7 +22,7 @@ from acd.adapters.callcontrol.callback_offer import CallbackOffer
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.ivr.perform import Performer, Recordings
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
-from acd.asterisk.dialplan import VAR_PREFIX, Var
+from acd.asterisk.dialplan import VAR_PREFIX, Context, Var
 from acd.core.settings.numbers_model import QueueEntry
 from ivr.actions import (
     Action,
@@ -139,40 +139,42 @@ class IvrCalls:
             await _hang_up(session)
 
     async def _perform(self, performer: Performer, session: AgiSession, action: Action) -> Result:
-        if isinstance(action, Play):
-            return await performer.play(action.audio)
-        if isinstance(action, Ask):
-            return await performer.ask(action)
-        if isinstance(action, Fetch):
-            return await performer.fetch(action)
-        if isinstance(action, OfferCallback):
-            booked = await self._deps.callback(session, action.queue, action.language)
-            return CallbackDone(booked)
+        match action:
+            case Play():
+                return await performer.play(action.audio)
+            case Ask():
+                return await performer.ask(action)
+            case Fetch():
+                return await performer.fetch(action)
+            case OfferCallback():
+                booked = await self._deps.callback(session, action.queue, action.language)
+                return CallbackDone(booked)
         raise AssertionError(f"{type(action).__name__} ends the menu")
 
     async def _leave(
         self, session: AgiSession, performer: Performer, menu: IvrMenu, action: Action
     ) -> None:
-        if isinstance(action, EnterQueue):
-            await performer.use_language(action.language)
-            entry = QueueEntry(action.queue, action.priority, action.skills, action.language)
-            variables = {f"{VAR_PREFIX}{k.upper()}": v for k, v in action.variables.items()}
-            await self._deps.entrance.enter(session, entry, variables, action.after_call)
-        elif isinstance(action, TransferOut):
-            trunk = action.trunk or self._deps.outbound_trunk
-            number = action.number or session.request.query.get("did", "")
-            for name, value in (
-                (Var.IVR_NUMBER, number),
-                (Var.IVR_TRUNK, trunk),
-                (Var.IVR_NEXT, "acd-ivr-end,transfer,1"),
-            ):
-                await session.set_variable(name, value)
-        elif isinstance(action, LeaveVoicemail):
-            await session.set_variable(Var.IVR_MAILBOX, action.mailbox)
-            await session.set_variable(Var.IVR_NEXT, "acd-ivr-end,voicemail,1")
-        elif isinstance(action, EndCall):
-            await performer.play(action.audio)
-            await session.hangup()
+        match action:
+            case EnterQueue():
+                await performer.use_language(action.language)
+                entry = QueueEntry(action.queue, action.priority, action.skills, action.language)
+                variables = {f"{VAR_PREFIX}{k.upper()}": v for k, v in action.variables.items()}
+                await self._deps.entrance.enter(session, entry, variables, action.after_call)
+            case TransferOut():
+                trunk = action.trunk or self._deps.outbound_trunk
+                number = action.number or session.request.query.get("did", "")
+                for name, value in (
+                    (Var.IVR_NUMBER, number),
+                    (Var.IVR_TRUNK, trunk),
+                    (Var.IVR_NEXT, f"{Context.IVR_END},transfer,1"),
+                ):
+                    await session.set_variable(name, value)
+            case LeaveVoicemail():
+                await session.set_variable(Var.IVR_MAILBOX, action.mailbox)
+                await session.set_variable(Var.IVR_NEXT, f"{Context.IVR_END},voicemail,1")
+            case EndCall():
+                await performer.play(action.audio)
+                await session.hangup()
         log.info("call %s leaves menu %s: %s", session.request.uniqueid, menu.name, action)
 
     def _record(self, ivr: IvrSession) -> None:
