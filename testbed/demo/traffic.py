@@ -23,8 +23,6 @@ log = logging.getLogger("testbed.demo")
 CALLER_IPS = ("127.0.0.2", "127.0.0.3", "127.0.0.4")
 SECONDS_BETWEEN_CALLS = 4.0
 DEMO_AGENTS = 3  # the others are left for a real softphone
-
-
 DEMO_WIND_DOWN_S = 20.0  # unregistering three SIPp phones takes about a second
 
 
