@@ -87,11 +87,13 @@ class Server:
         self.journal = AsyncJournal(Journal.open(settings.journal.path), sinks=[queue_log.write])
         replies = CallbackReplies()
         callbacks = settings.callbacks
+        rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
         dialling = CallbackDialling(
             trunk=callbacks.trunk,
             caller_id=callbacks.caller_id,
             ring_s=callbacks.ring_s,
             outbound_trunk=settings.outbound_trunk(),
+            rules=rules.dial,  # checked again at every dial, as at booking
         )
         self.executor = Executor(
             self.ami,
@@ -100,13 +102,13 @@ class Server:
             language=settings.default_language,
             dialling=dialling,
             replies=replies,
+            clock=clock,
         )
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)
         entrance = QueueEntrance(settings.numbers, self.legs, self.runner.feed, clock)
         reasons = {reason.digit: reason.code for reason in settings.acd.pause_reasons}
         features = FeatureCodes(agent_ids, reasons, self.runner.feed)
-        rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
         offer = CallbackOffer(
             rules,
             replies,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -17,6 +17,7 @@ from acd.adapters.callcontrol.execute import CallbackDialling, Executor
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient
+from acd.core.compliance import DialRules, DoNotCall
 from acd.core.engine.commands import (
     Announce,
     CancelRing,
@@ -399,3 +400,48 @@ async def test_a_customer_dial_lost_in_a_disconnect_is_a_failed_dial(rig: Rig) -
     await rig.run(DialCustomer(CALL, AGENT, "+33612345678", "sales"))
     assert rig.fed.items == [CustomerUnreachable(CALL, "failed")]
     assert rig.legs.customer_legs == {}
+
+
+# -- the number checked again at the moment it is dialled -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("listed", "open_now", "refused"),
+    [
+        (True, True, "refused: do_not_call"),
+        (False, False, "refused: calling_hours"),
+        (True, False, "refused: do_not_call, calling_hours"),
+    ],
+)
+async def test_a_number_refused_at_dial_time_is_not_dialled(
+    rig: Rig, listed: bool, open_now: bool, refused: str
+) -> None:
+    """Listed since the booking, or a retry outside the hours: no Originate reaches
+    Asterisk, and the engine hears why (it journals the attempt and retries or gives up)."""
+    number = "+33612345678"
+    dnc = DoNotCall(frozenset({number} if listed else set()))
+    dialling = replace(DIALLING, rules=DialRules(dnc, lambda at: open_now))
+    executor = Executor(rig.ami, rig.legs, rig.fed, "en", dialling, rig.replies)
+    rig.peer.on("Originate", originate_outcome("Success", "4"))
+    rig.legs.drop_caller(CALL)
+    await finished(start(executor, DialCustomer(CALL, AGENT, number, "sales")))
+    assert rig.sent("Originate") == []
+    assert rig.fed.items == [CustomerUnreachable(CALL, refused)]
+    assert rig.legs.callers == {}
+
+
+async def test_the_calling_hours_are_read_at_the_moment_of_dialling(rig: Rig) -> None:
+    opens_at = 1_800_000_000.0
+    rules = DialRules(DoNotCall(), lambda at: at >= opens_at)
+    now = [opens_at - 1]
+    dialling = replace(DIALLING, rules=rules)
+    executor = Executor(
+        rig.ami, rig.legs, rig.fed, "en", dialling, rig.replies, clock=lambda: now[0]
+    )
+    rig.peer.on("Originate", originate_outcome("Success", "4"))
+    rig.legs.drop_caller(CALL)
+    await finished(start(executor, DialCustomer(CALL, AGENT, "+33612345678", "sales")))
+    assert rig.fed.items == [CustomerUnreachable(CALL, "refused: calling_hours")]
+    now[0] = opens_at  # the retry, once open
+    await finished(start(executor, DialCustomer(CALL, AGENT, "+33612345678", "sales")))
+    assert len(rig.sent("Originate")) == 1

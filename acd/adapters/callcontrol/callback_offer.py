@@ -20,7 +20,8 @@ from acd.adapters.callcontrol.callback_prompts import text
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
 from acd.asterisk.dialplan import Var
-from acd.core.compliance import DoNotCall, NumberError, to_e164
+from acd.core.compliance import DialRules, DoNotCall, NumberError, check_dial, to_e164
+from acd.core.compliance.dial_check import CALLING_HOURS, DO_NOT_CALL
 from acd.core.engine.events import CallbackRequested, EngineEvent
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,11 @@ class CallbackRules:
     country: str
     do_not_call: DoNotCall
     may_call_at: Callable[[float], bool]  # the calling hours
+
+    @property
+    def dial(self) -> DialRules:
+        """What the number must pass, at booking here and again at every dial."""
+        return DialRules(self.do_not_call, self.may_call_at)
 
 
 class CallbackOffer:
@@ -136,11 +142,12 @@ class CallbackOffer:
         return None
 
     def _refusal(self, number: str) -> str:
-        if self._rules.do_not_call.forbids(number):
-            return "do_not_call"
-        if not self._rules.may_call_at(self._clock()):
-            return "hours"
-        return ""
+        """The prompt that says why the number cannot be booked; "" when it can."""
+        verdict = check_dial(number, self._clock(), self._rules.dial)
+        return _REFUSAL_PROMPTS[verdict.refused_by[0]] if verdict.refused_by else ""
+
+
+_REFUSAL_PROMPTS = {DO_NOT_CALL: "do_not_call", CALLING_HOURS: "hours"}
 
 
 def _sayer(language: str) -> Callable[[str], str]:

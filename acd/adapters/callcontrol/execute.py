@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from acd.adapters.callcontrol.callback_offer import CallbackReplies
 from acd.adapters.callcontrol.callback_prompts import text
@@ -19,6 +20,7 @@ from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Context, Var
+from acd.core.compliance import DialRules, DoNotCall, check_dial
 from acd.core.engine.commands import (
     Announce,
     CancelRing,
@@ -56,6 +58,11 @@ class CallbackDialling:
     caller_id: str = ""
     ring_s: float = 30.0
     outbound_trunk: str = ""  # external numbers of overflow rules
+    rules: DialRules = field(default_factory=lambda: DialRules(DoNotCall(), _any_time))
+
+
+def _any_time(at: float) -> bool:
+    return True
 
 
 class Executor:
@@ -67,8 +74,10 @@ class Executor:
         language: str = "en",  # of the whispers to agents
         dialling: CallbackDialling | None = None,
         replies: CallbackReplies | None = None,
+        clock: Callable[[], float] = time.time,  # for the calling hours at dial time
     ) -> None:
         self._ami = ami
+        self._clock = clock
         self._language = language
         self._dialling = dialling or CallbackDialling()
         self._replies = replies or CallbackReplies()
@@ -249,9 +258,22 @@ class Executor:
 
     async def _dial_customer(self, cmd: DialCustomer) -> None:
         """Dial the callback's customer from the trunk; answered -> [acd-callback-leg]
-        says so (CustomerAnswered); busy, no answer or a failure -> CustomerUnreachable."""
-        leg = self._legs.new_customer_leg(cmd.call_id, cmd.queue, cmd.number)
+        says so (CustomerAnswered); busy, no answer or a failure -> CustomerUnreachable.
+
+        The number is checked again now (do-not-call lists, calling hours), at every
+        attempt: a number listed since the booking, or a retry that falls outside the
+        hours, is not dialled; the engine journals the attempt with the rules that
+        refused it, and retries or gives up as for a customer who did not answer."""
         dialling = self._dialling
+        verdict = check_dial(cmd.number, self._clock(), dialling.rules)
+        if not verdict.allowed:
+            refused = ", ".join(verdict.refused_by)
+            log.info(
+                "callback %s to %s not dialled: refused by %s", cmd.call_id, cmd.number, refused
+            )
+            self._feed(CustomerUnreachable(cmd.call_id, f"refused: {refused}"))
+            return
+        leg = self._legs.new_customer_leg(cmd.call_id, cmd.queue, cmd.number)
         reason = "failed"
         try:
             result = await self._ami.originate(

@@ -1,0 +1,45 @@
+"""The check a number passes at the moment it is dialled, every attempt (a first dial,
+a retry, a callback given back after a restart), and when a callback is booked: the same
+predicate both times, so what was allowed at booking is checked again at dialling.
+
+A verdict names every rule it checked and every rule that refused, for the journal.
+Rules so far: the do-not-call lists and the calling hours. (The dialer's campaign rules
+- consent, attempts per 30 days, windows per time zone - join them here.)"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from acd.core.compliance.donotcall import DoNotCall
+
+DO_NOT_CALL = "do_not_call"
+CALLING_HOURS = "calling_hours"
+
+
+@dataclass(frozen=True)
+class DialRules:
+    do_not_call: DoNotCall
+    may_call_at: Callable[[float], bool]  # the calling hours: open at that instant?
+
+
+@dataclass(frozen=True)
+class DialVerdict:
+    number: str
+    at: float
+    checked: tuple[str, ...]
+    refused_by: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refused_by
+
+
+def check_dial(number: str, at: float, rules: DialRules) -> DialVerdict:
+    """May ``number`` (E.164) be dialled at ``at`` (epoch seconds)?"""
+    refused = []
+    if rules.do_not_call.forbids(number):
+        refused.append(DO_NOT_CALL)
+    if not rules.may_call_at(at):
+        refused.append(CALLING_HOURS)
+    return DialVerdict(number, at, (DO_NOT_CALL, CALLING_HOURS), tuple(refused))
