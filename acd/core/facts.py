@@ -1,13 +1,15 @@
 """Every kind of fact the journal keeps, from every core: the ACD engine's (each step of
-each call, agent states) and the IVR's (each menu node a call passes, survey scores);
-the dialer's will join them. The journal's codec finds a stored row's class here by its
-``kind``, and the reports read the same union. The engine itself knows only its own
-facts (acd/core/engine/facts.py), and imports no other core."""
+each call, agent states), the IVR's (each menu node a call passes, survey scores) and the
+calling rules' (an audit record of every dial checked); the dialer's will join them. The
+journal's codec finds a stored row's class here by its ``kind``, and the reports read
+the same union. The engine itself knows only its own facts (acd/core/engine/facts.py),
+and imports no other core."""
 
 from __future__ import annotations
 
+from acd.core.compliance.facts import COMPLIANCE_FACTS, DialChecked
 from acd.core.engine.facts import ENGINE_FACTS, EngineFact
 from ivr.facts import IVR_FACTS, IvrFact
 
-Fact = EngineFact | IvrFact
-FACT_TYPES: tuple[type[Fact], ...] = (*ENGINE_FACTS, *IVR_FACTS)
+Fact = EngineFact | IvrFact | DialChecked
+FACT_TYPES: tuple[type[Fact], ...] = (*ENGINE_FACTS, *IVR_FACTS, *COMPLIANCE_FACTS)

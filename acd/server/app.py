@@ -103,6 +103,7 @@ class Server:
             dialling=dialling,
             replies=replies,
             clock=clock,
+            record=self._record,  # every dial's audit record
         )
         self.runner = EngineRunner(self.engine, self.executor.execute, self._record, clock)
         self.translator = Translator(self.legs, agent_ids)

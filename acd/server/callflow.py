@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 from acd.asterisk.ami import Event
+from acd.core.compliance.facts import DialChecked
 from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
@@ -64,6 +65,9 @@ def describe(fact: Fact) -> str:
             return f"{fact.queue}: callback {fact.call_id} not reached ({fact.reason}), {end}"
         case CallLeftQueue():
             return f"{fact.queue}: {fact.call_id} left the queue ({fact.reason})"
+        case DialChecked() if not fact.allowed:
+            refused = ", ".join(fact.refused_by)
+            return f"{fact.queue}: {fact.number} not dialled for {fact.call_id} ({refused})"
     return ""
 
 

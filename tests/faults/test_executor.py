@@ -18,6 +18,7 @@ from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient
 from acd.core.compliance import DialRules, DoNotCall
+from acd.core.compliance.facts import DialChecked
 from acd.core.engine.commands import (
     Announce,
     CancelRing,
@@ -444,4 +445,30 @@ async def test_the_calling_hours_are_read_at_the_moment_of_dialling(rig: Rig) ->
     assert rig.fed.items == [CustomerUnreachable(CALL, "refused: calling_hours")]
     now[0] = opens_at  # the retry, once open
     await finished(start(executor, DialCustomer(CALL, AGENT, "+33612345678", "sales")))
+    assert len(rig.sent("Originate")) == 1
+
+
+async def test_every_dial_leaves_an_audit_record_allowed_or_refused(rig: Rig) -> None:
+    listed = DoNotCall(frozenset({"+33698765432"}))
+    recorded: list[object] = []
+    dialling = replace(DIALLING, rules=DialRules(listed, lambda at: True))
+    executor = Executor(
+        rig.ami, rig.legs, rig.fed, "en", dialling, rig.replies, record=recorded.extend
+    )
+    rig.peer.on("Originate", originate_outcome("Success", "4"))
+    rig.legs.drop_caller(CALL)
+    for number in ("+33612345678", "+33698765432"):
+        await finished(start(executor, DialCustomer(CALL, AGENT, number, "sales")))
+    allowed, refused = recorded
+    assert isinstance(allowed, DialChecked)
+    assert isinstance(refused, DialChecked)
+    assert (allowed.number, allowed.allowed, allowed.refused_by) == ("+33612345678", True, ())
+    assert (refused.number, refused.allowed, refused.refused_by) == (
+        "+33698765432",
+        False,
+        ("do_not_call",),
+    )
+    assert allowed.checked == refused.checked == ("do_not_call", "calling_hours")
+    assert allowed.do_not_call_version == listed.version != DoNotCall().version
+    assert (allowed.call_id, allowed.queue) == (CALL, "sales")
     assert len(rig.sent("Originate")) == 1

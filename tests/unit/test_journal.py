@@ -18,6 +18,7 @@ from acd.adapters.journal import (
     PendingCallback,
     WaitingCall,
 )
+from acd.core.compliance.facts import DialChecked
 from acd.core.engine.facts import (
     AgentStateChanged,
     CallAbandonedInQueue,
@@ -60,6 +61,16 @@ EVERY_KIND: list[Fact] = [
         (("billing", 3), ("french", 2)),
     ),
     CallbackAttempt(184.6, "c7", "sales", "1001", 1, "noanswer", False),
+    DialChecked(
+        at=184.8,
+        call_id="c7",
+        queue="sales",
+        number="+33612345678",
+        allowed=False,
+        checked=("do_not_call", "calling_hours"),
+        refused_by=("do_not_call",),
+        do_not_call_version="0123456789abcdef",
+    ),
     AgentStateChanged(185.0, "1001", "paused", "ready", "lunch"),
 ]
 

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from acd.adapters.callcontrol.callback_offer import CallbackReplies
@@ -21,6 +21,7 @@ from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Context, Var
 from acd.core.compliance import DialRules, DoNotCall, check_dial
+from acd.core.compliance.facts import DialChecked
 from acd.core.engine.commands import (
     Announce,
     CancelRing,
@@ -37,6 +38,7 @@ from acd.core.engine.commands import (
 )
 from acd.core.engine.config import OverflowTo
 from acd.core.engine.events import AgentMissed, CustomerUnreachable, EngineEvent
+from acd.core.facts import Fact
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +77,11 @@ class Executor:
         dialling: CallbackDialling | None = None,
         replies: CallbackReplies | None = None,
         clock: Callable[[], float] = time.time,  # for the calling hours at dial time
+        record: Callable[[Sequence[Fact]], None] = lambda facts: None,  # to the journal
     ) -> None:
         self._ami = ami
         self._clock = clock
+        self._record = record
         self._language = language
         self._dialling = dialling or CallbackDialling()
         self._replies = replies or CallbackReplies()
@@ -266,6 +270,7 @@ class Executor:
         refused it, and retries or gives up as for a customer who did not answer."""
         dialling = self._dialling
         verdict = check_dial(cmd.number, self._clock(), dialling.rules)
+        self._record([DialChecked.of(verdict, cmd.call_id, cmd.queue)])
         if not verdict.allowed:
             refused = ", ".join(verdict.refused_by)
             log.info(

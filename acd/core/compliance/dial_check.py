@@ -29,6 +29,7 @@ class DialVerdict:
     at: float
     checked: tuple[str, ...]
     refused_by: tuple[str, ...]
+    do_not_call_version: str
 
     @property
     def allowed(self) -> bool:
@@ -42,4 +43,5 @@ def check_dial(number: str, at: float, rules: DialRules) -> DialVerdict:
         refused.append(DO_NOT_CALL)
     if not rules.may_call_at(at):
         refused.append(CALLING_HOURS)
-    return DialVerdict(number, at, (DO_NOT_CALL, CALLING_HOURS), tuple(refused))
+    checked = (DO_NOT_CALL, CALLING_HOURS)
+    return DialVerdict(number, at, checked, tuple(refused), rules.do_not_call.version)

@@ -4,6 +4,7 @@ module parses its text and answers "may we call this number?"."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from acd.core.compliance.numbers import NumberError, to_e164
@@ -24,6 +25,12 @@ class DoNotCall:
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    @property
+    def version(self) -> str:
+        """A short hash of the numbers: the same lists give the same version."""
+        digest = hashlib.sha256("\n".join(sorted(self.numbers)).encode())
+        return digest.hexdigest()[:16]
 
 
 def parse_do_not_call(text: str, source: str, country: str = "FR") -> DoNotCall:
