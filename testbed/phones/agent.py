@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testbed.phones import sipp
-from testbed.phones.ports import free_even_udp_port, free_udp_port
+from testbed.phones.ports import free_media_port, free_udp_port
 from testbed.phones.rtp import RtpSink
 
 
@@ -31,7 +31,7 @@ class AgentPhone:
         self.trace = trace  # keep every SIP message with its time (benchmarks)
         self._workdir = workdir / f"agent-{spec.user}"
         self.sip_port = free_udp_port(spec.ip)
-        self.rtp_port = free_even_udp_port(spec.ip)
+        self.rtp_port = free_media_port(spec.ip)
         self.audio: RtpSink | None = None
         self._uas: asyncio.subprocess.Process | None = None
 
@@ -79,8 +79,9 @@ class AgentPhone:
             expires=expires_s,
         )
         where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, free_udp_port(self.spec.ip))
-        proc = await sipp.start(scenario, where, ["-m", "1"], self._workdir / f"{name}.log")
-        await sipp.finish(proc, 10, f"agent phone {self.spec.user}: {name}")
+        log = self._workdir / f"{name}.log"
+        proc = await sipp.start(scenario, where, ["-m", "1"], log)
+        await sipp.finish(proc, 10, f"agent phone {self.spec.user}: {name}", log)
 
     async def dial(self, number: str, hold_ms: int = 4000, timeout_s: float = 20) -> None:
         """Dials from this phone (e.g. a feature code) and waits until the call has ended."""
@@ -101,10 +102,11 @@ class AgentPhone:
             "-mi",
             self.spec.ip,
             "-mp",
-            str(free_even_udp_port(self.spec.ip)),
+            str(free_media_port(self.spec.ip)),
         ]
-        proc = await sipp.start(scenario, where, extra, self._workdir / f"dial-{number}.log")
-        await sipp.finish(proc, timeout_s, f"agent phone {self.spec.user} dialling {number}")
+        log = self._workdir / f"dial-{number}.log"
+        proc = await sipp.start(scenario, where, extra, log)
+        await sipp.finish(proc, timeout_s, f"agent phone {self.spec.user} dialling {number}", log)
 
     async def stop(self) -> None:
         if self._uas is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from testbed.phones import sipp
 from testbed.phones.pcap import DTMF_EVENTS, RtpStream
-from testbed.phones.ports import free_even_udp_port, free_udp_port
+from testbed.phones.ports import free_media_port, free_udp_port
 
 _CODECS = {"pcmu": (0, "PCMU/8000"), "g722": (9, "G722/8000")}
 
@@ -79,19 +79,23 @@ class CallerPhone:
             codec=codec,
         )
         where = sipp.SippEndpoint(self._asterisk, self.ip, free_udp_port(self.ip))
-        extra = ["-bind_local", "-mi", self.ip, "-mp", str(free_even_udp_port(self.ip)), "-m", "1"]
+        extra = ["-bind_local", "-mi", self.ip, "-mp", str(free_media_port(self.ip)), "-m", "1"]
         if self._trace:
             extra += ["-trace_msg", "-message_file", str(self.messages_file)]
-        self._proc = await sipp.start(scenario, where, extra, self._workdir / "caller.log")
+        self._proc = await sipp.start(scenario, where, extra, self._log)
 
     @property
     def messages_file(self) -> Path:
         return self._workdir / "caller.messages"
 
+    @property
+    def _log(self) -> Path:
+        return self._workdir / "caller.log"
+
     async def finished(self, timeout_s: float) -> None:
         """Waits for the call to end; raises SippError unless it went as scripted."""
         assert self._proc is not None, "dial() first"
-        await sipp.finish(self._proc, timeout_s, f"caller {self.caller_id}")
+        await sipp.finish(self._proc, timeout_s, f"caller {self.caller_id}", self._log)
 
     async def hang_up(self) -> None:
         """Ends the call now, if it is still going (SIPp stopped: Asterisk sees the line

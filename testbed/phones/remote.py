@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from testbed.phones import sipp
-from testbed.phones.ports import free_even_udp_port
+from testbed.phones.ports import free_media_port
 from testbed.phones.rtp import RtpSink
 from testbed.phones.trace import read_trace
 
@@ -40,7 +40,7 @@ class RemotePhone:
         self.ip, self.port, self.name = ip, port, name
         self._ring_ms, self._talk_ms, self._asterisk = ring_ms, talk_ms, asterisk
         self._workdir = workdir / name
-        self._rtp_port = free_even_udp_port(ip)
+        self._rtp_port = free_media_port(ip)
         self.audio: RtpSink | None = None
         self._uas: asyncio.subprocess.Process | None = None
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,15 +73,45 @@ async def start(
         )
 
 
-async def finish(proc: asyncio.subprocess.Process, timeout_s: float, what: str) -> None:
-    """Waits for a one-shot SIPp run; exit code 0 means every call of it succeeded."""
+async def finish(
+    proc: asyncio.subprocess.Process, timeout_s: float, what: str, log: Path | None = None
+) -> None:
+    """Waits for a one-shot SIPp run; exit code 0 means every call of it succeeded.
+
+    ``log`` is the one given to :func:`start`: its error file's last line (SIPp's own
+    reason, e.g. "Unable to bind video RTP socket") goes into the error."""
     try:
         code = await asyncio.wait_for(proc.wait(), timeout_s)
     except TimeoutError:
         await stop(proc)
         raise SippError(f"{what}: SIPp did not finish within {timeout_s} s") from None
     if code != 0:
-        raise SippError(f"{what}: SIPp exited with code {code}")
+        reason = _last_error(log.with_suffix(".errors")) if log is not None else ""
+        raise SippError(f"{what}: SIPp exited with code {code}{reason}")
+
+
+def _last_error(path: Path) -> str:
+    try:
+        lines = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return f" ({lines[-1].strip()})" if lines else ""
+
+
+def stop_all_under(directory: Path) -> int:
+    """Kills every SIPp still running whose files are under ``directory`` (a test's
+    phones, left behind when the test failed half-way); returns how many."""
+    killed = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile
+        if argv and argv[0].endswith(b"sipp") and str(directory).encode() in b" ".join(argv):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(int(cmdline.parent.name), signal.SIGKILL)
+                killed += 1
+    return killed
 
 
 async def stop(proc: asyncio.subprocess.Process) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from acd.asterisk.render import render_all
 from acd.asterisk.secrets import AsteriskSecrets, load_or_create
 from acd.core.settings import Settings
 from testbed.sandbox import process
-from testbed.sandbox.errors import BootError
+from testbed.sandbox.errors import BootError, SandboxError
 from testbed.sandbox.layout import ETC_IN_CHROOT, SandboxLayout
 from testbed.sandbox.mirror import find_debian_mirror
 from testbed.sandbox.provision import provision, require_root
@@ -90,6 +91,20 @@ class Sandbox:
     def cli(self, command: str) -> str:
         return process.cli(self.layout, command)
 
+    def hang_up_all(self, timeout_s: float = 10.0) -> int:
+        """Ends every call Asterisk still has and waits until it has none; returns how
+        many channels there were. Tests call it between them: a test that fails half-way
+        leaves calls that the next test's server would otherwise adopt at its start."""
+        left = _channel_count(self.cli("core show channels count"))
+        if left:
+            self.cli("channel request hangup all")
+        deadline = time.monotonic() + timeout_s
+        while _channel_count(self.cli("core show channels count")):
+            if time.monotonic() > deadline:
+                raise SandboxError(f"calls still up {timeout_s:.0f} s after 'hang up all'")
+            time.sleep(0.05)  # the CLI has no "wait until none"; a hangup takes milliseconds
+        return left
+
     async def wait_booted(self, timeout_s: float) -> None:
         """Logs in over AMI and waits for FullyBooted (sent at login once the boot is done)."""
         client = self.ami_client(ping_interval=30.0)
@@ -128,6 +143,15 @@ def _port_free(host: str, port: int, kind: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _channel_count(cli_output: str) -> int:
+    """From "core show channels count": "3 active channels" -> 3."""
+    for line in cli_output.splitlines():
+        words = line.split()
+        if words[1:3] == ["active", "channels"] or words[1:3] == ["active", "channel"]:
+            return int(words[0])
+    return 0
 
 
 def _tail(path: Path, lines: int = 15) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from acd.asterisk.ami import AmiClient
 from acd.core.settings import Settings, load_settings
+from testbed.phones.sipp import stop_all_under
 from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 
@@ -41,6 +42,17 @@ async def ami(sandbox: Sandbox) -> AsyncIterator[AmiClient]:
     await client.wait_connected(10)
     yield client
     await client.close()
+
+
+@pytest.fixture(autouse=True)
+def no_calls_left_behind(sandbox: Sandbox, tmp_path: Path) -> Iterator[None]:
+    """Every test leaves Asterisk with no calls and no phones running: one that fails
+    half-way leaves SIPp callers on hold, whose calls the next test's server would adopt
+    at its start (CI once saw one failure become two that way)."""
+    yield
+    stop_all_under(tmp_path)
+    if sandbox.status().pid is not None:
+        sandbox.hang_up_all()
 
 
 @pytest.fixture
