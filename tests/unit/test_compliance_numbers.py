@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from acd.core.compliance import DoNotCallError, NumberError, parse_do_not_call, to_e164
 from acd.core.compliance.calling_hours import legal_calling_hours
+from acd.core.compliance.numbers import NumberKind, parse_number
 
 
 @pytest.mark.parametrize(
@@ -30,7 +31,7 @@ def test_one_person_is_one_number_however_written(written: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "612345678", "06123456789", "+0612345678", "06 12 ab", "+1234567", "call me"]
+    "bad", ["", "12345", "06123456789", "+0612345678", "06 12 ab", "+1234567", "call me"]
 )
 def test_what_is_not_a_number_is_refused_with_the_value(bad: str) -> None:
     with pytest.raises(NumberError, match="is not"):
@@ -76,3 +77,19 @@ def test_legal_calling_hours_in_france() -> None:
     assert not hours.is_open(at("2026-11-24 20:00"))
     assert not hours.is_open(at("2026-11-28 11:00"))  # Saturday
     assert not hours.is_open(at("2026-11-11 11:00"))  # Armistice Day, a Wednesday
+
+
+def test_a_number_says_its_kind_country_and_time_zones() -> None:
+    mobile = parse_number("06 12 34 56 78")
+    assert (mobile.country, mobile.kind, mobile.time_zones) == (
+        "FR",
+        NumberKind.MOBILE,
+        ("Europe/Paris",),
+    )
+    assert parse_number("08 99 12 34 56").kind is NumberKind.PREMIUM_RATE
+    guadeloupe = parse_number("0590 12 34 56")  # an overseas department: its own zone
+    assert guadeloupe.time_zones == ("America/Guadeloupe",)
+    us_toll_free = parse_number("+1 800 555 0199")
+    assert us_toll_free.kind is NumberKind.TOLL_FREE
+    assert len(us_toll_free.time_zones) > 1  # not tied to one zone: the rules must allow for all
+    assert not parse_number("+44 7700 900123").valid  # Ofcom's drama range: not in service

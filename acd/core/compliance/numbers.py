@@ -1,44 +1,116 @@
-"""Phone numbers to E.164, so one person is one number however it was written.
+"""Phone numbers to E.164, so one person is one number however it was written; and what
+kind of number it is and where (its time zones), which the calling rules need.
 
-``+33 6 12 34 56 78``, ``06.12.34.56.78``, ``0033612345678`` and ``(0)6 12 34 56 78``
-after +33 are the same number, ``+33612345678``: a do-not-call list must match all of
-them (compliance.md, "Always"). Numbers written without a country are read in the
-centre's country (France by default: a 10-digit number starting with 0).
+``+33 6 12 34 56 78``, ``06.12.34.56.78``, ``0033612345678`` and ``+33 (0)6 12 34 56 78``
+are the same number, ``+33612345678``: a do-not-call list must match all of them
+(compliance.md, "Always"). Numbers written without a country are read in the centre's
+country (France by default). Parsing, types and zones come from ``phonenumbers`` (Google's
+libphonenumber metadata, kept current for every country), not from our own tables.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from enum import StrEnum
 
-# Country -> (calling code, digits of a national number after its leading 0)
-_NATIONAL = {"FR": ("33", 9), "BE": ("32", 8), "CH": ("41", 9), "GB": ("44", 10)}
-_SEPARATORS = re.compile(r"[\s.\-/()]")
+import phonenumbers
+from phonenumbers import PhoneNumberType, timezone
+
+_UNKNOWN_ZONE = "Etc/Unknown"
+# France's overseas departments and collectivities share its ten-digit national plan
+# (0590 ... is Guadeloupe, 0262 ... Réunion) but have their own country codes and zones.
+_SHARES_NATIONAL_PLAN = {"FR": ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")}
 
 
 class NumberError(ValueError):
     """Not a phone number: says what was given and what is expected."""
 
 
-def to_e164(raw: str, country: str = "FR") -> str:
-    """The number as ``+<country code><number>``, or NumberError."""
-    if country not in _NATIONAL:
-        raise NumberError(f"unknown country {country!r} (known: {', '.join(_NATIONAL)})")
-    digits = _SEPARATORS.sub("", raw.strip())
-    digits = digits.replace("+330", "+33").replace("+(0)", "+")  # "+33 (0)6 ..." habit
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.startswith("+"):
-        return _international(raw, digits[1:])
-    code, length = _NATIONAL[country]
-    if digits.startswith("0") and len(digits) == length + 1 and digits.isdigit():
-        return f"+{code}{digits[1:]}"
-    raise NumberError(
-        f"{raw!r} is not a phone number: expected a national number ({length + 1} digits "
-        f"starting with 0) or an international one (+ or 00, then the country code)"
+class NumberKind(StrEnum):
+    """What a number is, as the calling rules see it (phonenumbers' PhoneNumberType)."""
+
+    FIXED_LINE = "fixed_line"
+    MOBILE = "mobile"
+    FIXED_OR_MOBILE = "fixed_or_mobile"
+    TOLL_FREE = "toll_free"
+    PREMIUM_RATE = "premium_rate"
+    SHARED_COST = "shared_cost"
+    VOIP = "voip"
+    PERSONAL = "personal"
+    PAGER = "pager"
+    UAN = "uan"
+    VOICEMAIL = "voicemail"
+    UNKNOWN = "unknown"  # not a number in service per the numbering plan
+
+
+_KINDS = {
+    PhoneNumberType.FIXED_LINE: NumberKind.FIXED_LINE,
+    PhoneNumberType.MOBILE: NumberKind.MOBILE,
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: NumberKind.FIXED_OR_MOBILE,
+    PhoneNumberType.TOLL_FREE: NumberKind.TOLL_FREE,
+    PhoneNumberType.PREMIUM_RATE: NumberKind.PREMIUM_RATE,
+    PhoneNumberType.SHARED_COST: NumberKind.SHARED_COST,
+    PhoneNumberType.VOIP: NumberKind.VOIP,
+    PhoneNumberType.PERSONAL_NUMBER: NumberKind.PERSONAL,
+    PhoneNumberType.PAGER: NumberKind.PAGER,
+    PhoneNumberType.UAN: NumberKind.UAN,
+    PhoneNumberType.VOICEMAIL: NumberKind.VOICEMAIL,
+}
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    e164: str  # "+33612345678"
+    country: str | None  # ISO region of the number ("FR", "GP", "US"), None if unknown
+    kind: NumberKind
+    time_zones: tuple[str, ...]  # IANA zones the number may be in; () when unknown
+
+    @property
+    def valid(self) -> bool:
+        """In service per the numbering plan (an unknown kind is not dialled)."""
+        return self.kind is not NumberKind.UNKNOWN
+
+
+def parse_number(raw: str, country: str = "FR") -> PhoneNumber:
+    """The number ``raw`` (written in any usual way; national numbers read in
+    ``country``), or NumberError saying what is wrong."""
+    if country.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise NumberError(f"unknown country {country!r} (expected a two-letter ISO code)")
+    number = _parse(raw, country.upper())
+    valid = phonenumbers.is_valid_number(number)
+    if not valid and not raw.strip().startswith(("+", "00")):
+        for region in _SHARES_NATIONAL_PLAN.get(country.upper(), ()):
+            overseas = phonenumbers.parse(raw.strip(), region)
+            if phonenumbers.is_valid_number(overseas):
+                number, valid = overseas, True
+                break
+    kind = _KINDS.get(phonenumbers.number_type(number), NumberKind.UNKNOWN)
+    zones = tuple(z for z in timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
+    return PhoneNumber(
+        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        country=phonenumbers.region_code_for_number(number),
+        kind=kind if valid else NumberKind.UNKNOWN,
+        time_zones=zones,
     )
 
 
-def _international(raw: str, digits: str) -> str:
-    if not digits.isdigit() or not 8 <= len(digits) <= 15 or digits.startswith("0"):
-        raise NumberError(f"{raw!r} is not an international number (+, then 8 to 15 digits)")
-    return "+" + digits
+def _parse(raw: str, country: str) -> phonenumbers.PhoneNumber:
+    try:
+        number = phonenumbers.parse(raw.strip(), country)
+    except phonenumbers.NumberParseException as exc:
+        raise NumberError(_not_a_number(raw)) from exc
+    if not phonenumbers.is_possible_number(number):
+        raise NumberError(_not_a_number(raw))
+    return number
+
+
+def to_e164(raw: str, country: str = "FR") -> str:
+    """The number as ``+<country code><number>``, or NumberError."""
+    return parse_number(raw, country).e164
+
+
+def _not_a_number(raw: str) -> str:
+    return (
+        f"{raw!r} is not a phone number: expected a national number (e.g. 06 12 34 56 78) "
+        "or an international one (+ or 00, then the country code)"
+    )
