@@ -1,0 +1,1 @@
+"""Lead lists: the people a campaign calls, read from operators' CSV files."""
