@@ -6,7 +6,7 @@ are rendered with these names (``{{ ctx.HOLD }}``, ``{{ var.CALL_ID.ref }}``,
 name changed here changes on both sides; tests/unit/test_dialplan_contract.py checks
 that the templates spell none of them by hand.
 
-The dialer adds its contexts and variables here.
+The dialer's contexts and variables are here too (DIALER_LEG, CAMPAIGN, LEAD, AMD...).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ class Context(StrEnum):
     OVERFLOW_DONE = "acd-overflow-done"  # the overflow's outcome, from a hangup handler
     CALLBACK_OFFER = "acd-callback-offer"  # the press-1 callback dialog
     CALLBACK_LEG = "acd-callback-leg"  # a customer called back, originated
+    DIALER_LEG = "acd-dialer-leg"  # a campaign's customer, originated: AMD, then the server
     IVR_END = "acd-ivr-end"  # where a menu ends besides a queue (transfer, voicemail)
     IVR_SURVEY = "acd-ivr-survey"  # the after-call survey
     TEST = "acd-test"  # fixed test points of the end-to-end tests
@@ -37,6 +38,7 @@ class Script(StrEnum):
     SURVEY = "survey"  # the after-call survey
     AGENT = "agent"  # an agent's feature code
     CALLBACK_OFFER = "callback-offer"  # the press-1 callback dialog
+    DIALER = "dialer"  # a campaign's call answered: to an agent, the message, or a machine
 
 
 class Var(StrEnum):
@@ -66,6 +68,11 @@ class Var(StrEnum):
     IVR_MAILBOX = "ACD_IVR_MAILBOX"
     IVR_SURVEY = "ACD_IVR_SURVEY"
     IVR_VERSION = "ACD_IVR_VERSION"
+    CAMPAIGN = "ACD_CAMPAIGN"  # a campaign's customer leg: which campaign, lead, attempt
+    LEAD = "ACD_LEAD"  # the lead's number, E.164
+    ATTEMPT = "ACD_ATTEMPT"
+    AMD = "ACD_AMD"  # AMD()'s arguments, comma-separated; empty: no detection
+    EXIT_PROMPT = "ACD_EXIT_PROMPT"  # played in [acd-exit] instead of the apology
     AGI_REFUSED = "ACD_AGI_REFUSED"  # set by our FastAGI server when it is too busy
 
     @property

@@ -382,7 +382,7 @@ async def test_dial_customer_originates_on_the_trunk_into_the_callback_leg(rig: 
 
 
 @pytest.mark.parametrize(
-    ("reason", "unreachable"), [("5", "busy"), ("3", "noanswer"), ("8", "failed")]
+    ("reason", "unreachable"), [("5", "busy"), ("3", "noanswer"), ("8", "congestion")]
 )
 async def test_a_customer_not_reached_is_unreachable_with_its_reason(
     rig: Rig, reason: str, unreachable: str

@@ -112,6 +112,17 @@ def test_maximum_wait_removes_the_caller_even_while_ringing() -> None:
     assert d.engine.snapshot(100).agents[0].state == "ready"
 
 
+def test_a_call_with_its_own_limit_leaves_at_it_and_is_never_overflowed() -> None:
+    """A person a campaign called: an agent within 2 s, or out (the information
+    message), whatever the queue's own limit and overflow rules say."""
+    d = driver(max_wait_s=600, ring_timeout_s=30)
+    d.send(CallArrived("person", "q", 0, priority=100, max_wait_s=2.0), at=0)
+    d.send(CallArrived("inbound", "q", 0), at=0)
+    d.advance(10)
+    assert d.seen(RemoveCaller) == [RemoveCaller("person", "q", "timeout")]
+    assert d.seen(CallLeftQueue)[0].wait_s == 2.0
+
+
 def test_the_exit_key_takes_the_caller_out_and_other_keys_do_nothing() -> None:
     d = driver(exit_key="0")
     d.send(CallArrived("c1", "q", 0))

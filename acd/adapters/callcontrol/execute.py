@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from acd.adapters.callcontrol.callback_offer import CallbackReplies
 from acd.adapters.callcontrol.callback_prompts import text
+from acd.adapters.callcontrol.customer_leg import CustomerCall, CustomerDialer
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.prompts import prompt_name
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Context, Var
-from acd.core.compliance import DialRules, DoNotCall, check_dial
-from acd.core.compliance.facts import DialChecked
+from acd.core.compliance import DialRules, DialVerdict, DoNotCall, check_dial
 from acd.core.engine.commands import (
     Announce,
     CancelRing,
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 # OriginateResponse Reason codes (Asterisk's AST_CONTROL_* values) -> why the offer failed.
 _MISS_REASONS = {"3": "noanswer", "5": "busy", "1": "rejected", "8": "failed", "0": "failed"}
-_UNREACHABLE_REASONS = {"5": "busy", "3": "noanswer"}  # anything else: failed
 # The engine times the ring itself and cancels; Asterisk's own timeout is only a backstop.
 _ORIGINATE_MARGIN_S = 5.0
 # How long an agent leg waits in [acd-agent-leg] for its bridge: a callback's agent waits
@@ -86,6 +85,7 @@ class Executor:
         self._dialling = dialling or CallbackDialling()
         self._replies = replies or CallbackReplies()
         self._legs = legs
+        self._customers = CustomerDialer(ami, clock, record)
         self._feed = feed  # back into the engine's inbox
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -269,35 +269,24 @@ class Executor:
         hours, is not dialled; the engine journals the attempt with the rules that
         refused it, and retries or gives up as for a customer who did not answer."""
         dialling = self._dialling
-        verdict = check_dial(cmd.number, self._clock(), dialling.rules)
-        self._record([DialChecked.of(verdict, cmd.call_id, cmd.queue)])
-        if not verdict.allowed:
-            refused = ", ".join(verdict.refused_by)
-            log.info(
-                "callback %s to %s not dialled: refused by %s", cmd.call_id, cmd.number, refused
-            )
-            self._feed(CustomerUnreachable(cmd.call_id, f"refused: {refused}"))
-            return
         leg = self._legs.new_customer_leg(cmd.call_id, cmd.queue, cmd.number)
-        reason = "failed"
-        try:
-            result = await self._ami.originate(
-                f"PJSIP/{cmd.number}@{dialling.trunk}",
-                context=Context.CALLBACK_LEG,
-                exten="s",
-                priority=1,
-                variables={Var.CALL_ID: cmd.call_id},
-                caller_id=dialling.caller_id or None,
-                timeout_ms=math.ceil(dialling.ring_s * 1000),
-                extra={"ChannelId": leg.channel},
-            )
-            if result.get("Response") == "Success":
-                return
-            reason = _UNREACHABLE_REASONS.get(result.get("Reason") or "", "failed")
-        except AmiError as exc:
-            log.warning("dialling the callback of %s failed: %s", cmd.call_id, exc)
-        self._legs.drop_caller(cmd.call_id)
-        self._feed(CustomerUnreachable(cmd.call_id, reason))
+        call = CustomerCall(
+            call_id=cmd.call_id,
+            channel_id=leg.channel,
+            about=cmd.queue,
+            number=cmd.number,
+            trunk=dialling.trunk,
+            caller_id=dialling.caller_id,
+            ring_s=dialling.ring_s,
+            context=Context.CALLBACK_LEG,
+        )
+        dialled = await self._customers.dial(call, self._check_callback)
+        if not dialled.answered:
+            self._legs.drop_caller(cmd.call_id)
+            self._feed(CustomerUnreachable(cmd.call_id, dialled.reason))
+
+    def _check_callback(self, number: str, at: float) -> DialVerdict:
+        return check_dial(number, at, self._dialling.rules)
 
     async def _redirect(self, channel: str, context: str) -> None:
         await self._ami.action(

@@ -56,6 +56,7 @@ def arrive(w: World, event: CallArrived) -> None:
         language=event.language,
         requirement=needs,
         original_position=0,
+        max_wait_s=event.max_wait_s,
     )
     enter(w, call)
 
@@ -80,7 +81,8 @@ def enter(w: World, call: Call) -> None:
     )
     if _overflow(w, call, closed_only=True):
         return
-    max_wait_at = call.entered_at + queue.max_wait_s if queue.max_wait_s else None
+    limit = call.max_wait_s or queue.max_wait_s
+    max_wait_at = call.entered_at + limit if limit else None
     _schedule(w, call, AlarmKind.MAXWAIT, max_wait_at)
     _schedule(w, call, AlarmKind.ESCALATE, next_step_at(queue, call.entered_at, w.now))
     _schedule_announcement(w, call)
@@ -101,7 +103,10 @@ def check_overflow(w: World, name: str) -> None:
 
 def _overflow(w: World, call: Call, closed_only: bool | None) -> bool:
     """The first rule due whose target takes the caller is carried out; True if the
-    caller left the queue."""
+    caller left the queue. A call with its own limit (a person a campaign called) has its
+    own treatment at that limit, the information message, and no overflow."""
+    if call.max_wait_s:
+        return False
     return any(
         _send(w, call, index, rule, seen)
         for index, rule, seen in overflow.rules_due(w, call, closed_only)

@@ -33,6 +33,8 @@ class CallArrived:
     restart the adapter passes the original entry time found on the channel, so the
     caller keeps their place. ``skills`` maps skill name -> minimum proficiency (1-5)
     added to the queue's own requirements (e.g. language set by the IVR).
+    ``max_wait_s`` overrides the queue's maximum wait for this call: a person a campaign
+    called must reach an agent within 2 s of answering, or hear the information message.
     """
 
     call_id: str
@@ -42,6 +44,7 @@ class CallArrived:
     skills: tuple[tuple[str, int], ...] = ()
     caller: str = ""
     language: str = ""
+    max_wait_s: float = 0.0  # 0: the queue's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +140,7 @@ class CustomerUnreachable:
     """The customer of a callback did not answer, was busy, or the dial failed."""
 
     call_id: str
-    reason: str = "noanswer"  # noanswer | busy | failed
+    reason: str = "noanswer"  # noanswer | busy | congestion | failed | refused: <rules>
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,6 +102,7 @@ class Call:
     callback_offered: bool = False  # the callback offer was made: not made again
     callback_number: str = ""  # a callback was requested: the caller hung up, dial this
     callback_attempts: int = 0  # dials that found nobody (busy, no answer)
+    max_wait_s: float = 0.0  # this call's own limit (a campaign's answered person); 0: the queue's
     # The one global order across all queues: priority, then entry time, then arrival.
     key: CallKey = field(init=False)
 
