@@ -1,6 +1,7 @@
 """Every kind of fact the journal keeps, from every core: the ACD engine's (each step of
 each call, agent states), the IVR's (each menu node a call passes, survey scores) and the
-calling rules' (an audit record of every dial checked); the dialer's will join them. The
+calling rules' (an audit record of every dial checked) and the outbound calls' (acd/core/
+outbound: campaign dials, outcomes, AMD verdicts, opt-outs, dispositions). The
 journal's codec finds a stored row's class here by its ``kind``, and the reports read
 the same union. The engine itself knows only its own facts (acd/core/engine/facts.py),
 and imports no other core."""
@@ -9,7 +10,13 @@ from __future__ import annotations
 
 from acd.core.compliance.facts import COMPLIANCE_FACTS, DialChecked
 from acd.core.engine.facts import ENGINE_FACTS, EngineFact
+from acd.core.outbound.facts import OUTBOUND_FACTS, OutboundFact
 from ivr.facts import IVR_FACTS, IvrFact
 
-Fact = EngineFact | IvrFact | DialChecked
-FACT_TYPES: tuple[type[Fact], ...] = (*ENGINE_FACTS, *IVR_FACTS, *COMPLIANCE_FACTS)
+Fact = EngineFact | IvrFact | DialChecked | OutboundFact
+FACT_TYPES: tuple[type[Fact], ...] = (
+    *ENGINE_FACTS,
+    *IVR_FACTS,
+    *COMPLIANCE_FACTS,
+    *OUTBOUND_FACTS,
+)

@@ -75,15 +75,7 @@ class RemotePhone:
 
     def invites(self) -> list[Invite]:
         """Every INVITE received so far, in order."""
-        if not self.messages_file.exists():
-            return []
-        return [
-            Invite(
-                _user(m.first_line), _user(m.header("From")), _user(m.header("P-Asserted-Identity"))
-            )
-            for m in read_trace(self.messages_file)
-            if m.received and m.method == "INVITE"
-        ]
+        return invites_in(self.messages_file)
 
     async def stop(self) -> None:
         if self._uas is not None:
@@ -91,6 +83,17 @@ class RemotePhone:
             self._uas = None
         if self.audio is not None:
             self.audio.close()
+
+
+def invites_in(messages_file: Path) -> list[Invite]:
+    """The INVITEs a SIPp phone received, from its message trace (-trace_msg)."""
+    if not messages_file.exists():
+        return []
+    return [
+        Invite(_user(m.first_line), _user(m.header("From")), _user(m.header("P-Asserted-Identity")))
+        for m in read_trace(messages_file)
+        if m.received and m.method == "INVITE"
+    ]
 
 
 def _user(text: str) -> str:

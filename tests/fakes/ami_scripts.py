@@ -50,13 +50,18 @@ def drop(conn: PeerConnection, action: ReceivedAction) -> None:
     conn.drop()
 
 
-def originate_outcome(response: str = "Success", reason: str = "4") -> Handler:
+def originate_outcome(response: str = "Success", reason: str = "4", cause: str = "") -> Handler:
     """An Async Originate: queued at once, then its OriginateResponse (Reason is the
-    AST_CONTROL_* code: 4 answered, 5 busy, 3 no answer, 1 hung up, 8 congestion)."""
+    AST_CONTROL_* code: 4 answered, 5 busy, 3 no answer, 1 hung up, 8 congestion).
+    ``cause``: the leg's Hangup event comes first with that Q.850 cause, as over PJSIP,
+    where a 486 or a 503 give Reason 0 and only the cause tells them apart."""
 
     async def answer(conn: PeerConnection, action: ReceivedAction) -> None:
         aid = ("ActionID", action.get("ActionID") or "")
         await conn.reply(action, "Success", ("Message", "Originate successfully queued"))
+        if cause:
+            leg = ("Uniqueid", action.get("ChannelId") or "<null>")
+            await conn.event("Hangup", leg, ("Cause", cause), ("Cause-txt", "as PJSIP gives it"))
         await conn.event(
             "OriginateResponse",
             aid,

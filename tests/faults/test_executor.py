@@ -395,6 +395,20 @@ async def test_a_customer_not_reached_is_unreachable_with_its_reason(
     assert rig.legs.customer_legs == {}
 
 
+@pytest.mark.parametrize(
+    ("cause", "unreachable"), [("17", "busy"), ("34", "congestion"), ("19", "noanswer")]
+)
+async def test_the_legs_hangup_cause_tells_busy_from_congestion(
+    rig: Rig, cause: str, unreachable: str
+) -> None:
+    """Over PJSIP a 486 and a 503 both end the Originate with Reason 0: the leg's Hangup
+    cause, which Asterisk sends first, says which (seen on the sandbox Asterisk 22)."""
+    rig.peer.on("Originate", originate_outcome("Failure", "0", cause=cause))
+    rig.legs.drop_caller(CALL)
+    await rig.run(DialCustomer(CALL, AGENT, "+33612345678", "sales"))
+    assert rig.fed.items == [CustomerUnreachable(CALL, unreachable)]
+
+
 async def test_a_customer_dial_lost_in_a_disconnect_is_a_failed_dial(rig: Rig) -> None:
     rig.peer.on("Originate", queued_then_drop)
     rig.legs.drop_caller(CALL)

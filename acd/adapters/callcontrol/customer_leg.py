@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from acd.asterisk.ami import AmiClient, AmiError
+from acd.asterisk.ami import AmiClient, AmiError, Event
 from acd.asterisk.dialplan import Context, Var
 from acd.core.compliance import DialVerdict
 from acd.core.compliance.facts import DialChecked
@@ -24,8 +24,18 @@ from acd.core.facts import Fact
 
 log = logging.getLogger(__name__)
 
-# OriginateResponse Reason (Asterisk's AST_CONTROL_* values) -> why nobody answered.
+# Why nobody answered. OriginateResponse's Reason (Asterisk's AST_CONTROL_* values) says
+# "no answer" (3), but over PJSIP a 486 or a 503 both come back as 0: the leg's Hangup
+# event, which comes first, has the Q.850 cause that tells them apart.
 UNREACHABLE_REASONS = {"3": "noanswer", "5": "busy", "8": "congestion"}  # else: failed
+HANGUP_CAUSES = {
+    "17": "busy",  # user busy (486)
+    "18": "noanswer",  # no user responding
+    "19": "noanswer",  # user alerting, no answer (our ring time ran out)
+    "34": "congestion",  # circuit/channel congestion (503)
+    "38": "congestion",  # network out of order
+    "42": "congestion",  # switching equipment congestion
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,13 @@ class CustomerDialer:
         record: Callable[[Sequence[Fact]], None],
     ) -> None:
         self._ami, self._clock, self._record = ami, clock, record
+        self._causes: dict[str, str] = {}  # leg being dialled -> its Hangup cause, if any
+        ami.subscribe(self._on_hangup, "Hangup")
+
+    def _on_hangup(self, event: Event) -> None:
+        leg = event.get("Uniqueid", "")
+        if leg in self._causes:
+            self._causes[leg] = event.get("Cause") or ""
 
     async def dial(self, call: CustomerCall, check: Check) -> Dialled:
         verdict = check(call.number, self._clock())
@@ -74,6 +91,7 @@ class CustomerDialer:
             log.info("%s: %s not dialled: refused by %s", call.about, call.number, refused)
             return Dialled(verdict, reason=f"refused: {refused}")
         reason = "failed"
+        self._causes[call.channel_id] = ""
         try:
             result = await self._ami.originate(
                 f"PJSIP/{call.number}@{call.trunk}",
@@ -87,7 +105,12 @@ class CustomerDialer:
             )
             if result.get("Response") == "Success":
                 return Dialled(verdict, answered=True)
-            reason = UNREACHABLE_REASONS.get(result.get("Reason") or "", "failed")
+            cause = self._causes.get(call.channel_id, "")
+            reason = HANGUP_CAUSES.get(cause) or UNREACHABLE_REASONS.get(
+                result.get("Reason") or "", "failed"
+            )
         except AmiError as exc:
             log.warning("%s: dialling %s failed: %s", call.about, call.number, exc)
+        finally:
+            self._causes.pop(call.channel_id, None)
         return Dialled(verdict, reason=reason)

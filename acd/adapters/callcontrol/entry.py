@@ -62,9 +62,11 @@ class QueueEntrance:
         entry: QueueEntry,
         variables: Mapping[str, str] | None = None,
         after_call: str = "",
+        max_wait_s: float = 0.0,
     ) -> None:
         """Puts the call in ``entry.queue``: ``variables`` are set on the channel too (the
-        IVR's), ``after_call`` is the survey played if the agent hangs up first."""
+        IVR's), ``after_call`` is the survey played if the agent hangs up first,
+        ``max_wait_s`` this call's own limit (a campaign's: 2 s from the person's answer)."""
         request = session.request
         call_id, caller = request.uniqueid, request.get("callerid") or ""
         entered_at = self._clock()
@@ -87,6 +89,7 @@ class QueueEntrance:
                 skills=entry.skills,
                 caller=caller,
                 language=entry.language,
+                max_wait_s=max_wait_s,
             )
         )
 

@@ -1,0 +1,87 @@
+"""The customers a campaign calls: one SIPp UAS at the carrier trunk's address (every
+number dialled out reaches it), playing the customer each number's last digit names
+(see scenarios/customers.xml.j2): 2 an answering machine, 3 nobody, 4 busy,
+5 congestion, anything else a person who says "hello" and waits. Its message trace
+tells a test which numbers were dialled (asserted at the SIPp side), with which caller ID.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from testbed.phones import sipp
+from testbed.phones.audio import silence_frames, tone_frames
+from testbed.phones.pcap import RtpStream
+from testbed.phones.ports import free_media_port
+from testbed.phones.remote import Invite, invites_in
+
+PERSON, MACHINE, ABSENT, BUSY, CONGESTED = "1", "2", "3", "4", "5"  # a number's last digit
+PCMU = 0
+
+
+def _person() -> RtpStream:
+    """ "Hello?" (600 ms of voice), then silence: AMD's HUMAN (a short greeting, then
+    800 ms of silence), about 1.5 s after the answer."""
+    stream = RtpStream()
+    stream.audio(PCMU, silence_frames(300))
+    stream.audio(PCMU, tone_frames(600, hz=300))
+    stream.audio(PCMU, silence_frames(20_000))
+    return stream
+
+
+def _machine() -> RtpStream:
+    """A recorded greeting (4 s of voice: AMD's LONGGREETING), a beep, then silence."""
+    stream = RtpStream()
+    stream.audio(PCMU, silence_frames(200))
+    stream.audio(PCMU, tone_frames(4000, hz=300))
+    stream.audio(PCMU, silence_frames(400))
+    stream.audio(PCMU, tone_frames(500, hz=1000))
+    stream.audio(PCMU, silence_frames(20_000))
+    return stream
+
+
+class Customers:
+    def __init__(
+        self,
+        workdir: Path,
+        ip: str,
+        port: int,
+        *,
+        ring_ms: int = 1000,
+        hold_ms: int = 30_000,
+        asterisk: str = "127.0.0.1:5060",
+    ) -> None:
+        self.ip, self.port = ip, port
+        self._ring_ms, self._hold_ms, self._asterisk = ring_ms, hold_ms, asterisk
+        self._workdir = workdir / "customers"
+        self._uas: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        self._workdir.mkdir(parents=True, exist_ok=True)
+        scenario = sipp.render(
+            "customers.xml.j2",
+            self._workdir,
+            "customers",
+            ring_ms=self._ring_ms,
+            hold_ms=self._hold_ms,
+            person=_person().write_pcap(self._workdir / "person.pcap"),
+            machine=_machine().write_pcap(self._workdir / "machine.pcap"),
+        )
+        where = sipp.SippEndpoint(self._asterisk, self.ip, self.port)
+        extra = ["-l", "100", "-bind_local", "-mi", self.ip, "-mp", str(free_media_port(self.ip))]
+        extra += ["-trace_msg", "-message_file", str(self.messages_file)]
+        self._uas = await sipp.start(scenario, where, extra, self._workdir / "uas.log")
+
+    @property
+    def messages_file(self) -> Path:
+        return self._workdir / "uas.messages"
+
+    def invites(self) -> list[Invite]:
+        """Every INVITE received so far, in order: the numbers dialled."""
+        return invites_in(self.messages_file)
+
+    async def stop(self) -> None:
+        if self._uas is not None:
+            await sipp.stop(self._uas)
+            self._uas = None
