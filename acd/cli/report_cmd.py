@@ -2,6 +2,7 @@
 
     acd report                                   today, every queue and agent
     acd report ivr                               today, the IVR menus' drop-off funnel
+    acd report dialer --from 2026-12-01          the campaigns: dials, outcomes, abandons
     acd report --from 2024-03-11 --to 2024-03-17 --queue sales --format json
 
 Definitions: docs/kpi.md. Bad input (a date, a queue or agent name, a missing journal)
@@ -27,6 +28,7 @@ from acd.core.report import (
     UnknownAgentError,
     UnknownQueueError,
     compute_report,
+    dialer,
     ivr,
     parse_period,
     render_text,
@@ -48,9 +50,10 @@ def register(commands: Any) -> None:
     add(
         "what",
         nargs="?",
-        choices=("calls", "ivr"),
+        choices=("calls", "ivr", "dialer"),
         default="calls",
-        help="calls: queues, agents and surveys (default); ivr: what callers did in the menus",
+        help="calls: queues, agents and surveys (default); ivr: what callers did in the menus;"
+        " dialer: what the campaigns did (docs/dialer.md)",
     )
     add(
         "--from",
@@ -120,6 +123,8 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
                 + "\n"
             )
         return ivr.funnel_text(rows, period.label)
+    if args.what == "dialer":
+        return _dialer_report(facts, period, args.format)
     report = compute_report(facts, period, now, options, queues=queues, agents=forced)
     survey = ivr.surveys(facts, period)
     shown_queues = _chosen("--queue", args.queue, [*queues, *(q.queue for q in report.queues)])
@@ -130,6 +135,14 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
         return json.dumps(document, indent=2) + "\n"
     text = render_text(report, shown_queues, shown_agents)
     return text + (f"\n{ivr.survey_text(survey)}\n" if survey else "")
+
+
+def _dialer_report(facts: list[Fact], period: Period, form: str) -> str:
+    rows = dialer.campaigns(facts, period)
+    if form == "json":
+        document = {"period": period.label, "campaigns": dialer.campaigns_json(rows)}
+        return json.dumps(document, indent=2) + "\n"
+    return dialer.campaigns_text(rows, period.label)
 
 
 def _read_facts(path: Path, period: Period) -> list[Fact]:

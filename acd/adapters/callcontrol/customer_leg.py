@@ -42,13 +42,18 @@ HANGUP_CAUSES = {
 class CustomerCall:
     call_id: str
     channel_id: str  # the leg's Uniqueid, of our making: every AMI event about it maps back
-    about: str  # the queue or campaign, for the journal
+    queue: str  # the queue the customer is for (a callback's), or a campaign's queue
     number: str  # E.164
     trunk: str
     caller_id: str
     ring_s: float
     context: Context  # where the answered leg goes on
     variables: Mapping[str, str] = field(default_factory=dict)
+    campaign: str = ""  # a campaign's dial
+
+    @property
+    def about(self) -> str:
+        return f"campaign {self.campaign}" if self.campaign else f"queue {self.queue}"
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class CustomerDialer:
 
     async def dial(self, call: CustomerCall, check: Check) -> Dialled:
         verdict = check(call.number, self._clock())
-        self._record([DialChecked.of(verdict, call.call_id, call.about)])
+        self._record([DialChecked.of(verdict, call.call_id, call.queue, call.campaign)])
         if not verdict.allowed:
             refused = ", ".join(verdict.refused_by)
             log.info("%s: %s not dialled: refused by %s", call.about, call.number, refused)

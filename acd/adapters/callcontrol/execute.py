@@ -273,7 +273,7 @@ class Executor:
         call = CustomerCall(
             call_id=cmd.call_id,
             channel_id=leg.channel,
-            about=cmd.queue,
+            queue=cmd.queue,
             number=cmd.number,
             trunk=dialling.trunk,
             caller_id=dialling.caller_id,

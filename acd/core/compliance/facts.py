@@ -22,9 +22,10 @@ class DialChecked:
     checked: tuple[str, ...]
     refused_by: tuple[str, ...]
     do_not_call_version: str  # the lists' content hash: which numbers were forbidden
+    campaign: str = ""  # a campaign's dial (``queue`` is then its queue, if any)
 
     @classmethod
-    def of(cls, verdict: DialVerdict, call_id: str, queue: str) -> DialChecked:
+    def of(cls, verdict: DialVerdict, call_id: str, queue: str, campaign: str = "") -> DialChecked:
         return cls(
             at=verdict.at,
             call_id=call_id,
@@ -34,6 +35,7 @@ class DialChecked:
             checked=verdict.checked,
             refused_by=verdict.refused_by,
             do_not_call_version=verdict.do_not_call_version,
+            campaign=campaign,
         )
 
 
