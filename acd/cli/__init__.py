@@ -13,6 +13,7 @@ from types import ModuleType
 from acd.cli import (
     agent_cmd,
     asterisk_cmd,
+    dialer_cmd,
     ivr_cmd,
     report_cmd,
     run_cmd,
@@ -51,6 +52,7 @@ def build_parser(testbed: ModuleType | None = None) -> argparse.ArgumentParser:
     voicemail_cmd.register(commands)
     ivr_cmd.register(commands)
     asterisk_cmd.register(commands)
+    dialer_cmd.register(commands)
     return parser
 
 

@@ -6,6 +6,8 @@ can act on; the mapping of errors to HTTP statuses lives here and nowhere else.
     POST /api/agents/{agent}/logout
     POST /api/agents/{agent}/pause        body: {"reason": "<configured reason code>"}
     POST /api/agents/{agent}/ready
+    GET  /api/dialer                      the campaigns: state, lines, calls, outcomes
+    POST /api/dialer/{campaign}/start     also pause, stop
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -28,12 +30,19 @@ from acd.core.engine.events import (
 )
 
 
+class DialerControl(Protocol):
+    def status(self) -> object: ...
+    def command(self, campaign: str, action: str) -> None:
+        """Raises LookupError (no such campaign) or ValueError (no such action)."""
+
+
 @dataclass(frozen=True)
 class ApiDeps:
     agent_ids: frozenset[str]
     pause_reasons: frozenset[str]
     feed: Callable[[EngineEvent], None]
     status: Callable[[], object]  # the server's state: dataclasses, enums, mappings
+    dialer: DialerControl | None = None
 
 
 DEPS = web.AppKey("deps", ApiDeps)
@@ -44,6 +53,8 @@ def build_app(deps: ApiDeps) -> web.Application:
     app[DEPS] = deps
     app.router.add_get("/api/status", _status)
     app.router.add_post("/api/agents/{agent}/{action}", _agent_action)
+    app.router.add_get("/api/dialer", _dialer_status)
+    app.router.add_post("/api/dialer/{campaign}/{action}", _dialer_action)
     return app
 
 
@@ -88,6 +99,28 @@ async def _agent_action(request: web.Request) -> web.Response:
     else:
         raise ApiError(404, "unknown-action", f"{action!r}: use login, logout, pause or ready")
     return web.json_response({"agent": agent, "action": action, "accepted": True}, status=202)
+
+
+def _dialer(request: web.Request) -> DialerControl:
+    dialer = request.app[DEPS].dialer
+    if dialer is None:
+        raise ApiError(404, "no-dialer", "no campaign is configured (config/campaigns/)")
+    return dialer
+
+
+async def _dialer_status(request: web.Request) -> web.Response:
+    return web.json_response(to_jsonable(_dialer(request).status()))
+
+
+async def _dialer_action(request: web.Request) -> web.Response:
+    campaign, action = request.match_info["campaign"], request.match_info["action"]
+    try:
+        _dialer(request).command(campaign, action)
+    except LookupError as exc:
+        raise ApiError(404, "unknown-campaign", str(exc)) from exc
+    except ValueError as exc:
+        raise ApiError(404, "unknown-action", str(exc)) from exc
+    return web.json_response({"campaign": campaign, "action": action, "accepted": True})
 
 
 _SIMPLE_ACTIONS: Mapping[str, Callable[[str], EngineEvent]] = {

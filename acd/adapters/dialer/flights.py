@@ -1,0 +1,65 @@
+"""The calls a campaign has up, from the dial to their outcome. Pure bookkeeping.
+
+A call is *in flight* from its dial until its outcome is known (an agent took the
+person, the information message was given, a machine was dealt with, nobody answered);
+it holds a *line* until its channel hangs up, which may be later (the agent is talking).
+Progressive pacing counts the calls in flight against the free agents, and the lines
+against the campaign's maximum.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from acd.core.compliance.attempts import DialOutcome
+from dialer.campaign.model import Campaign
+from dialer.pacing import CallRate
+
+
+class RunState(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"  # no new dial; calls up go on
+    STOPPED = "stopped"
+
+
+@dataclass
+class Flight:
+    call_id: str  # also the customer leg's Uniqueid (our ChannelId)
+    campaign: str
+    number: str  # E.164
+    attempt: int
+    answered: bool = False  # the customer's phone answered
+    queued: bool = False  # a person put into the queue, waiting for an agent
+    outcome: DialOutcome | None = None
+    agent_id: str = ""
+
+
+@dataclass
+class Run:
+    """One campaign's state while the server runs."""
+
+    campaign: Campaign
+    state: RunState = RunState.STOPPED
+    rate: CallRate = field(init=False)
+    flights: dict[str, Flight] = field(default_factory=dict)  # call id -> not yet ended
+    lines: set[str] = field(default_factory=set)  # call ids whose channel is up
+    outcomes: Counter[str] = field(default_factory=Counter)  # since the server started
+    _numbers: itertools.count[int] = field(default_factory=itertools.count)
+
+    def __post_init__(self) -> None:
+        self.rate = CallRate(self.campaign.calls_per_s)
+
+    def new_call_id(self, started: float) -> str:
+        """Unique across restarts too (the start time), and readable in Asterisk's logs."""
+        return f"acd-dl-{self.campaign.name}-{started:.0f}-{next(self._numbers)}"
+
+    @property
+    def in_flight(self) -> int:
+        return len(self.flights)
+
+    @property
+    def dialling_numbers(self) -> set[str]:
+        return {flight.number for flight in self.flights.values()}

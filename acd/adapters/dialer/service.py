@@ -1,0 +1,314 @@
+"""The dialer service: runs the campaigns an operator started, one dial at a time.
+
+It wakes up when something may let it dial (an agent became free, a call ended, a
+campaign was started, the next lead or the calls-per-second limit is due), asks each
+running campaign's pacing how many calls to place, takes that many due leads from the
+lead book, and dials each through the one customer-leg path (customer_leg.py: the calling
+rules checked at that moment, the verdict journaled, then Originate). An attempt is
+written to the lead book before its Originate is sent, so a restart never dials a lead
+twice for one attempt. How each call ends comes back from Asterisk (not reached), from
+the answered call's FastAGI script (answered.py: a machine, a message) and from the
+engine's facts (the person put through to an agent, or given the information message).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from acd.adapters.callcontrol.customer_leg import CustomerCall, CustomerDialer
+from acd.adapters.dialer.flights import Flight, Run, RunState
+from acd.asterisk.dialplan import Context, Var
+from acd.core.compliance import DialVerdict
+from acd.core.compliance.attempts import Attempt, DialOutcome
+from acd.core.engine.facts import CallAbandonedInQueue, CallAnswered, CallLeftQueue, CallRefused
+from acd.core.facts import Fact
+from acd.core.outbound.facts import LeadCallEnded, LeadDialled
+from dialer import pacing, retry
+from dialer.campaign.model import Campaign, Mode
+
+log = logging.getLogger(__name__)
+
+IDLE_WAKE_S = 30.0  # looked at again at least this often (leads falling due, windows opening)
+_NOT_REACHED = {
+    "noanswer": DialOutcome.NO_ANSWER,
+    "busy": DialOutcome.BUSY,
+    "congestion": DialOutcome.CONGESTION,
+}
+
+
+class UnknownCampaign(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class CampaignStatus:
+    campaign: str
+    mode: str
+    state: str
+    queue: str
+    free_agents: int
+    in_flight: int  # placed, outcome not yet known
+    lines_in_use: int
+    max_lines: int
+    outcomes: dict[str, int]  # since the server started
+
+
+class LeadBook(Protocol):
+    """The leads and their dials, kept in the journal's database (adapters/leads)."""
+
+    def due(self, campaign: str, now: float, limit: int, skip: set[str]) -> list[str]: ...
+    def begin(self, campaign: str, number: str, call_id: str, at: float) -> int: ...
+    def end(
+        self, campaign: str, number: str, attempt: int, outcome: DialOutcome, at: float
+    ) -> None: ...
+    def reschedule(self, campaign: str, number: str, next_at: float | None) -> None: ...
+    def history(self, campaign: str, number: str) -> list[Attempt]: ...
+    def set_state(self, campaign: str, state: str) -> None: ...
+    def states(self) -> dict[str, str]: ...
+
+
+CheckLead = Callable[[Campaign, str, float], DialVerdict]  # (campaign, number, at)
+
+
+class Dialer:
+    def __init__(
+        self,
+        campaigns: Mapping[str, Campaign],
+        book: LeadBook,
+        customers: CustomerDialer,
+        check: CheckLead,
+        free_agents: Callable[[str], int],
+        record: Callable[[Sequence[Fact]], None],
+        clock: Callable[[], float],
+    ) -> None:
+        self.runs = {name: Run(campaign) for name, campaign in campaigns.items()}
+        self._book, self._customers, self._check = book, customers, check
+        self._free_agents, self._record, self._clock = free_agents, record, clock
+        self._wake = asyncio.Event()
+        self._dials: set[asyncio.Task[None]] = set()
+
+    # -- operators ---------------------------------------------------------------------
+
+    def command(self, name: str, action: str) -> None:
+        """start, pause (no new dial; calls up go on) or stop a campaign."""
+        states = {"start": RunState.RUNNING, "pause": RunState.PAUSED, "stop": RunState.STOPPED}
+        if action not in states:
+            raise ValueError(f"{action!r}: use start, pause or stop")
+        self.set_state(name, states[action])
+
+    def set_state(self, name: str, state: RunState) -> None:
+        run = self.run_of(name)
+        run.state = state
+        self._book.set_state(name, state.value)  # a restarted server resumes it
+        log.info("campaign %s %s", name, state.value)
+        self._wake.set()
+
+    def resume(self) -> None:
+        """At start-up: the campaigns running before a restart run again."""
+        for name, state in self._book.states().items():
+            if name in self.runs:
+                self.runs[name].state = RunState(state)
+
+    def status(self) -> list[CampaignStatus]:
+        return [
+            CampaignStatus(
+                campaign=name,
+                mode=run.campaign.mode.value,
+                state=run.state.value,
+                queue=run.campaign.queue,
+                free_agents=self._free_agents(run.campaign.queue) if run.campaign.queue else 0,
+                in_flight=run.in_flight,
+                lines_in_use=len(run.lines | set(run.flights)),
+                max_lines=run.campaign.max_lines,
+                outcomes=dict(run.outcomes),
+            )
+            for name, run in sorted(self.runs.items())
+        ]
+
+    def run_of(self, name: str) -> Run:
+        try:
+            return self.runs[name]
+        except KeyError:
+            known = ", ".join(sorted(self.runs)) or "none"
+            raise UnknownCampaign(f"no campaign {name!r} (known: {known})") from None
+
+    # -- the loop ------------------------------------------------------------------------
+
+    async def serve(self) -> None:
+        """Runs until cancelled; dials go on in their own tasks."""
+        try:
+            while True:
+                wait_s = self._fill_all()
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), wait_s)
+        finally:
+            for task in list(self._dials):
+                task.cancel()
+            await asyncio.gather(*self._dials, return_exceptions=True)
+
+    def poke(self) -> None:
+        """Something changed that may let a campaign dial (an agent freed, a call ended)."""
+        self._wake.set()
+
+    def _fill_all(self) -> float:
+        """Places every call the running campaigns may place now; returns how long to
+        wait at most before looking again."""
+        wait_s = IDLE_WAKE_S
+        for run in self.runs.values():
+            if run.state is RunState.RUNNING:
+                wait_s = min(wait_s, self._fill(run))
+        return wait_s
+
+    def _fill(self, run: Run) -> float:
+        now = self._clock()
+        wanted = self._wanted(run)
+        if wanted <= 0:
+            return IDLE_WAKE_S
+        numbers = self._book.due(run.campaign.name, now, wanted, run.dialling_numbers)
+        for number in numbers:
+            if (wait_s := run.rate.wait_s(now)) > 0:
+                return wait_s
+            run.rate.take(now)
+            self._place(run, number, now)
+        return IDLE_WAKE_S
+
+    def _wanted(self, run: Run) -> int:
+        campaign = run.campaign
+        room = pacing.Room(
+            free_agents=self._free_agents(campaign.queue) if campaign.queue else 0,
+            in_flight=run.in_flight,
+            lines_in_use=len(run.lines | set(run.flights)),
+            max_lines=campaign.max_lines,
+        )
+        match campaign.mode:
+            case Mode.AGENTLESS:
+                return pacing.agentless(room)
+            case Mode.PROGRESSIVE:
+                return pacing.progressive(room)
+            case _:  # preview: an agent asks for each call
+                return 0
+
+    def _place(self, run: Run, number: str, now: float) -> None:
+        call_id = run.new_call_id(now)
+        attempt = self._book.begin(run.campaign.name, number, call_id, now)  # durable first
+        flight = Flight(call_id, run.campaign.name, number, attempt)
+        run.flights[call_id] = flight
+        task = asyncio.create_task(self._dial(run, flight))
+        self._dials.add(task)
+        task.add_done_callback(self._dials.discard)
+
+    async def _dial(self, run: Run, flight: Flight) -> None:
+        campaign = run.campaign
+        call = CustomerCall(
+            call_id=flight.call_id,
+            channel_id=flight.call_id,
+            queue=campaign.queue,
+            campaign=campaign.name,
+            number=flight.number,
+            trunk=campaign.trunk,
+            caller_id=campaign.caller_id,
+            ring_s=campaign.ring_s,
+            context=Context.DIALER_LEG,
+            variables={
+                Var.CAMPAIGN: campaign.name,
+                Var.LEAD: flight.number,
+                Var.ATTEMPT: str(flight.attempt),
+                Var.AMD: campaign.machine_detection.amd_arguments(),
+            },
+        )
+        dialled = await self._customers.dial(call, lambda n, at: self._check(campaign, n, at))
+        if dialled.refused:
+            self._refused(run, flight, dialled.verdict)
+            return
+        placed = LeadDialled(
+            self._clock(), flight.call_id, campaign.name, flight.number, flight.attempt
+        )
+        self._record([placed])
+        if dialled.answered:
+            flight.answered = True
+            run.lines.add(flight.call_id)
+        else:
+            self.ended(flight.call_id, _NOT_REACHED.get(dialled.reason, DialOutcome.FAILED))
+
+    def _refused(self, run: Run, flight: Flight, verdict: DialVerdict) -> None:
+        now = self._clock()
+        run.flights.pop(flight.call_id, None)
+        run.outcomes[DialOutcome.REFUSED] += 1
+        self._book.end(run.campaign.name, flight.number, flight.attempt, DialOutcome.REFUSED, now)
+        self._book.reschedule(
+            run.campaign.name, flight.number, retry.after_refusal(now, verdict.refused_by)
+        )
+        self._wake.set()
+
+    # -- outcomes ------------------------------------------------------------------------
+
+    def flight(self, call_id: str) -> tuple[Run, Flight] | None:
+        for run in self.runs.values():
+            if (found := run.flights.get(call_id)) is not None:
+                return run, found
+        return None
+
+    def ended(self, call_id: str, outcome: DialOutcome, agent_id: str = "") -> None:
+        """The call's outcome is known: journal it, schedule the lead's next dial."""
+        found = self.flight(call_id)
+        if found is None:
+            return
+        run, flight = found
+        now = self._clock()
+        del run.flights[call_id]
+        flight.outcome, flight.agent_id = outcome, agent_id
+        run.outcomes[outcome] += 1
+        campaign = run.campaign.name
+        self._book.end(campaign, flight.number, flight.attempt, outcome, now)
+        next_at = retry.after_dial(
+            self._book.history(campaign, flight.number), run.campaign.retries
+        )
+        self._book.reschedule(campaign, flight.number, next_at)
+        self._record(
+            [
+                LeadCallEnded(
+                    at=now,
+                    call_id=call_id,
+                    campaign=campaign,
+                    number=flight.number,
+                    attempt=flight.attempt,
+                    outcome=outcome.value,
+                    agent_id=agent_id,
+                )
+            ]
+        )
+        self._wake.set()
+
+    def queued(self, call_id: str) -> None:
+        """The person is in the queue: the engine says next whether an agent took them."""
+        if (found := self.flight(call_id)) is not None:
+            found[1].queued = True
+
+    def on_facts(self, facts: Sequence[Fact]) -> None:
+        """The engine's facts: a queued person put through, or out without an agent."""
+        for fact in facts:
+            match fact:
+                case CallAnswered() if self.flight(fact.call_id):
+                    self.ended(fact.call_id, DialOutcome.ANSWERED, fact.agent_id)
+                case CallLeftQueue() | CallRefused() if self.flight(fact.call_id):
+                    self.ended(fact.call_id, DialOutcome.ABANDONED)
+                case CallAbandonedInQueue() if self.flight(fact.call_id):
+                    # The person hung up within the 2 s: they left, we did not abandon them.
+                    self.ended(fact.call_id, DialOutcome.ANSWERED)
+        self._wake.set()  # agents' states changed too
+
+    def line_down(self, call_id: str) -> None:
+        """The leg's channel hung up (AMI Hangup): its line is free. A call answered and
+        gone before anything else was known was answered by nobody we could talk to."""
+        for run in self.runs.values():
+            run.lines.discard(call_id)
+        found = self.flight(call_id)
+        if found is not None and found[1].answered:
+            self.ended(call_id, DialOutcome.ANSWERED if found[1].queued else DialOutcome.FAILED)
+        self._wake.set()
