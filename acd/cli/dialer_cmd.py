@@ -9,10 +9,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from acd.adapters.dialer.book import BookLead, LeadBook
+from acd.adapters.dialer.checks import CampaignChecks
 from acd.cli.api_client import call
-from acd.core.settings import load_settings
+from acd.core.settings import Settings, load_settings
+from dialer.campaign import Campaign, context_of, load_campaigns
+from dialer.leads.csv_read import LeadFileError, read_leads
 
 
 def register(commands: Any) -> None:
@@ -29,6 +38,88 @@ def register(commands: Any) -> None:
     status = actions.add_parser("status", help="each campaign: state, lines in use, outcomes")
     status.add_argument("--json", action="store_true", help="as JSON")
     status.set_defaults(handler=_status)
+    importing = actions.add_parser("import", help="add a CSV file of leads to a campaign")
+    importing.add_argument("campaign")
+    importing.add_argument("file", type=Path)
+    importing.set_defaults(handler=_import)
+    scrub = actions.add_parser("scrub", help="how many leads each calling rule blocks now")
+    scrub.add_argument("campaign")
+    scrub.add_argument("--json", action="store_true", help="as JSON")
+    scrub.add_argument(
+        "--at",
+        metavar="ISO-TIME",
+        help="check as at this instant (default: now), e.g. 2026-12-07T11:00+01:00",
+    )
+    scrub.set_defaults(handler=_scrub)
+
+
+def campaigns_dir(config: Path) -> Path:
+    """Campaign files live beside acd.yaml, in campaigns/."""
+    return config.parent / "campaigns"
+
+
+def _campaign(args: argparse.Namespace) -> tuple[Settings, Campaign]:
+    settings = load_settings(args.config)
+    campaigns = load_campaigns(campaigns_dir(args.config), context_of(settings))
+    if args.campaign not in campaigns:
+        known = ", ".join(sorted(campaigns)) or "none"
+        raise SystemExit(f"acd dialer: no campaign {args.campaign!r} (known: {known})")
+    return settings, campaigns[args.campaign]
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings, campaign = _campaign(args)
+    try:
+        text = _decode(args.file.read_bytes())
+        found = read_leads(text, str(args.file), campaign.leads)
+    except (OSError, LeadFileError) as exc:
+        print(f"acd dialer import: {exc}", file=sys.stderr)
+        return 2
+    for problem in found.rejected:
+        print(problem, file=sys.stderr)
+    leads = [
+        BookLead(x.number, x.name, x.consent, x.existing_contract, x.time_zone)
+        for x in found.leads.values()
+    ]
+    book = LeadBook(settings.journal.path)
+    try:
+        new, updated = book.add(campaign.name, leads, time.time())
+    finally:
+        book.close()
+    print(
+        f"Campaign {campaign.name}: {new} leads added, {updated} updated, "
+        f"{found.merged} duplicate rows merged, {len(found.rejected)} rows rejected."
+    )
+    return 0
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a BOM), else Windows' Latin-1 (what spreadsheets write)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _scrub(args: argparse.Namespace) -> int:
+    settings, campaign = _campaign(args)
+    book = LeadBook(settings.journal.path)
+    try:
+        checks = CampaignChecks(book, settings.callbacks.do_not_call)
+        now = datetime.fromisoformat(args.at).timestamp() if args.at else time.time()
+        leads = book.leads(campaign.name)
+        verdicts = [checks.check(campaign, lead.number, now) for lead in leads]
+    finally:
+        book.close()
+    blocked = Counter(rule for v in verdicts for rule in v.refused_by)
+    dialable = sum(1 for v in verdicts if v.allowed)
+    if args.json:
+        print(json.dumps({"leads": len(leads), "dialable": dialable, "blocked": dict(blocked)}))
+        return 0
+    print(f"Campaign {campaign.name}: {len(leads)} leads to call, {dialable} may be dialled now.")
+    for rule, count in sorted(blocked.items()):
+        print(f"  blocked by {rule}: {count}")
+    return 0
 
 
 def _control(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -46,12 +46,14 @@ from acd.core.settings import Settings
 from acd.core.settings.callbacks_model import LEGAL_HOURS
 from acd.core.settings.model import Endpoint
 from acd.server import callflow
+from acd.server.dialersetup import build_dialer, resume, spoken_texts
 from acd.server.errors import StartupError
 from acd.server.ivrsetup import SOUNDS_IN_ASTERISK, menu_context
 from acd.server.menus import MenuStore
 from acd.server.restore import restore_agents, restore_callbacks
 from acd.server.runner import EngineRunner
 from acd.server.tasks import Tasks
+from dialer.campaign import Campaign
 from ivr.speech import PocketsphinxRecogniser
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,7 @@ class Server:
         asterisk_files: Path,
         clock: Callable[[], float] = time.time,
         asterisk_wait_s: float = ASTERISK_WAIT_S,
+        campaigns: Mapping[str, Campaign] | None = None,
     ) -> None:
         """``asterisk_files``: the file system Asterisk sees (the sandbox's chroot, or /).
         ``asterisk_wait_s``: how long start-up waits for the first AMI login.
@@ -117,6 +120,10 @@ class Server:
             clock=clock,
             default_language=settings.default_language,
         )
+        self.campaigns = campaigns or {}
+        self.outbound = build_dialer(
+            settings, self.campaigns, self.ami, self.engine, entrance, self._record, clock
+        )
         self.menus = _menu_store(settings, asterisk_files)
         self._recordings = _recordings(asterisk_files)
         self._asterisk_files = asterisk_files
@@ -139,6 +146,7 @@ class Server:
             Script.SURVEY: self.ivr.survey,
             Script.AGENT: features.handle,
             Script.CALLBACK_OFFER: offer.handle,
+            Script.DIALER: self.outbound.calls.handle,
         }
         self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
         deps = ApiDeps(
@@ -146,6 +154,7 @@ class Server:
             pause_reasons=frozenset(reasons.values()),
             feed=self.runner.feed,
             status=self.status,
+            dialer=self.outbound.dialer if self.campaigns else None,
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
@@ -201,6 +210,9 @@ class Server:
         services.push_async_callback(self.ami.close)
         await self.ami.start()
         await self._connected()
+        services.callback(self.outbound.book.close)
+        resume(self.outbound, self.runner.clock())
+        self._tasks.spawn("the dialer", self.outbound.dialer.serve(), forever=True)
 
     def _prepare_asterisk_files(self) -> None:
         """The folder for callers' spoken answers, and the prompts the configuration
@@ -208,7 +220,8 @@ class Server:
         sounds = self._asterisk_files / SOUNDS_IN_ASTERISK
         try:
             self._recordings.here.mkdir(parents=True, exist_ok=True)
-            made = make_needed_prompts(self.settings, sounds, CALLBACK_PROMPTS)
+            texts = spoken_texts(self.campaigns, self.settings.default_language)
+            made = make_needed_prompts(self.settings, sounds, {**CALLBACK_PROMPTS, **texts})
         except (PromptError, OSError) as exc:
             raise StartupError(
                 f"cannot prepare Asterisk's files under {self._asterisk_files} "
@@ -247,10 +260,13 @@ class Server:
         self.journal.submit(facts)
         for fact in facts:
             callflow.log_fact(fact)
+        self.outbound.dialer.on_facts(facts)
         for listener in self._fact_listeners:
             listener(facts)
 
     def _on_ami_event(self, event: Event) -> None:
+        if event.name == "Hangup":  # a campaign's line freed
+            self.outbound.dialer.line_down(event.get("Uniqueid") or "")
         for engine_event in self.translator.translate(event):
             self.runner.feed(engine_event)
         self.call_log.on_event(event)

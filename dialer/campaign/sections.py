@@ -81,7 +81,7 @@ def _rule(node: Node, default: RetryRule, most: int) -> RetryRule:
     found = read.fields(node, set(), {"delay_min", "max_attempts"})
     delay_s = default.delay_s
     if "delay_min" in found:
-        delay_s = y.integer(found["delay_min"], 1, _MAX_DELAY_MIN) * 60.0
+        delay_s = y.number(found["delay_min"], 0.1, _MAX_DELAY_MIN, "minutes") * 60.0
     if "max_attempts" not in found:
         return RetryRule(delay_s=delay_s, max_attempts=min(default.max_attempts, most))
     attempts = y.integer(found["max_attempts"], 0, 50)

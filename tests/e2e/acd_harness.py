@@ -43,8 +43,10 @@ def queue(config: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 @contextlib.asynccontextmanager
-async def running_server(config: Path, tmp: Path) -> AsyncIterator[ServerProcess]:
-    server = ServerProcess(config, tmp / "server.log", API_PORT)
+async def running_server(
+    config: Path, tmp: Path, run_args: tuple[str, ...] = ()
+) -> AsyncIterator[ServerProcess]:
+    server = ServerProcess(config, tmp / "server.log", API_PORT, run_args)
     await server.start()
     try:
         yield server

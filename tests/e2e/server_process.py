@@ -14,8 +14,11 @@ import aiohttp
 
 
 class ServerProcess:
-    def __init__(self, config: Path, log: Path, api_port: int) -> None:
+    def __init__(
+        self, config: Path, log: Path, api_port: int, run_args: tuple[str, ...] = ()
+    ) -> None:
         self._config, self._log, self._port = config, log, api_port
+        self._run_args = run_args  # e.g. ("--clock-start", "2026-12-07T11:00+01:00")
         self._proc: asyncio.subprocess.Process | None = None
 
     async def start(self, timeout_s: float = 20) -> None:
@@ -27,6 +30,7 @@ class ServerProcess:
                 "--config",
                 str(self._config),
                 "run",
+                *self._run_args,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=out,
                 stderr=asyncio.subprocess.STDOUT,

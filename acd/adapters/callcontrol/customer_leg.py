@@ -11,6 +11,8 @@ server itself.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +28,8 @@ log = logging.getLogger(__name__)
 
 # Why nobody answered. OriginateResponse's Reason (Asterisk's AST_CONTROL_* values) says
 # "no answer" (3), but over PJSIP a 486 or a 503 both come back as 0: the leg's Hangup
-# event, which comes first, has the Q.850 cause that tells them apart.
+# event, which comes around the same time (before or just after), has the Q.850 cause
+# that tells them apart.
 UNREACHABLE_REASONS = {"3": "noanswer", "5": "busy", "8": "congestion"}  # else: failed
 HANGUP_CAUSES = {
     "17": "busy",  # user busy (486)
@@ -36,6 +39,15 @@ HANGUP_CAUSES = {
     "38": "congestion",  # network out of order
     "42": "congestion",  # switching equipment congestion
 }
+
+
+HANGUP_WAIT_S = 1.0  # for the failed leg's Hangup event, if it comes after the response
+
+
+@dataclass
+class _Cause:
+    value: str = ""
+    seen: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass(frozen=True)
@@ -80,13 +92,14 @@ class CustomerDialer:
         record: Callable[[Sequence[Fact]], None],
     ) -> None:
         self._ami, self._clock, self._record = ami, clock, record
-        self._causes: dict[str, str] = {}  # leg being dialled -> its Hangup cause, if any
+        self._causes: dict[str, _Cause] = {}  # leg being dialled -> its Hangup cause
         ami.subscribe(self._on_hangup, "Hangup")
 
     def _on_hangup(self, event: Event) -> None:
-        leg = event.get("Uniqueid", "")
-        if leg in self._causes:
-            self._causes[leg] = event.get("Cause") or ""
+        cause = self._causes.get(event.get("Uniqueid") or "")
+        if cause is not None:
+            cause.value = event.get("Cause") or ""
+            cause.seen.set()
 
     async def dial(self, call: CustomerCall, check: Check) -> Dialled:
         verdict = check(call.number, self._clock())
@@ -96,7 +109,7 @@ class CustomerDialer:
             log.info("%s: %s not dialled: refused by %s", call.about, call.number, refused)
             return Dialled(verdict, reason=f"refused: {refused}")
         reason = "failed"
-        self._causes[call.channel_id] = ""
+        self._causes[call.channel_id] = cause = _Cause()
         try:
             result = await self._ami.originate(
                 f"PJSIP/{call.number}@{call.trunk}",
@@ -110,8 +123,9 @@ class CustomerDialer:
             )
             if result.get("Response") == "Success":
                 return Dialled(verdict, answered=True)
-            cause = self._causes.get(call.channel_id, "")
-            reason = HANGUP_CAUSES.get(cause) or UNREACHABLE_REASONS.get(
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(cause.seen.wait(), HANGUP_WAIT_S)
+            reason = HANGUP_CAUSES.get(cause.value) or UNREACHABLE_REASONS.get(
                 result.get("Reason") or "", "failed"
             )
         except AmiError as exc:

@@ -33,7 +33,8 @@ from dialer.campaign.model import Campaign, Mode
 
 log = logging.getLogger(__name__)
 
-IDLE_WAKE_S = 30.0  # looked at again at least this often (leads falling due, windows opening)
+IDLE_WAKE_S = 30.0  # looked at again at least this often (a calling window opening...)
+MIN_WAKE_S = 0.05
 _NOT_REACHED = {
     "noanswer": DialOutcome.NO_ANSWER,
     "busy": DialOutcome.BUSY,
@@ -62,6 +63,7 @@ class LeadBook(Protocol):
     """The leads and their dials, kept in the journal's database (adapters/leads)."""
 
     def due(self, campaign: str, now: float, limit: int, skip: set[str]) -> list[str]: ...
+    def next_due(self, campaign: str) -> float | None: ...
     def begin(self, campaign: str, number: str, call_id: str, at: float) -> int: ...
     def end(
         self, campaign: str, number: str, attempt: int, outcome: DialOutcome, at: float
@@ -176,7 +178,8 @@ class Dialer:
                 return wait_s
             run.rate.take(now)
             self._place(run, number, now)
-        return IDLE_WAKE_S
+        next_at = self._book.next_due(run.campaign.name)
+        return IDLE_WAKE_S if next_at is None else max(MIN_WAKE_S, next_at - now)
 
     def _wanted(self, run: Run) -> int:
         campaign = run.campaign

@@ -17,6 +17,7 @@ _ZONES = {
     "BE": "Europe/Brussels",
     "CH": "Europe/Zurich",
     "GB": "Europe/London",
+    "US": "America/New_York",  # a number with no zone of its own: the eastern time
 }
 
 

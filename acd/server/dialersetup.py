@@ -1,0 +1,92 @@
+"""The outbound dialer's parts, built for the composition root (app.py): the lead book
+in the journal's database, the campaigns' calling rules, the dialer service and the
+FastAGI script of answered calls; and the texts its calls speak, made into prompts at
+start-up like the rest of the configuration's."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from acd.adapters.callcontrol.customer_leg import CustomerDialer
+from acd.adapters.callcontrol.entry import QueueEntrance
+from acd.adapters.dialer.answered import DialerCalls
+from acd.adapters.dialer.book import LeadBook
+from acd.adapters.dialer.checks import CampaignChecks
+from acd.adapters.dialer.service import Dialer
+from acd.asterisk.ami import AmiClient
+from acd.core.engine import Engine
+from acd.core.facts import Fact
+from acd.core.settings import Settings
+from dialer import retry
+from dialer.campaign import Campaign
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DialerParts:
+    book: LeadBook
+    dialer: Dialer
+    calls: DialerCalls
+
+
+def build_dialer(
+    settings: Settings,
+    campaigns: Mapping[str, Campaign],
+    ami: AmiClient,
+    engine: Engine,
+    entrance: QueueEntrance,
+    record: Callable[[Sequence[Fact]], None],
+    clock: Callable[[], float],
+) -> DialerParts:
+    book = LeadBook(settings.journal.path)
+    checks = CampaignChecks(book, settings.callbacks.do_not_call)
+    members = {queue.name: set(queue.members) for queue in settings.acd.queues}
+
+    def free_agents(queue: str) -> int:
+        """Ready agents of the queue, less the callers already waiting there."""
+        snapshot = engine.snapshot(clock())
+        ready = sum(
+            1 for a in snapshot.agents if a.state == "ready" and a.agent_id in members[queue]
+        )
+        waiting = sum(q.waiting for q in snapshot.queues if q.name == queue)
+        return ready - waiting
+
+    dialer = Dialer(
+        campaigns=campaigns,
+        book=book,
+        customers=CustomerDialer(ami, clock, record),
+        check=checks.check,
+        free_agents=free_agents,
+        record=record,
+        clock=clock,
+    )
+    calls = DialerCalls(dialer, entrance, book.opt_out, record, clock, settings.default_language)
+    return DialerParts(book, dialer, calls)
+
+
+def resume(parts: DialerParts, now: float) -> None:
+    """After a restart: the attempts left open are closed as failed and their leads
+    rescheduled by the campaign's rules (never dialled twice for one attempt); the
+    campaigns that were running run again."""
+    for campaign, number, attempt in parts.book.close_interrupted(now):
+        run = parts.dialer.runs.get(campaign)
+        if run is None:
+            continue
+        history = parts.book.history(campaign, number)
+        parts.book.reschedule(campaign, number, retry.after_dial(history, run.campaign.retries))
+        log.info("campaign %s: attempt %d to %s was cut by a restart", campaign, attempt, number)
+    parts.dialer.resume()
+
+
+def spoken_texts(campaigns: Mapping[str, Campaign], language: str) -> dict[str, dict[str, str]]:
+    """The campaigns' texts, as the prompts adapter takes them: key -> language -> text."""
+    texts: dict[str, dict[str, str]] = {}
+    for name, campaign in campaigns.items():
+        texts[f"{name}.information"] = {language: campaign.information_message}
+        if campaign.message is not None:
+            texts[f"{name}.message"] = {language: campaign.message.text}
+            texts[f"{name}.opt_out"] = {language: campaign.message.opt_out_confirmation}
+    return texts

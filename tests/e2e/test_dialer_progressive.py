@@ -1,0 +1,165 @@
+"""A progressive campaign end to end: leads imported from CSV, dialled on the carrier
+trunk to SIPp customers (a person, a machine, nobody, busy, congestion: by the number's
+last digit, testbed/phones/customers.py), people put through to registered agent phones
+in one bridge, machines hung up on after AMD, no-answers and busies retried per the
+campaign's rules; a listed number and a lead without consent never get an INVITE (seen
+at the SIPp side). The server's clock starts on a Monday morning in Paris (a weekday
+inside the French calling hours), whatever day the test runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from acd.asterisk.ami import AmiClient
+from acd.asterisk.ami import Event as AmiEvent
+from acd.core.engine.facts import CallAnswered
+from acd.core.outbound.facts import AmdVerdict, LeadCallEnded, LeadDialled
+from testbed.phones.customers import Customers
+from testbed.sandbox import Sandbox
+from tests.conftest import PROJECT
+from tests.e2e.acd_harness import agent_phones, facts, login, queue, running_server, write_config
+
+pytestmark = pytest.mark.e2e
+
+MONDAY = "2026-12-07T11:00+01:00"
+PEOPLE = ("+33612340011", "+33612340021", "+33612340031", "+33612340041")
+MACHINE, ABSENT, BUSY, CONGESTED = "+33612340052", "+33612340063", "+33612340074", "+33612340085"
+LISTED, NO_CONSENT = "+33612340091", "+33612340101"
+CAMPAIGN = """
+mode: progressive
+queue: sales
+max_lines: 4
+calls_per_s: 5
+trunk: carrier
+caller_id: "+33170000000"
+rule_set: FR
+purpose: prospecting
+ring_s: 15
+machine_detection: {enabled: true, on_machine: hang_up}
+retries:
+  max_attempts: 4
+  no_answer: {delay_min: 0.1, max_attempts: 2}
+  busy: {delay_min: 0.1, max_attempts: 2}
+  congestion: {delay_min: 0.1, max_attempts: 1}
+  machine: {max_attempts: 1}
+information_message: >
+  This was Acme about your contract. Call us back on 01 70 00 00 00.
+  To stop our calls, tell us so on that number.
+do_not_call: [listed.txt]
+leads:
+  country: FR
+  columns: {number: phone, name: name, consent_at: consent, consent_channel: channel}
+"""
+
+
+def _sales(config: dict[str, Any]) -> None:
+    sales = queue(config, "sales")
+    sales.update(members=["1001", "1003"])
+    sales.pop("whisper", None)  # a person who answered has 2 s to reach an agent
+
+
+def _leads_csv() -> str:
+    rows = ["phone,name,consent,channel"]
+    for i, number in enumerate((*PEOPLE, MACHINE, ABSENT, BUSY, CONGESTED, LISTED)):
+        national = "0" + number[3:]
+        rows.append(f"{national if i % 2 else number},Lead {i},2026-09-01,web form")
+    rows.append(f"{NO_CONSENT},No consent,,")
+    rows.append("not a number,Bad row,2026-09-01,web form")
+    return "\n".join(rows) + "\n"
+
+
+def _acd(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "acd", "--config", str(config), *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=PROJECT)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+async def _settled(server: Any, expected_dials: int) -> None:
+    """Every lead has had its last dial and outcome (the campaign has nothing in flight)."""
+    async with asyncio.timeout(150):
+        while True:
+            (row,) = await server.get("/api/dialer")
+            ended = sum(row["outcomes"].values()) - row["outcomes"].get("refused", 0)
+            if ended >= expected_dials and row["in_flight"] == 0:
+                return
+            await asyncio.sleep(0.5)
+
+
+@pytest.mark.timeout(300)
+async def test_a_progressive_campaign_runs_to_the_end(
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _sales)
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    (campaigns / "renewals.yaml").write_text(CAMPAIGN)
+    (campaigns / "listed.txt").write_text("06 12 34 00 91\n")
+    (tmp_path / "leads.csv").write_text(_leads_csv())
+    bridges: dict[str, set[str]] = {}
+
+    def on_bridge(event: AmiEvent) -> None:
+        bridges.setdefault(event.get("BridgeUniqueid") or "", set()).add(
+            event.get("Uniqueid") or ""
+        )
+
+    ami.subscribe(on_bridge, "BridgeEnter")
+    imported = _acd(config, "dialer", "import", "renewals", str(tmp_path / "leads.csv"))
+    assert "10 leads added" in imported.stdout
+    assert "1 rows rejected" in imported.stdout
+    assert "leads.csv:12: 'not a number' is not a phone number" in imported.stderr
+    scrub_args = ("dialer", "scrub", "renewals", "--json", "--at", MONDAY)
+    scrub = json.loads(_acd(config, *scrub_args).stdout)
+    assert scrub == {"leads": 10, "dialable": 8, "blocked": {"do_not_call": 1, "consent": 1}}
+
+    customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=20_000)
+    await customers.start()
+    talk = {"ring_ms": 300, "talk_ms": 2500}
+    try:
+        async with (
+            running_server(config, tmp_path, ("--clock-start", MONDAY)) as server,
+            agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}),
+        ):
+            await login(server, "1001", "1003")
+            _acd(config, "dialer", "start", "renewals")
+            # 4 people, a machine, nobody twice, busy twice, congestion once.
+            await _settled(server, expected_dials=10)
+            status = _acd(config, "dialer", "status").stdout
+    finally:
+        await customers.stop()
+
+    dialled = Counter(invite.dialled for invite in customers.invites())
+    assert dialled == Counter(
+        {**dict.fromkeys((*PEOPLE, MACHINE, CONGESTED), 1), ABSENT: 2, BUSY: 2}
+    )
+    assert {i.caller for i in customers.invites()} == {"+33170000000"}
+    journal = facts(tmp_path)
+    ended = {(f.number, f.attempt): f for f in journal if isinstance(f, LeadCallEnded)}
+    outcomes = Counter(f.outcome for f in ended.values())
+    assert outcomes == Counter(answered=4, machine=1, no_answer=2, busy=2, congestion=1)
+    assert len([f for f in journal if isinstance(f, LeadDialled)]) == sum(dialled.values())
+    # Each person reached an agent, their leg and the agent's in one bridge.
+    answered = {f.call_id: f.agent_id for f in journal if isinstance(f, CallAnswered)}
+    for number in PEOPLE:
+        (call,) = [f for f in ended.values() if f.number == number]
+        assert answered[call.call_id] in ("1001", "1003")
+        assert any(call.call_id in members and len(members) == 2 for members in bridges.values())
+    verdicts = {f.call_id: f.status for f in journal if isinstance(f, AmdVerdict)}
+    (machine_call,) = [f for f in ended.values() if f.number == MACHINE]
+    assert verdicts[machine_call.call_id] == "MACHINE"
+    assert "renewals (progressive): running" in status
+    # The report counts what the phones saw.
+    report_args = ("report", "dialer", "--from", "2026-12-07", "--format", "json")
+    report = json.loads(_acd(config, *report_args).stdout)
+    (row,) = report["campaigns"]
+    assert row["dials"] == sum(dialled.values())
+    assert row["right_party_contacts"] == 4
+    assert row["abandoned"] == 0
