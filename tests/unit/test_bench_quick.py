@@ -26,6 +26,7 @@ KEYS: dict[str, set[str]] = {
         "snr_db",
         "seconds",
     },
+    "lead_import": {"leads", "seconds", "leads_per_s", "rejected"},
     "erlang_conformance": {"all_within_ci", "fifo_violations", "calls_per_case", "cases"},
     "ewt_accuracy": {
         "ours_mae_s",
