@@ -8,10 +8,8 @@ inside the French calling hours), whatever day the test runs."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import subprocess
-import sys
+import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,12 +22,11 @@ from acd.core.engine.facts import CallAnswered
 from acd.core.outbound.facts import AmdVerdict, LeadCallEnded, LeadDialled
 from testbed.phones.customers import Customers
 from testbed.sandbox import Sandbox
-from tests.conftest import PROJECT
 from tests.e2e.acd_harness import agent_phones, facts, login, queue, running_server, write_config
+from tests.e2e.dialer_harness import CLOCK, MONDAY, acd, add_campaign, polled, settled
 
 pytestmark = pytest.mark.e2e
 
-MONDAY = "2026-12-07T11:00+01:00"
 PEOPLE = ("+33612340011", "+33612340021", "+33612340031", "+33612340041")
 MACHINE, ABSENT, BUSY, CONGESTED = "+33612340052", "+33612340063", "+33612340074", "+33612340085"
 LISTED, NO_CONSENT = "+33612340091", "+33612340101"
@@ -76,24 +73,6 @@ def _leads_csv() -> str:
     return "\n".join(rows) + "\n"
 
 
-def _acd(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "acd", "--config", str(config), *args]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=PROJECT)
-    assert done.returncode == 0, done.stderr
-    return done
-
-
-async def _settled(server: Any, expected_dials: int) -> None:
-    """Every lead has had its last dial and outcome (the campaign has nothing in flight)."""
-    async with asyncio.timeout(150):
-        while True:
-            (row,) = await server.get("/api/dialer")
-            ended = sum(row["outcomes"].values()) - row["outcomes"].get("refused", 0)
-            if ended >= expected_dials and row["in_flight"] == 0:
-                return
-            await asyncio.sleep(0.5)
-
-
 @pytest.mark.timeout(300)
 async def test_a_progressive_campaign_runs_to_the_end(
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
@@ -112,12 +91,12 @@ async def test_a_progressive_campaign_runs_to_the_end(
         )
 
     ami.subscribe(on_bridge, "BridgeEnter")
-    imported = _acd(config, "dialer", "import", "renewals", str(tmp_path / "leads.csv"))
+    imported = acd(config, "dialer", "import", "renewals", str(tmp_path / "leads.csv"))
     assert "10 leads added" in imported.stdout
     assert "1 rows rejected" in imported.stdout
     assert "leads.csv:12: 'not a number' is not a phone number" in imported.stderr
     scrub_args = ("dialer", "scrub", "renewals", "--json", "--at", MONDAY)
-    scrub = json.loads(_acd(config, *scrub_args).stdout)
+    scrub = json.loads(acd(config, *scrub_args).stdout)
     assert scrub == {"leads": 10, "dialable": 8, "blocked": {"do_not_call": 1, "consent": 1}}
 
     customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=20_000)
@@ -125,14 +104,14 @@ async def test_a_progressive_campaign_runs_to_the_end(
     talk = {"ring_ms": 300, "talk_ms": 2500}
     try:
         async with (
-            running_server(config, tmp_path, ("--clock-start", MONDAY)) as server,
+            running_server(config, tmp_path, CLOCK) as server,
             agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}),
         ):
             await login(server, "1001", "1003")
-            _acd(config, "dialer", "start", "renewals")
+            acd(config, "dialer", "start", "renewals")
             # 4 people, a machine, nobody twice, busy twice, congestion once.
-            await _settled(server, expected_dials=10)
-            status = _acd(config, "dialer", "status").stdout
+            await settled(server, "renewals", calls=10)
+            status = acd(config, "dialer", "status").stdout
     finally:
         await customers.stop()
 
@@ -158,8 +137,73 @@ async def test_a_progressive_campaign_runs_to_the_end(
     assert "renewals (progressive): running" in status
     # The report counts what the phones saw.
     report_args = ("report", "dialer", "--from", "2026-12-07", "--format", "json")
-    report = json.loads(_acd(config, *report_args).stdout)
+    report = json.loads(acd(config, *report_args).stdout)
     (row,) = report["campaigns"]
     assert row["dials"] == sum(dialled.values())
     assert row["right_party_contacts"] == 4
     assert row["abandoned"] == 0
+
+
+KILLED_LEADS = tuple(f"+336123402{i}1" for i in range(6))
+SHORT_CAMPAIGN = """
+mode: progressive
+queue: sales
+trunk: carrier
+caller_id: "+33170000000"
+rule_set: FR
+purpose: existing_customer
+calls_per_s: 5
+retries:
+  failed: {delay_min: 0.1, max_attempts: 2}
+information_message: This was Acme about your contract. Call us back on 01 70 00 00 00.
+leads:
+  columns: {number: phone}
+"""
+
+
+@pytest.mark.timeout(300)
+async def test_kill_9_mid_campaign_loses_no_lead_and_repeats_no_attempt(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, _sales)
+    csv = "phone\n" + "\n".join(KILLED_LEADS) + "\n"
+    add_campaign(config, "renewals", SHORT_CAMPAIGN, csv)
+    customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=500, hold_ms=6_000)
+    await customers.start()
+    talk = {"ring_ms": 300, "talk_ms": 1500}
+    try:
+        async with agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}):
+            async with running_server(config, tmp_path, CLOCK) as server:
+                await login(server, "1001", "1003")
+                acd(config, "dialer", "start", "renewals")
+                await polled(lambda: len(customers.invites()) >= 3, 60)  # mid-campaign
+                await server.kill_9()
+            async with running_server(config, tmp_path, CLOCK) as server:
+                await login(server, "1001", "1003")
+                # The campaign runs again by itself: it was running when the server died.
+                await polled(lambda: _open_leads(tmp_path) == 0, 120)
+                await settled(server, "renewals", calls=0)
+    finally:
+        await customers.stop()
+
+    dialled = Counter(invite.dialled for invite in customers.invites())
+    with sqlite3.connect(tmp_path / "journal.sqlite3") as db:
+        rows = db.execute("SELECT number, attempt, outcome FROM dialer_attempts").fetchall()
+    attempts = Counter(number for number, _, _ in rows)
+    assert set(dialled) == set(KILLED_LEADS)  # none lost
+    # Never two INVITEs for one attempt; an attempt cut by the kill before its INVITE left
+    # is closed as failed (it may have gone out), so a lead may have one attempt more.
+    assert all(0 <= attempts[n] - dialled[n] <= 1 for n in KILLED_LEADS)
+    assert all(outcome is not None for _, _, outcome in rows)
+    finals = {number: outcome for number, _, outcome in sorted(rows, key=lambda r: r[1])}
+    assert all(outcome == "answered" for outcome in finals.values()), rows
+
+
+def _open_leads(tmp: Path) -> int:
+    """Leads still due, or with a dial whose outcome is not known."""
+    with sqlite3.connect(tmp / "journal.sqlite3") as db:
+        due = db.execute("SELECT COUNT(*) FROM dialer_leads WHERE next_at IS NOT NULL")
+        (due_count,) = due.fetchone()
+        unknown = db.execute("SELECT COUNT(*) FROM dialer_attempts WHERE outcome IS NULL")
+        (open_count,) = unknown.fetchone()
+    return int(due_count) + int(open_count)

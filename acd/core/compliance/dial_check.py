@@ -3,8 +3,8 @@ a retry, a callback given back after a restart), and when a callback is booked: 
 predicate both times, so what was allowed at booking is checked again at dialling.
 
 A verdict names every rule it checked and every rule that refused, for the journal.
-Rules so far: the do-not-call lists and the calling hours. (The dialer's campaign rules
-- consent, attempts per 30 days, windows per time zone - join them here.)"""
+Callbacks check two rules: the do-not-call lists and the calling hours. A campaign's
+dial checks its rule set's (campaign_dial.check_campaign_dial) and gives the same verdict."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from acd.core.compliance.donotcall import DoNotCall
+from acd.core.compliance.rule_names import CALLING_HOURS, DO_NOT_CALL
 
-DO_NOT_CALL = "do_not_call"
-CALLING_HOURS = "calling_hours"
+__all__ = ["CALLING_HOURS", "DO_NOT_CALL", "DialRules", "DialVerdict", "check_dial"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class DialVerdict:
     checked: tuple[str, ...]
     refused_by: tuple[str, ...]
     do_not_call_version: str
+    # What else the rules read, as (what, version): each list's hash (a registry's with
+    # its data date), the consent record, the rule set. () for callbacks.
+    data_versions: tuple[tuple[str, str], ...] = ()
 
     @property
     def allowed(self) -> bool:

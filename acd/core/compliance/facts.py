@@ -23,6 +23,8 @@ class DialChecked:
     refused_by: tuple[str, ...]
     do_not_call_version: str  # the lists' content hash: which numbers were forbidden
     campaign: str = ""  # a campaign's dial (``queue`` is then its queue, if any)
+    # Each list's hash, a registry's date, the consent record... (DialVerdict.data_versions)
+    data_versions: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, verdict: DialVerdict, call_id: str, queue: str, campaign: str = "") -> DialChecked:
@@ -36,6 +38,7 @@ class DialChecked:
             refused_by=verdict.refused_by,
             do_not_call_version=verdict.do_not_call_version,
             campaign=campaign,
+            data_versions=verdict.data_versions,
         )
 
 
