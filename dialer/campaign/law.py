@@ -8,28 +8,12 @@ from __future__ import annotations
 import re
 
 from acd.core import yamlfile as y
+from acd.core.compliance.dial_request import VERIFIED_CALLER_IDS_FR
 from acd.core.compliance.numbers import NumberError, parse_number
 from acd.core.compliance.rule_set import Purpose, RuleSet
 from acd.core.yamlfile import ConfigError, Node
 from dialer.campaign.model import COUNTRY_OF, MAX_ABANDON_PERCENT, MIN_RING_S, Campaign, Mode
 
-# ARCEP's "numéros polyvalents vérifiés", the only caller IDs an automated calling system
-# may show in France: 01 62, 01 63, 02 70, 02 71, 03 77, 03 78, 04 24, 04 25, 05 68,
-# 05 69, 09 48, 09 49.
-VERIFIED_FR = (
-    "+33162",
-    "+33163",
-    "+33270",
-    "+33271",
-    "+33377",
-    "+33378",
-    "+33424",
-    "+33425",
-    "+33568",
-    "+33569",
-    "+33948",
-    "+33949",
-)
 _NUMBER_IN_DIGITS = re.compile(r"\+?\d(?:[ .-]?\d){7,}")
 
 
@@ -46,7 +30,7 @@ def caller_id(node: Node, rule_set: RuleSet, mode: Mode) -> str:
     if (
         mode is Mode.AGENTLESS
         and rule_set is RuleSet.FR
-        and not number.e164.startswith(VERIFIED_FR)
+        and not number.e164.startswith(VERIFIED_CALLER_IDS_FR)
     ):
         raise node.error(
             f"{written!r}: an automated calling system in France must show a verified number",
