@@ -24,7 +24,7 @@ from pathlib import Path
 
 from _quick import parse_args
 
-from acd.adapters.dialer.book import BookLead, LeadBook
+from acd.adapters.dialer.book import LeadBook, book_lead
 from dialer.leads.columns import LeadColumns
 from dialer.leads.csv_read import read_leads
 from dialer.leads.decode import decode_csv
@@ -106,10 +106,7 @@ def main() -> None:
         found = read_leads(decode_csv(data), "leads.csv", COLUMNS)
         parsed = time.perf_counter()
         book = LeadBook(Path(folder) / "journal.sqlite3")
-        leads = [
-            BookLead(x.number, x.name, x.consent, x.existing_contract, x.time_zone)
-            for x in found.leads.values()
-        ]
+        leads = [book_lead(x) for x in found.leads.values()]
         new, _ = book.add("bench", leads, time.time())
         book.close()
         seconds = time.perf_counter() - started

@@ -1,10 +1,11 @@
 """What happens to a campaign's call once the customer's phone is answered (pure).
 
 Asterisk's AMD() gives a status and a cause (compliance.md: a timing heuristic, not a
-classifier). A HUMAN verdict, no detection at all, or a doubt (NOTSURE) is taken for a
-person: hanging up on a person is an abandoned call, and under the UK rule set an AMD
-false positive counts as one; so only a MACHINE verdict is treated as a machine. HANGUP
-(the line dropped during the analysis) leaves nobody to talk to.
+classifier); the campaign's AMD routes (dialer.amd_routes) say who that is. By default
+only a MACHINE verdict is a machine: HUMAN, a doubt (NOTSURE) or no detection at all is a
+person, since hanging up on a person is an abandoned call (and under the UK rule set an
+AMD false positive counts as one); HANGUP (the line dropped during the analysis) leaves
+nobody to talk to.
 
 A person goes to the campaign's queue with 2 s to reach an agent (then the information
 message: who called, a number to call back, how to opt out), or, in an automated message
@@ -15,28 +16,12 @@ machine gets the information message left after its greeting, or is hung up on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from dialer.amd_routes import AmdRoutes, Answerer
 from dialer.campaign.model import Campaign, MachineTreatment, Mode
 
 CONNECT_WITHIN_S = 2.0  # TSR and Ofcom: an agent within 2 s of the greeting, or the message
 PRIORITY = 100  # a person who answered waits behind nobody: inbound callers can wait 2 s
-
-
-class Answerer(StrEnum):
-    PERSON = "person"
-    MACHINE = "machine"
-    NOBODY = "nobody"  # hung up during the analysis
-
-
-def answerer(amd_status: str) -> Answerer:
-    match amd_status.upper():
-        case "MACHINE":
-            return Answerer.MACHINE
-        case "HANGUP":
-            return Answerer.NOBODY
-        case _:  # HUMAN, NOTSURE, or no detection ("")
-            return Answerer.PERSON
 
 
 @dataclass(frozen=True)
@@ -68,20 +53,26 @@ class LeaveMessage:
 
 @dataclass(frozen=True)
 class HangUp:
-    pass
+    """``answerer``: a machine (the campaign hangs up on machines) or nobody (the line
+    dropped, or a route says nobody): the outcome (machine or failed) and so the retry
+    rule differ."""
+
+    answerer: Answerer = Answerer.NOBODY
 
 
 Treatment = ToAgent | PlayMessage | LeaveMessage | HangUp
 
 
-def treatment(campaign: Campaign, amd_status: str) -> Treatment:
-    match answerer(amd_status):
+def treatment(campaign: Campaign, amd_status: str, amd_cause: str, routes: AmdRoutes) -> Treatment:
+    """``amd_status`` and ``amd_cause``: AMDSTATUS and AMDCAUSE as Asterisk set them ("" when
+    detection is off); ``routes``: the campaign's machine_detection routes."""
+    match routes.answerer(amd_status, amd_cause):
         case Answerer.NOBODY:
             return HangUp()
         case Answerer.MACHINE:
             if campaign.machine_detection.on_machine is MachineTreatment.LEAVE_MESSAGE:
                 return LeaveMessage(campaign.information_message)
-            return HangUp()
+            return HangUp(Answerer.MACHINE)
     if campaign.mode is Mode.AGENTLESS and campaign.message is not None:
         message = campaign.message
         return PlayMessage(

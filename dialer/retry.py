@@ -18,7 +18,7 @@ from acd.core.compliance.attempts import Attempt
 from dialer.campaign.model import Retries
 
 RECHECK_S = 900.0  # a refusal that passes with time: looked at again after 15 minutes
-LASTING = frozenset({"do_not_call", "consent", "destination"})
+LASTING = frozenset({"do_not_call", "consent", "destination", "caller_id", "not_a_lead"})
 
 
 def after_dial(history: Sequence[Attempt], retries: Retries) -> float | None:

@@ -2,6 +2,7 @@
 
 acd dialer start|pause|stop <campaign>     tell the running server
 acd dialer status [--json]                  each campaign: state, lines, calls, outcomes
+acd dialer dispose <agent> <disposition>    the agent's verdict on their last campaign call
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from acd.adapters.dialer.book import BookLead, LeadBook
-from acd.adapters.dialer.checks import CampaignChecks
+from acd.adapters.dialer.book import LeadBook, book_lead
+from acd.adapters.dialer.checks import CampaignChecks, company_list
 from acd.cli.api_client import call
 from acd.core.settings import Settings, load_settings
 from dialer.campaign import Campaign, context_of, load_campaigns
 from dialer.leads.csv_read import LeadFileError, read_leads
+from dialer.leads.decode import decode_csv
 
 
 def register(commands: Any) -> None:
@@ -51,6 +53,17 @@ def register(commands: Any) -> None:
         help="check as at this instant (default: now), e.g. 2026-12-07T11:00+01:00",
     )
     scrub.set_defaults(handler=_scrub)
+    dispose = actions.add_parser(
+        "dispose", help="set the disposition of an agent's last campaign call"
+    )
+    dispose.add_argument("agent", help="the agent's id")
+    dispose.add_argument("disposition", help="its code (sale, callback...) or its phone digit")
+    dispose.add_argument(
+        "--callback-at",
+        metavar="ISO-TIME",
+        help="for a callback: when to call again, e.g. 2026-12-08T15:00+01:00",
+    )
+    dispose.set_defaults(handler=_dispose)
 
 
 def campaigns_dir(config: Path) -> Path:
@@ -70,17 +83,14 @@ def _campaign(args: argparse.Namespace) -> tuple[Settings, Campaign]:
 def _import(args: argparse.Namespace) -> int:
     settings, campaign = _campaign(args)
     try:
-        text = _decode(args.file.read_bytes())
+        text = decode_csv(args.file.read_bytes())
         found = read_leads(text, str(args.file), campaign.leads)
     except (OSError, LeadFileError) as exc:
         print(f"acd dialer import: {exc}", file=sys.stderr)
         return 2
     for problem in found.rejected:
         print(problem, file=sys.stderr)
-    leads = [
-        BookLead(x.number, x.name, x.consent, x.existing_contract, x.time_zone)
-        for x in found.leads.values()
-    ]
+    leads = [book_lead(x) for x in found.leads.values()]
     book = LeadBook(settings.journal.path)
     try:
         new, updated = book.add(campaign.name, leads, time.time())
@@ -93,20 +103,14 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a BOM), else Windows' Latin-1 (what spreadsheets write)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _scrub(args: argparse.Namespace) -> int:
     settings, campaign = _campaign(args)
     book = LeadBook(settings.journal.path)
     try:
-        checks = CampaignChecks(book, settings.callbacks.do_not_call)
-        now = datetime.fromisoformat(args.at).timestamp() if args.at else time.time()
+        checks = CampaignChecks(
+            book, company_list(settings.callbacks.do_not_call, settings.callbacks.do_not_call_files)
+        )
+        now = _instant(args.at) if args.at else time.time()
         leads = book.leads(campaign.name)
         verdicts = [checks.check(campaign, lead.number, now) for lead in leads]
     finally:
@@ -127,6 +131,24 @@ def _control(args: argparse.Namespace) -> int:
     asyncio.run(call(settings, "POST", f"/api/dialer/{args.campaign}/{args.action}"))
     print(f"Campaign {args.campaign}: {args.action} sent.")
     return 0
+
+
+def _dispose(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    callback_at = _instant(args.callback_at) if args.callback_at else None
+    body = {"disposition": args.disposition, "callback_at": callback_at}
+    reply = asyncio.run(call(settings, "POST", f"/api/agents/{args.agent}/disposition", body))
+    print(f"Agent {args.agent}: disposition {reply['disposition']} set.")
+    return 0
+
+
+def _instant(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        raise SystemExit(
+            f"acd dialer: {text!r} is not a date and time (e.g. 2026-12-08T15:00+01:00)"
+        ) from None
 
 
 def _status(args: argparse.Namespace) -> int:

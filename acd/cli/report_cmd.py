@@ -15,6 +15,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Mapping
 from datetime import tzinfo
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ from acd.core.report import (
 from acd.core.report.kpi import DEFAULT_SHORT_ABANDON_S, DEFAULT_SL_S
 from acd.core.report.period import Period
 from acd.core.settings import Settings, load_settings
+from acd.core.yamlfile import ConfigError
+from dialer.campaign import Campaign, context_of, load_campaigns
 
 DEFAULT_JOURNAL = Path("var/journal.sqlite3")
 # Facts read after the period so that calls entered in it have their outcome (and
@@ -124,7 +127,8 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
             )
         return ivr.funnel_text(rows, period.label)
     if args.what == "dialer":
-        return _dialer_report(facts, period, args.format)
+        campaigns = _campaigns(args.config, settings) if settings else {}
+        return _dialer_report(facts, period, args.format, campaigns)
     report = compute_report(facts, period, now, options, queues=queues, agents=forced)
     survey = ivr.surveys(facts, period)
     shown_queues = _chosen("--queue", args.queue, [*queues, *(q.queue for q in report.queues)])
@@ -137,12 +141,36 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
     return text + (f"\n{ivr.survey_text(survey)}\n" if survey else "")
 
 
-def _dialer_report(facts: list[Fact], period: Period, form: str) -> str:
-    rows = dialer.campaigns(facts, period)
+def _dialer_report(
+    facts: list[Fact], period: Period, form: str, campaigns: Mapping[str, Campaign]
+) -> str:
+    rows = dialer.campaigns(
+        facts,
+        period,
+        rule_sets={name: c.rule_set for name, c in campaigns.items()},
+        amd_false_positive_rates={
+            name: c.machine_detection.false_positive_rate for name, c in campaigns.items()
+        },
+    )
     if form == "json":
         document = {"period": period.label, "campaigns": dialer.campaigns_json(rows)}
         return json.dumps(document, indent=2) + "\n"
     return dialer.campaigns_text(rows, period.label)
+
+
+def _campaigns(config: Path, settings: Settings) -> dict[str, Campaign]:
+    """The campaign files, for their rule sets (how abandoned calls are counted)."""
+    folder = config.parent / "campaigns"
+    if not folder.is_dir():
+        return {}
+    try:
+        return load_campaigns(folder, context_of(settings))
+    except ConfigError as exc:
+        print(
+            f"acd report: {exc}; abandon rates are reported without the campaigns' rule sets",
+            file=sys.stderr,
+        )
+        return {}
 
 
 def _read_facts(path: Path, period: Period) -> list[Fact]:

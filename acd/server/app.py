@@ -112,7 +112,6 @@ class Server:
         self.translator = Translator(self.legs, agent_ids)
         entrance = QueueEntrance(settings.numbers, self.legs, self.runner.feed, clock)
         reasons = {reason.digit: reason.code for reason in settings.acd.pause_reasons}
-        features = FeatureCodes(agent_ids, reasons, self.runner.feed)
         offer = CallbackOffer(
             rules,
             replies,
@@ -123,6 +122,9 @@ class Server:
         self.campaigns = campaigns or {}
         self.outbound = build_dialer(
             settings, self.campaigns, self.ami, self.engine, entrance, self._record, clock
+        )
+        features = FeatureCodes(
+            agent_ids, reasons, self.runner.feed, self.outbound.dispositions.by_phone
         )
         self.menus = _menu_store(settings, asterisk_files)
         self._recordings = _recordings(asterisk_files)
@@ -155,6 +157,7 @@ class Server:
             feed=self.runner.feed,
             status=self.status,
             dialer=self.outbound.dialer if self.campaigns else None,
+            dispose=self.outbound.dispositions.dispose if self.campaigns else None,
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)

@@ -13,7 +13,8 @@ from acd.adapters.callcontrol.customer_leg import CustomerDialer
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.dialer.answered import DialerCalls
 from acd.adapters.dialer.book import LeadBook
-from acd.adapters.dialer.checks import CampaignChecks
+from acd.adapters.dialer.checks import CampaignChecks, company_list
+from acd.adapters.dialer.dispositions import Dispositions
 from acd.adapters.dialer.service import Dialer
 from acd.asterisk.ami import AmiClient
 from acd.core.engine import Engine
@@ -30,6 +31,7 @@ class DialerParts:
     book: LeadBook
     dialer: Dialer
     calls: DialerCalls
+    dispositions: Dispositions
 
 
 def build_dialer(
@@ -42,7 +44,9 @@ def build_dialer(
     clock: Callable[[], float],
 ) -> DialerParts:
     book = LeadBook(settings.journal.path)
-    checks = CampaignChecks(book, settings.callbacks.do_not_call)
+    checks = CampaignChecks(
+        book, company_list(settings.callbacks.do_not_call, settings.callbacks.do_not_call_files)
+    )
     members = {queue.name: set(queue.members) for queue in settings.acd.queues}
 
     def free_agents(queue: str) -> int:
@@ -64,7 +68,7 @@ def build_dialer(
         clock=clock,
     )
     calls = DialerCalls(dialer, entrance, book.opt_out, record, clock, settings.default_language)
-    return DialerParts(book, dialer, calls)
+    return DialerParts(book, dialer, calls, Dispositions(dialer, book, record, clock))
 
 
 def resume(parts: DialerParts, now: float) -> None:

@@ -81,8 +81,9 @@ def abandon_target(node: Node) -> float:
 def check_consent(root: Node, top: dict[str, Node], campaign: Campaign) -> None:
     """In France, prospecting (Code de la consommation L. 223-1) and any automated calling
     system (CPCE L. 34-5) need each person's prior consent, which must be provable: the
-    lead file must say when it was given."""
-    if campaign.rule_set is not RuleSet.FR or campaign.leads.consent_at is not None:
+    lead file must say when it was given, how, the proof and whom it covers; a consent
+    missing one of these is not counted at the dial."""
+    if campaign.rule_set is not RuleSet.FR:
         return
     if campaign.mode is Mode.AGENTLESS:
         why = "an automated-message campaign in France calls only people who consented"
@@ -90,12 +91,24 @@ def check_consent(root: Node, top: dict[str, Node], campaign: Campaign) -> None:
         why = "prospecting in France calls only people who consented"
     else:
         return
+    missing = [key for key in _CONSENT_COLUMNS if getattr(campaign.leads, key) is None]
+    if not missing:
+        return
     where = top.get("leads", root)
     raise ConfigError(
         file=where.file,
         line=where.line,
-        key="leads.columns.consent_at",
-        message=f"{why}: the lead file's consent column is not named",
-        hint="name the CSV column that holds when consent was given (consent_at), "
-        "and those of its channel, wording and proof",
+        key=f"leads.columns.{missing[0]}",
+        message=f"{why}: the lead file's {_CONSENT_COLUMNS[missing[0]]} column is not named",
+        hint="name the CSV columns of the consent: consent_at (when), consent_channel "
+        "(how), consent_proof (the wording or where the proof is) and consent_scope "
+        "(whom it covers)",
     )
+
+
+_CONSENT_COLUMNS = {
+    "consent_at": "consent date",
+    "consent_channel": "consent channel",
+    "consent_proof": "consent proof",
+    "consent_scope": "consent scope",
+}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from acd.core import yamlfile as y
-from acd.core.compliance import DoNotCall
+from acd.core.compliance import DoNotCallList
 from acd.core.compliance.rule_set import Purpose, RuleSet
 from acd.core.yamlfile import ConfigError, Node
 from dialer.campaign import law, read
@@ -34,11 +34,13 @@ from dialer.campaign.model import (
 from dialer.campaign.sections import (
     load_do_not_call,
     parse_calendar,
+    parse_dispositions,
     parse_leads,
     parse_machine_detection,
     parse_retries,
 )
 from dialer.campaign.who import CampaignContext, parse_message_for, parse_who, trunk
+from dialer.dispositions import DEFAULT_DISPOSITIONS
 
 T = TypeVar("T")
 _REQUIRED = {"mode", "trunk", "caller_id", "information_message"}
@@ -59,6 +61,7 @@ _OPTIONAL = {
     "do_not_call",
     "abandon_target_percent",
     "leads",
+    "dispositions",
 }
 
 
@@ -111,8 +114,8 @@ def _campaign(root: Node, top: dict[str, Node], context: CampaignContext | None)
     leads = parse_leads(top.get("leads"), COUNTRY_OF[rule_set])
     queue, agents = parse_who(root, top, mode, context)
     base = Path(root.file).parent
-    no_lists: tuple[DoNotCall, tuple[str, ...]] = (DoNotCall(), ())
-    do_not_call, files = optional(
+    no_lists: tuple[DoNotCallList, ...] = ()
+    do_not_call = optional(
         "do_not_call", lambda n: load_do_not_call(n, base, leads.country), no_lists
     )
     campaign = Campaign(
@@ -143,11 +146,11 @@ def _campaign(root: Node, top: dict[str, Node], context: CampaignContext | None)
             "machine_detection", parse_machine_detection, MachineDetection()
         ),
         do_not_call=do_not_call,
-        do_not_call_files=files,
         abandon_target_percent=optional(
             "abandon_target_percent", law.abandon_target, MAX_ABANDON_PERCENT
         ),
         leads=leads,
+        dispositions=optional("dispositions", parse_dispositions, dict(DEFAULT_DISPOSITIONS)),
     )
     law.check_consent(root, top, campaign)
     return campaign

@@ -8,10 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from acd.core.compliance import DoNotCall
+from acd.core.compliance import DoNotCallList
 from acd.core.compliance.attempts import DialOutcome
 from acd.core.compliance.rule_set import Purpose, RuleSet
 from acd.core.hours import Calendar
+from dialer.amd_routes import AmdRoutes
+from dialer.dispositions import DEFAULT_DISPOSITIONS, DispositionCode
 from dialer.leads.columns import LeadColumns
 
 MIN_RING_S = 15.0  # the law's floor (US TSR, UK Ofcom): ring at least 15 seconds
@@ -97,6 +99,11 @@ class MachineDetection:
     maximum_number_of_words: int = 2
     silence_threshold: int = 256
     maximum_word_length_ms: int = 5000
+    # Who answered, per AMD (status, cause): e.g. MACHINE/INITIALSILENCE -> person.
+    routes: AmdRoutes = field(default_factory=AmdRoutes)
+    # The share of MACHINE verdicts that were people, as measured on the campaign's own
+    # calls (listen to a sample): the UK counts them as abandoned calls (Ofcom).
+    false_positive_rate: float = 0.0
 
     def amd_arguments(self) -> str:
         """AMD()'s arguments in its order, comma-separated; "" when detection is off (the
@@ -148,7 +155,10 @@ class Campaign:
     calls_per_s: float = DEFAULT_CALLS_PER_S
     ring_s: float = MIN_RING_S
     machine_detection: MachineDetection = field(default_factory=MachineDetection)
-    do_not_call: DoNotCall = field(default_factory=DoNotCall)  # the campaign's own lists
-    do_not_call_files: tuple[str, ...] = ()  # as written, relative to the campaign file
+    do_not_call: tuple[DoNotCallList, ...] = ()  # the campaign's own lists and registries
     abandon_target_percent: float = MAX_ABANDON_PERCENT
     leads: LeadColumns = field(default_factory=LeadColumns)
+    # The phone's digit (after *45) -> the agents' verdict on a call and its effect.
+    dispositions: Mapping[str, DispositionCode] = field(
+        default_factory=lambda: dict(DEFAULT_DISPOSITIONS)
+    )

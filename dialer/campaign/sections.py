@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import phonenumbers
 import yaml
 
 from acd.core import yamlfile as y
-from acd.core.compliance import DoNotCall, DoNotCallError, parse_do_not_call
+from acd.core.compliance import DoNotCallError, DoNotCallList, ListFormat, ListKind
+from acd.core.compliance import load_do_not_call as load_compliance_list
 from acd.core.compliance.attempts import DialOutcome
 from acd.core.compliance.rule_set import RuleSet
 from acd.core.hours import Calendar
 from acd.core.settings.hours_model import parse_calendars
 from acd.core.yamlfile import Node
+from dialer.amd_routes import AmdRoutes, parse_amd_routes
 from dialer.campaign import read
 from dialer.campaign.model import (
     DEFAULT_RETRIES,
@@ -28,6 +31,7 @@ from dialer.campaign.model import (
     Retries,
     RetryRule,
 )
+from dialer.dispositions import DispositionCode, Effect
 from dialer.leads.columns import LeadColumns
 
 _UK_ABANDON_S = 72 * 3600.0  # Ofcom: no call again within 72 h of an abandoned call
@@ -94,14 +98,37 @@ def _rule(node: Node, default: RetryRule, most: int) -> RetryRule:
 
 
 def parse_machine_detection(node: Node) -> MachineDetection:
-    found = read.fields(node, set(), {"enabled", "on_machine", *_AMD_LIMITS})
+    optional = {"enabled", "on_machine", "routes", "false_positive_rate", *_AMD_LIMITS}
+    found = read.fields(node, set(), optional)
     defaults = MachineDetection()
     amd = {key: y.integer(found[key], *_AMD_LIMITS[key]) for key in _AMD_LIMITS if key in found}
     on_machine = defaults.on_machine
     if "on_machine" in found:
         on_machine = y.member(found["on_machine"], MachineTreatment, "machine treatment")
     enabled = read.boolean(found["enabled"]) if "enabled" in found else defaults.enabled
-    return dataclasses.replace(defaults, enabled=enabled, on_machine=on_machine, **amd)
+    routes = _amd_routes(found["routes"]) if "routes" in found else defaults.routes
+    rate = defaults.false_positive_rate
+    if "false_positive_rate" in found:
+        rate = y.number(found["false_positive_rate"], 0.0, 1.0, "(a share: 0.05 is 5 %)")
+    return dataclasses.replace(
+        defaults,
+        enabled=enabled,
+        on_machine=on_machine,
+        routes=routes,
+        false_positive_rate=rate,
+        **amd,
+    )
+
+
+def _amd_routes(node: Node) -> AmdRoutes:
+    """``routes: {MACHINE/INITIALSILENCE: person, NOTSURE: machine}``."""
+    written = {y.text(key): y.text(value) for key, value in y.entries(node)}
+    try:
+        return parse_amd_routes(written)
+    except ValueError as exc:
+        raise node.error(
+            str(exc), "keys are STATUS or STATUS/CAUSE; values person, machine or nobody"
+        ) from None
 
 
 def parse_message(node: Node, read_queue: Callable[[Node], str]) -> AutomatedMessage:
@@ -189,24 +216,85 @@ def parse_calendar(node: Node, campaign: str) -> Calendar:
     return dataclasses.replace(calendar, name=f"campaign-{campaign}")
 
 
-def load_do_not_call(node: Node, base: Path, country: str) -> tuple[DoNotCall, tuple[str, ...]]:
+def load_do_not_call(node: Node, base: Path, country: str) -> tuple[DoNotCallList, ...]:
     """The lists named (relative to ``base``, the campaign file's folder), read now: a
-    list missing or half read would let numbers through."""
-    files: list[str] = []
-    numbers: set[str] = set()
-    for where in y.sequence(node):
-        name = y.text(where)
-        files.append(name)
-        try:
-            text = (base / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            raise where.error(
-                f"cannot read the do-not-call list {name}: {reason}",
-                f"paths are relative to the campaign file's folder ({base})",
-            ) from None
-        try:
-            numbers |= parse_do_not_call(text, name, country).numbers
-        except DoNotCallError as exc:
-            raise where.error(str(exc), "one number per line; # starts a comment") from None
-    return DoNotCall(frozenset(numbers)), tuple(files)
+    list missing or half read would let numbers through. An entry is a file name (the
+    campaign's own list, format detected) or a mapping: ``file``, ``kind`` (campaign or
+    national_registry), ``format`` (auto, plain, us_registry) and, for a registry,
+    ``date``: the day its data was downloaded (default: the file's modification day)."""
+    return tuple(_one_list(where, base, country) for where in y.sequence(node))
+
+
+def _one_list(where: Node, base: Path, country: str) -> DoNotCallList:
+    if isinstance(where.raw, yaml.MappingNode):
+        found = read.fields(where, {"file"}, {"kind", "format", "date"})
+        name = y.text(found["file"])
+        kind = y.member(found["kind"], ListKind, "list kind") if "kind" in found else None
+        list_format = (
+            y.member(found["format"], ListFormat, "list format")
+            if "format" in found
+            else ListFormat.AUTO
+        )
+        day = _list_date(found["date"]) if "date" in found else None
+    else:
+        name, kind, list_format, day = y.text(where), None, ListFormat.AUTO, None
+    kind = kind or ListKind.CAMPAIGN
+    if kind not in (ListKind.CAMPAIGN, ListKind.NATIONAL_REGISTRY):
+        raise where.error(
+            f"a campaign's list is of kind campaign or national_registry, not {kind}",
+            "the company's list is callbacks.do_not_call in acd.yaml; opt-outs are kept "
+            "by the server",
+        )
+    path = base / name
+    try:
+        data = path.read_bytes()
+        if kind is ListKind.NATIONAL_REGISTRY and day is None:
+            day = datetime.fromtimestamp(path.stat().st_mtime, UTC).date()
+    except OSError as exc:
+        raise where.error(
+            f"cannot read the do-not-call list {name}: {exc.strerror}",
+            f"paths are relative to the campaign file's folder ({base})",
+        ) from None
+    try:
+        return load_compliance_list(
+            data, name, kind, country=country, list_format=list_format, data_date=day
+        )
+    except DoNotCallError as exc:
+        raise where.error(
+            str(exc),
+            "one number per line, written any usual way (# starts a comment), or the US "
+            "registry's full list (area code,number)",
+        ) from None
+
+
+def _list_date(node: Node) -> date:
+    try:
+        return date.fromisoformat(y.text(node))
+    except ValueError:
+        raise node.error(
+            f"{y.text(node)!r} is not a date", "write the day the data was downloaded: 2026-12-01"
+        ) from None
+
+
+def parse_dispositions(node: Node) -> dict[str, DispositionCode]:
+    """``dispositions: {1: {code: sale, effect: done}, ...}``: the digit the agent dials
+    after *45, the code reports show, and what it does to the lead."""
+    found: dict[str, DispositionCode] = {}
+    codes: set[str] = set()
+    for key, value in y.entries(node):
+        digit = y.text(key)
+        if len(digit) != 1 or not digit.isdigit():
+            raise key.error(
+                f"{digit!r} is not a digit", "agents dial *45 then one digit (0-9) at wrap-up"
+            )
+        fields = read.fields(value, {"code", "effect"}, set())
+        code = read.name(fields["code"])
+        if code in codes:
+            raise fields["code"].error(
+                f"the disposition {code!r} is listed twice", "give each digit its own code"
+            )
+        codes.add(code)
+        found[digit] = DispositionCode(code, y.member(fields["effect"], Effect, "effect"))
+    if not found:
+        raise node.error("no disposition listed", "list at least one, or leave the key out")
+    return found

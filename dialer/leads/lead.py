@@ -4,8 +4,9 @@ line. Frozen values, built by ``csv_read.read_leads``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
+from acd.core.compliance.consent import Consent
 from acd.core.compliance.numbers import NumberKind
 
 
@@ -19,8 +20,16 @@ class ConsentEvidence:
     proof: str = ""  # the wording shown, or where the proof is kept
     scope: str = ""  # which company or partners it covers
 
+    def to_consent(self) -> Consent:
+        """As the dial check reads it: a day means from its start, a time without a zone
+        is in UTC (give the zone in the file to be exact)."""
+        given = self.at if isinstance(self.at, datetime) else datetime.combine(self.at, time())
+        if given.tzinfo is None:
+            given = given.replace(tzinfo=UTC)
+        return Consent(given.timestamp(), self.channel, self.proof, self.scope)
+
     def __str__(self) -> str:
-        """``2026-09-01 | web form | ...``: the text the lead book stores."""
+        """``2026-09-01 | web form | ...``: how reports show it."""
         parts = (self.at.isoformat(), self.channel, self.proof, self.scope)
         return " | ".join(part for part in parts if part)
 

@@ -39,7 +39,9 @@ message:
   opt_out_confirmation: You will not be called again. Goodbye.
 information_message: This was Acme, 01 62 00 00 00. To stop our calls, call that number.
 leads:
-  columns: {number: phone, consent_at: consent}
+  columns:
+    {number: phone, consent_at: consent, consent_channel: how, consent_proof: proof,
+     consent_scope: scope}
 """
 RENEWALS = """
 mode: progressive
@@ -67,7 +69,8 @@ async def test_an_automated_call_where_9_opts_out_and_1_reaches_an_agent(
     sandbox: Sandbox, tmp_path: Path, phones_dir: Path
 ) -> None:
     config = write_config(tmp_path, _queues)
-    csv = f"phone,consent\n{PRESSES_ONE},2026-10-01\n{PRESSES_NINE},2026-10-01\n"
+    consent = "2026-10-01,web form,form v3,Acme"
+    csv = f"phone,consent,how,proof,scope\n{PRESSES_ONE},{consent}\n{PRESSES_NINE},{consent}\n"
     assert "2 leads added" in add_campaign(config, "reminders", REMINDERS, csv).stdout
     customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=500, hold_ms=15_000)
     await customers.start()

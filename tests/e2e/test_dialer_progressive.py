@@ -2,9 +2,11 @@
 trunk to SIPp customers (a person, a machine, nobody, busy, congestion: by the number's
 last digit, testbed/phones/customers.py), people put through to registered agent phones
 in one bridge, machines hung up on after AMD, no-answers and busies retried per the
-campaign's rules; a listed number and a lead without consent never get an INVITE (seen
-at the SIPp side). The server's clock starts on a Monday morning in Paris (a weekday
-inside the French calling hours), whatever day the test runs."""
+campaign's rules; numbers on a do-not-call list in five written forms, a lead without
+consent and one outside its calling window never get an INVITE (seen at the SIPp side)
+and are counted under their rule; agents' dispositions from the phone and the CLI. The
+server's clock starts on a Monday morning in Paris (a weekday inside the French calling
+hours), whatever day the test runs."""
 
 from __future__ import annotations
 
@@ -18,8 +20,15 @@ import pytest
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
+from acd.core.compliance.facts import DialChecked
 from acd.core.engine.facts import CallAnswered
-from acd.core.outbound.facts import AmdVerdict, LeadCallEnded, LeadDialled
+from acd.core.outbound.facts import (
+    AmdVerdict,
+    LeadCallEnded,
+    LeadDialled,
+    LeadDisposition,
+    NumberOptedOut,
+)
 from testbed.phones.customers import Customers
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import agent_phones, facts, login, queue, running_server, write_config
@@ -27,9 +36,26 @@ from tests.e2e.dialer_harness import CLOCK, MONDAY, acd, add_campaign, polled, s
 
 pytestmark = pytest.mark.e2e
 
-PEOPLE = ("+33612340011", "+33612340021", "+33612340031", "+33612340041")
-MACHINE, ABSENT, BUSY, CONGESTED = "+33612340052", "+33612340063", "+33612340074", "+33612340085"
-LISTED, NO_CONSENT = "+33612340091", "+33612340101"
+
+def _number(index: int, behaviour: str) -> str:
+    """A lead's number; its last digit says how the SIPp customer answers."""
+    return f"+33612350{index:02d}{behaviour}"
+
+
+PEOPLE = tuple(_number(i, "1") for i in range(24))
+MACHINES = tuple(_number(i, "2") for i in range(30, 33))
+ABSENT = tuple(_number(i, "3") for i in range(40, 43))
+BUSY = tuple(_number(i, "4") for i in (50, 51))
+CONGESTED = _number(60, "5")
+LISTED = tuple(_number(i, "1") for i in range(70, 75))
+NO_CONSENT, OUTSIDE_HOURS = _number(80, "1"), _number(81, "1")
+# The company's own list, as a spreadsheet exports it (Latin-1, CRLF): five written
+# forms of the numbers of LISTED.
+LISTED_FILE = (
+    "# Liste d'opposition, mise à jour du 1er décembre\r\n"
+    "+33612350701\r\n06 12 35 07 11\r\n06.12.35.07.21\r\n0033612350731\r\n"
+    "+33 (0)6 12 35 07 41\r\n"
+).encode("latin-1")
 CAMPAIGN = """
 mode: progressive
 queue: sales
@@ -53,27 +79,33 @@ information_message: >
 do_not_call: [listed.txt]
 leads:
   country: FR
-  columns: {number: phone, name: name, consent_at: consent, consent_channel: channel}
+  columns:
+    {number: phone, name: name, time_zone: zone, consent_at: consent,
+     consent_channel: channel, consent_proof: proof, consent_scope: scope}
 """
+AGENTS = ("1001", "1002", "1003")
 
 
 def _sales(config: dict[str, Any]) -> None:
     sales = queue(config, "sales")
-    sales.update(members=["1001", "1003"])
+    sales.update(members=list(AGENTS))
     sales.pop("whisper", None)  # a person who answered has 2 s to reach an agent
 
 
 def _leads_csv() -> str:
-    rows = ["phone,name,consent,channel"]
-    for i, number in enumerate((*PEOPLE, MACHINE, ABSENT, BUSY, CONGESTED, LISTED)):
+    consent = "2026-09-01,web form,form v3,Acme"
+    rows = ["phone,name,zone,consent,channel,proof,scope"]
+    dialled = (*PEOPLE, *MACHINES, *ABSENT, *BUSY, CONGESTED, *LISTED)
+    for i, number in enumerate(dialled):
         national = "0" + number[3:]
-        rows.append(f"{national if i % 2 else number},Lead {i},2026-09-01,web form")
-    rows.append(f"{NO_CONSENT},No consent,,")
-    rows.append("not a number,Bad row,2026-09-01,web form")
+        rows.append(f"{national if i % 2 else number},Lead {i},,{consent}")
+    rows.append(f"{NO_CONSENT},No consent,,,,,")
+    rows.append(f"{OUTSIDE_HOURS},In Guadeloupe,America/Guadeloupe,{consent}")  # 6:00 there
+    rows.append(f"not a number,Bad row,,{consent}")
     return "\n".join(rows) + "\n"
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(480)
 async def test_a_progressive_campaign_runs_to_the_end(
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
@@ -81,7 +113,7 @@ async def test_a_progressive_campaign_runs_to_the_end(
     campaigns = tmp_path / "campaigns"
     campaigns.mkdir()
     (campaigns / "renewals.yaml").write_text(CAMPAIGN)
-    (campaigns / "listed.txt").write_text("06 12 34 00 91\n")
+    (campaigns / "listed.txt").write_bytes(LISTED_FILE)
     (tmp_path / "leads.csv").write_text(_leads_csv())
     bridges: dict[str, set[str]] = {}
 
@@ -92,12 +124,13 @@ async def test_a_progressive_campaign_runs_to_the_end(
 
     ami.subscribe(on_bridge, "BridgeEnter")
     imported = acd(config, "dialer", "import", "renewals", str(tmp_path / "leads.csv"))
-    assert "10 leads added" in imported.stdout
+    assert "40 leads added" in imported.stdout
     assert "1 rows rejected" in imported.stdout
-    assert "leads.csv:12: 'not a number' is not a phone number" in imported.stderr
+    assert "leads.csv:42: 'not a number' is not a phone number" in imported.stderr
     scrub_args = ("dialer", "scrub", "renewals", "--json", "--at", MONDAY)
     scrub = json.loads(acd(config, *scrub_args).stdout)
-    assert scrub == {"leads": 10, "dialable": 8, "blocked": {"do_not_call": 1, "consent": 1}}
+    blocked = {"do_not_call": 5, "consent": 1, "calling_window": 1}
+    assert scrub == {"leads": 40, "dialable": 33, "blocked": blocked}
 
     customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=20_000)
     await customers.start()
@@ -105,43 +138,73 @@ async def test_a_progressive_campaign_runs_to_the_end(
     try:
         async with (
             running_server(config, tmp_path, CLOCK) as server,
-            agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}),
+            agent_phones(sandbox, phones_dir, dict.fromkeys(AGENTS, talk)) as phones,
         ):
-            await login(server, "1001", "1003")
+            await login(server, *AGENTS)
             acd(config, "dialer", "start", "renewals")
-            # 4 people, a machine, nobody twice, busy twice, congestion once.
-            await settled(server, "renewals", calls=10)
+            # 24 people, 3 machines, nobody 3 x 2, busy 2 x 2, congestion once.
+            await settled(server, "renewals", calls=38, timeout_s=360)
             status = acd(config, "dialer", "status").stdout
+            # Dispositions at wrap-up: from the phone (*45, digit 1: sale) and the CLI.
+            await phones["1001"].dial("*451")
+            acd(config, "dialer", "dispose", "1002", "do_not_call")
+            acd(config, "dialer", "dispose", "1003", "2")  # not interested
+            await polled(lambda: len(_dispositions(tmp_path)) == 3, 10)
     finally:
         await customers.stop()
 
-    dialled = Counter(invite.dialled for invite in customers.invites())
+    invites = customers.invites()
+    dialled = Counter(invite.dialled for invite in invites)
+    twice = (*ABSENT, *BUSY)
     assert dialled == Counter(
-        {**dict.fromkeys((*PEOPLE, MACHINE, CONGESTED), 1), ABSENT: 2, BUSY: 2}
+        {**dict.fromkeys(twice, 2), **dict.fromkeys(PEOPLE + MACHINES, 1), CONGESTED: 1}
     )
-    assert {i.caller for i in customers.invites()} == {"+33170000000"}
+    assert not {*LISTED, NO_CONSENT, OUTSIDE_HOURS} & set(dialled)  # never an INVITE
+    assert {i.caller for i in invites} == {"+33170000000"}
     journal = facts(tmp_path)
     ended = {(f.number, f.attempt): f for f in journal if isinstance(f, LeadCallEnded)}
     outcomes = Counter(f.outcome for f in ended.values())
-    assert outcomes == Counter(answered=4, machine=1, no_answer=2, busy=2, congestion=1)
+    assert outcomes == Counter(answered=24, machine=3, no_answer=6, busy=4, congestion=1)
     assert len([f for f in journal if isinstance(f, LeadDialled)]) == sum(dialled.values())
     # Each person reached an agent, their leg and the agent's in one bridge.
     answered = {f.call_id: f.agent_id for f in journal if isinstance(f, CallAnswered)}
     for number in PEOPLE:
         (call,) = [f for f in ended.values() if f.number == number]
-        assert answered[call.call_id] in ("1001", "1003")
+        assert answered[call.call_id] in AGENTS
         assert any(call.call_id in members and len(members) == 2 for members in bridges.values())
+    assert set(answered.values()) == set(AGENTS)  # all three took calls
     verdicts = {f.call_id: f.status for f in journal if isinstance(f, AmdVerdict)}
-    (machine_call,) = [f for f in ended.values() if f.number == MACHINE]
-    assert verdicts[machine_call.call_id] == "MACHINE"
+    for number in MACHINES:
+        (machine_call,) = [f for f in ended.values() if f.number == number]
+        assert verdicts[machine_call.call_id] == "MACHINE"
+    refused = {
+        f.number: f.refused_by for f in journal if isinstance(f, DialChecked) and f.refused_by
+    }
+    assert {n: refused[n] for n in LISTED} == dict.fromkeys(LISTED, ("do_not_call",))
+    assert (refused[NO_CONSENT], refused[OUTSIDE_HOURS]) == (("consent",), ("calling_window",))
+    # Each disposition is on the agent's last call; do-not-call opted the number out.
+    last = {f.agent_id: f.number for f in journal if isinstance(f, LeadCallEnded) and f.agent_id}
+    disposed = {(f.agent_id, f.number, f.disposition) for f in _dispositions(tmp_path)}
+    assert disposed == {
+        ("1001", last["1001"], "sale"),
+        ("1002", last["1002"], "do_not_call"),
+        ("1003", last["1003"], "not_interested"),
+    }
+    opted = [(f.number, f.source) for f in journal if isinstance(f, NumberOptedOut)]
+    assert opted == [(last["1002"], "disposition")]
     assert "renewals (progressive): running" in status
     # The report counts what the phones saw.
     report_args = ("report", "dialer", "--from", "2026-12-07", "--format", "json")
     report = json.loads(acd(config, *report_args).stdout)
     (row,) = report["campaigns"]
     assert row["dials"] == sum(dialled.values())
-    assert row["right_party_contacts"] == 4
+    assert row["right_party_contacts"] == 24
     assert row["abandoned"] == 0
+    assert row["dispositions"] == {"do_not_call": 1, "not_interested": 1, "sale": 1}
+
+
+def _dispositions(tmp: Path) -> list[LeadDisposition]:
+    return [f for f in facts(tmp) if isinstance(f, LeadDisposition)]
 
 
 KILLED_LEADS = tuple(f"+336123402{i}1" for i in range(6))

@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from acd.adapters.dialer.book import BookLead, LeadBook
-from acd.adapters.dialer.checks import CampaignChecks
-from acd.core.compliance import DoNotCall
+from acd.adapters.dialer.checks import CampaignChecks, company_list
+from acd.core.compliance import Consent, DoNotCall
 from acd.core.compliance.attempts import DialOutcome
 from acd.core.compliance.rule_set import Purpose
 from dialer.campaign.model import Campaign, Mode
@@ -17,6 +17,7 @@ from dialer.campaign.model import Campaign, Mode
 MONDAY_11 = datetime.fromisoformat("2026-12-07T11:00+01:00").timestamp()
 SATURDAY_11 = datetime.fromisoformat("2026-12-05T11:00+01:00").timestamp()
 ANN, BOB = "+33612345678", "+33612345679"
+CONSENT = Consent(MONDAY_11 - 86_400 * 90, "web form", "form v3", "Acme")
 
 
 def _campaign(name: str = "renewals", purpose: Purpose = Purpose.PROSPECTING) -> Campaign:
@@ -49,8 +50,8 @@ def test_attempts_are_durable_and_a_restart_closes_the_open_ones(tmp_path: Path)
 
 def test_the_rules_read_consent_opt_outs_and_dials_from_the_book(tmp_path: Path) -> None:
     book = LeadBook(tmp_path / "journal.sqlite3")
-    checks = CampaignChecks(book, DoNotCall())
-    book.add("renewals", [BookLead(ANN, consent="2026-09-01 | web"), BookLead(BOB)], at=0.0)
+    checks = CampaignChecks(book, company_list(DoNotCall(), ()))
+    book.add("renewals", [BookLead(ANN, consent=CONSENT), BookLead(BOB)], at=0.0)
     campaign = _campaign()
     assert checks.check(campaign, ANN, MONDAY_11).allowed
     assert checks.check(campaign, BOB, MONDAY_11).refused_by == ("consent",)

@@ -3,13 +3,17 @@ mistake is refused with file, line, key and a hint; nothing looser than the law.
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from acd.core.compliance import ListKind
 from acd.core.compliance.attempts import DialOutcome
 from acd.core.compliance.rule_set import Purpose, RuleSet
 from acd.core.settings import load_settings
+from dialer.amd_routes import Answerer
 from dialer.campaign import (
     CallbackOwner,
     CampaignContext,
@@ -36,13 +40,14 @@ BASE = {
     "information_message": 'information_message: "Acme here. Call 01 70 00 00 00; say stop."',
 }
 NEXT_LINE = len(BASE) + 1
+CONSENT_COLUMNS = "{consent_at: at, consent_channel: how, consent_proof: proof, consent_scope: to}"
 # Agentless: the message's queue instead of the campaign's, an ARCEP verified caller ID,
 # and consent for every lead (automated calls in France).
 AGENTLESS = {
     "mode": "mode: agentless",
     "queue": "",
     "caller_id": 'caller_id: "01 62 00 00 00"',
-    "purpose": "leads: {columns: {consent_at: consent}}",
+    "purpose": f"leads: {{columns: {CONSENT_COLUMNS}}}",
 }
 MESSAGE = 'message: {text: "Press 1.", queue: support, opt_out_confirmation: "Done."}\n'
 
@@ -114,7 +119,7 @@ def test_defaults(tmp_path: Path) -> None:
     assert campaign.leads == LeadColumns()
     assert not campaign.machine_detection.enabled
     assert campaign.machine_detection.amd_arguments() == ""  # no detection
-    assert (campaign.do_not_call_files, len(campaign.do_not_call)) == ((), 0)
+    assert campaign.do_not_call == ()
 
 
 def test_amd_defaults_are_asterisks() -> None:
@@ -154,9 +159,34 @@ def test_lead_columns_and_lists_beside_the_file(tmp_path: Path) -> None:
     assert campaign.leads == LeadColumns(
         number="tel", name=None, reference="id", delimiter=";", country="BE"
     )
-    assert campaign.do_not_call_files == ("dnc.txt",)
-    assert not campaign.do_not_call.forbids("+33612345678")  # read in Belgium: +32...
-    assert campaign.do_not_call.forbids("+32612345678")
+    (listed,) = campaign.do_not_call
+    assert (listed.kind, listed.source) == (ListKind.CAMPAIGN, "dnc.txt")
+    assert not listed.forbids("+33612345678")  # read in Belgium: +32...
+    assert listed.forbids("+32612345678")
+
+
+def test_a_registry_list_has_its_date_and_format(tmp_path: Path) -> None:
+    (tmp_path / "us.txt").write_bytes(b"\xef\xbb\xbf201,5550123\r\n2125550199\r\n")
+    (tmp_path / "own.txt").write_bytes("# liste \xe9t\xe9\n06.12.34.56.78\n".encode("latin-1"))
+    extra = (
+        "do_not_call:\n"
+        "  - own.txt\n"
+        "  - {file: us.txt, kind: national_registry, format: us_registry, date: 2026-11-30}\n"
+    )
+    own, registry = load_campaign(write(tmp_path, extra=extra), CONTEXT).do_not_call
+    assert own.forbids("+33612345678")  # a Latin-1 file is read, comments and all
+    assert registry.kind is ListKind.NATIONAL_REGISTRY
+    assert registry.data_date == date(2026, 11, 30)
+    assert registry.forbids("+12015550123")
+    assert registry.forbids("+12125550199")
+
+
+def test_a_registry_without_a_date_is_dated_by_its_file(tmp_path: Path) -> None:
+    (tmp_path / "us.txt").write_text("201,5550123\n", encoding="ascii")
+    os.utime(tmp_path / "us.txt", (1_700_000_000, 1_700_000_000))  # 2023-11-14 UTC
+    extra = "do_not_call: [{file: us.txt, kind: national_registry}]\n"
+    (registry,) = load_campaign(write(tmp_path, extra=extra), CONTEXT).do_not_call
+    assert registry.data_date == date(2023, 11, 14)
 
 
 def test_a_name_key_names_the_campaign(tmp_path: Path) -> None:
@@ -254,6 +284,15 @@ MISTAKES = [
     ({}, "leads: {columns: {phone: tel}}\n", "leads.columns.phone", N, "unknown key", "docs"),
     ({}, "do_not_call: [missing.txt]\n", "do_not_call[0]", N, "cannot read", "relative"),
     ({}, "do_not_call: [bad.txt]\n", "do_not_call[0]", N, "bad.txt:2:", "one number per line"),
+    ({}, "do_not_call: [{file: x.txt, kind: opt_outs}]\n", "do_not_call[0]", N, "kind", "acd.yaml"),
+    (
+        {},
+        "do_not_call: [{file: x.txt, date: soon}]\n",
+        "do_not_call[0].date",
+        N,
+        "not a date",
+        "2026",
+    ),
     ({}, "name: Spring Offer\n", "name", N, "not a name", "lower-case"),
 ]
 
@@ -408,7 +447,66 @@ def test_consent_is_needed_to_prospect_or_automate_in_france(tmp_path: Path) -> 
     assert (error.key, error.line) == ("leads.columns.consent_at", 1)
     error = refused(write(tmp_path, prospecting, "leads: {delimiter: ';'}\n"))
     assert (error.key, error.line) == ("leads.columns.consent_at", NEXT_LINE)
-    consent = "leads: {columns: {consent_at: consent}}\n"
+    partial = "leads: {columns: {consent_at: at, consent_channel: how, consent_proof: p}}\n"
+    error = refused(write(tmp_path, prospecting, partial))
+    assert (error.key, error.line) == ("leads.columns.consent_scope", NEXT_LINE)
+    assert "consent scope" in error.message
+    consent = f"leads: {{columns: {CONSENT_COLUMNS}}}\n"
     assert load_campaign(write(tmp_path, prospecting, consent)).purpose is Purpose.PROSPECTING
     us = {**prospecting, "caller_id": 'caller_id: "+12025550143"'}
     assert load_campaign(write(tmp_path, us, "rule_set: US\n")).rule_set is RuleSet.US
+
+
+def test_dispositions_default_and_a_campaigns_own(tmp_path: Path) -> None:
+    default = load_campaign(write(tmp_path), CONTEXT).dispositions
+    assert {d: c.code for d, c in default.items()} == {
+        "1": "sale",
+        "2": "not_interested",
+        "3": "callback",
+        "4": "do_not_call",
+        "5": "wrong_number",
+        "6": "no_decision",
+    }
+    own = (
+        "dispositions:\n  1: {code: renewed, effect: done}\n"
+        "  9: {code: stop, effect: do_not_call}\n"
+    )
+    found = load_campaign(write(tmp_path, extra=own), CONTEXT).dispositions
+    assert {d: (c.code, c.effect.value) for d, c in found.items()} == {
+        "1": ("renewed", "done"),
+        "9": ("stop", "do_not_call"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        ("dispositions:\n  12: {code: a, effect: done}\n", "dispositions.12", "not a digit"),
+        ("dispositions:\n  1: {code: a, effect: maybe}\n", "dispositions.1.effect", "effect"),
+        (
+            "dispositions:\n  1: {code: a, effect: done}\n  2: {code: a, effect: done}\n",
+            "dispositions.2.code",
+            "listed twice",
+        ),
+    ],
+)
+def test_bad_dispositions_are_named(tmp_path: Path, text: str, key: str, message: str) -> None:
+    error = refused(write(tmp_path, extra=text))
+    assert error.key == key
+    assert message in error.message
+
+
+def test_amd_routes_and_false_positive_rate(tmp_path: Path) -> None:
+    extra = (
+        "machine_detection:\n  enabled: true\n  false_positive_rate: 0.04\n"
+        "  routes: {MACHINE/INITIALSILENCE: person, NOTSURE: machine}\n"
+    )
+    amd = load_campaign(write(tmp_path, extra=extra), CONTEXT).machine_detection
+    assert amd.false_positive_rate == 0.04
+    assert amd.routes.answerer("MACHINE", "INITIALSILENCE-2500-2500") is Answerer.PERSON
+    assert amd.routes.answerer("MACHINE", "LONGGREETING-1700-1500") is Answerer.MACHINE
+    assert amd.routes.answerer("NOTSURE", "TOOLONG-5000") is Answerer.MACHINE
+    bad = "machine_detection:\n  routes: {MACHINE/TOOLONG: person}\n"
+    error = refused(write(tmp_path, extra=bad))
+    assert error.key == "machine_detection.routes"
+    assert "NOTSURE" in error.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from acd.core.compliance.attempts import Attempt, DialOutcome
+from dialer.amd_routes import AmdRoutes, Answerer, parse_amd_routes
 from dialer.answer import HangUp, LeaveMessage, PlayMessage, ToAgent, treatment
 from dialer.campaign.model import (
     AutomatedMessage,
@@ -16,6 +17,7 @@ from dialer.campaign.model import (
 from dialer.retry import RECHECK_S, after_dial, after_refusal
 
 NA, BUSY, ANSWERED = DialOutcome.NO_ANSWER, DialOutcome.BUSY, DialOutcome.ANSWERED
+DEFAULT = AmdRoutes()
 RETRIES = Retries(
     max_attempts=4,
     rules={NA: RetryRule(delay_s=600, max_attempts=2), BUSY: RetryRule(delay_s=60, max_attempts=3)},
@@ -63,17 +65,30 @@ def _campaign(mode: Mode, on_machine: MachineTreatment) -> Campaign:
 
 def test_a_person_or_a_doubt_goes_to_an_agent_within_2_s() -> None:
     campaign = _campaign(Mode.PROGRESSIVE, MachineTreatment.HANG_UP)
-    for status in ("HUMAN", "NOTSURE", ""):
-        assert treatment(campaign, status) == ToAgent("sales", 2.0, 100)
-    assert treatment(campaign, "HANGUP") == HangUp()
+    for status, cause in (("HUMAN", "HUMAN-900-800"), ("NOTSURE", "TOOLONG-5000"), ("", "")):
+        assert treatment(campaign, status, cause, DEFAULT) == ToAgent("sales", 2.0, 100)
+    assert treatment(campaign, "HANGUP", "", DEFAULT) == HangUp(Answerer.NOBODY)
 
 
 def test_a_machine_gets_the_message_or_a_hang_up_per_campaign() -> None:
     leave = _campaign(Mode.PROGRESSIVE, MachineTreatment.LEAVE_MESSAGE)
-    assert treatment(leave, "MACHINE") == LeaveMessage("This was Acme, 01 62 00 00 00.")
-    assert treatment(_campaign(Mode.PROGRESSIVE, MachineTreatment.HANG_UP), "MACHINE") == HangUp()
+    hang_up = _campaign(Mode.PROGRESSIVE, MachineTreatment.HANG_UP)
+    left = treatment(leave, "MACHINE", "MAXWORDS-3-2", DEFAULT)
+    assert left == LeaveMessage("This was Acme, 01 62 00 00 00.")
+    assert treatment(hang_up, "MACHINE", "MAXWORDS-3-2", DEFAULT) == HangUp(Answerer.MACHINE)
+
+
+def test_a_route_per_cause_sends_a_silent_machine_verdict_to_an_agent() -> None:
+    routes = parse_amd_routes({"MACHINE/INITIALSILENCE": "person", "NOTSURE": "nobody"})
+    campaign = _campaign(Mode.PROGRESSIVE, MachineTreatment.LEAVE_MESSAGE)
+    silent = treatment(campaign, "MACHINE", "INITIALSILENCE-2500-2500", routes)
+    assert silent == ToAgent("sales", 2.0, 100)
+    greeting = treatment(campaign, "MACHINE", "LONGGREETING-1700-1500", routes)
+    assert greeting == LeaveMessage("This was Acme, 01 62 00 00 00.")
+    assert treatment(campaign, "NOTSURE", "TOOLONG-5000", routes) == HangUp(Answerer.NOBODY)
 
 
 def test_an_automated_call_plays_its_message_with_its_keys() -> None:
-    played = treatment(_campaign(Mode.AGENTLESS, MachineTreatment.HANG_UP), "HUMAN")
+    campaign = _campaign(Mode.AGENTLESS, MachineTreatment.HANG_UP)
+    played = treatment(campaign, "HUMAN", "HUMAN-900-800", DEFAULT)
     assert played == PlayMessage("Your parcel comes tomorrow.", "1", "support", "9", "Done.")

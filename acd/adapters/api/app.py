@@ -6,6 +6,8 @@ can act on; the mapping of errors to HTTP statuses lives here and nowhere else.
     POST /api/agents/{agent}/logout
     POST /api/agents/{agent}/pause        body: {"reason": "<configured reason code>"}
     POST /api/agents/{agent}/ready
+    POST /api/agents/{agent}/disposition  body: {"disposition": "<digit or code>",
+                                                 "callback_at": <epoch seconds, optional>}
     GET  /api/dialer                      the campaigns: state, lines, calls, outcomes
     POST /api/dialer/{campaign}/start     also pause, stop
 """
@@ -43,6 +45,8 @@ class ApiDeps:
     feed: Callable[[EngineEvent], None]
     status: Callable[[], object]  # the server's state: dataclasses, enums, mappings
     dialer: DialerControl | None = None
+    # (agent, disposition, callback_at) -> the code set; ValueError says why not
+    dispose: Callable[[str, str, float | None], str] | None = None
 
 
 DEPS = web.AppKey("deps", ApiDeps)
@@ -94,11 +98,32 @@ async def _agent_action(request: web.Request) -> web.Response:
             message = f"pause reason {reason!r} is not configured (known: {known})"
             raise ApiError(400, "unknown-pause-reason", message)
         deps.feed(AgentPaused(agent, str(reason)))
+    elif action == "disposition":
+        code = await _disposition(request, agent)
+        return web.json_response({"agent": agent, "disposition": code, "accepted": True})
     elif action in _SIMPLE_ACTIONS:
         deps.feed(_SIMPLE_ACTIONS[action](agent))
     else:
-        raise ApiError(404, "unknown-action", f"{action!r}: use login, logout, pause or ready")
+        raise ApiError(
+            404, "unknown-action", f"{action!r}: use login, logout, pause, ready or disposition"
+        )
     return web.json_response({"agent": agent, "action": action, "accepted": True}, status=202)
+
+
+async def _disposition(request: web.Request, agent: str) -> str:
+    dispose = request.app[DEPS].dispose
+    if dispose is None:
+        raise ApiError(404, "no-dialer", "no campaign is configured (config/campaigns/)")
+    body = await _json_body(request)
+    given, callback_at = body.get("disposition"), body.get("callback_at")
+    if not isinstance(given, str) or not given:
+        raise ApiError(400, "no-disposition", 'give the disposition: {"disposition": "sale"}')
+    if callback_at is not None and not isinstance(callback_at, int | float):
+        raise ApiError(400, "bad-callback-time", "callback_at is a time in epoch seconds")
+    try:
+        return dispose(agent, given, None if callback_at is None else float(callback_at))
+    except ValueError as exc:
+        raise ApiError(409, "disposition-refused", str(exc)) from exc
 
 
 def _dialer(request: web.Request) -> DialerControl:

@@ -3,6 +3,7 @@
     *41      log in               *42      log out
     *43<d>   pause, reason digit d (from the configured pause reasons)
     *44      back from pause (ready)
+    *45<d>   disposition d of the agent's last campaign call (dialer/dispositions.py)
 
 The agent is the PJSIP endpoint that dialled, never a number typed in. Each code gets a
 spoken answer; an unknown code or reason digit gets a spoken error and changes nothing.
@@ -24,8 +25,10 @@ from acd.core.engine.events import (
 
 log = logging.getLogger(__name__)
 
-LOGIN, LOGOUT, PAUSE, UNPAUSE = "*41", "*42", "*43", "*44"
-_INVALID_PROMPT = "pm-invalid-option"
+LOGIN, LOGOUT, PAUSE, UNPAUSE, DISPOSE = "*41", "*42", "*43", "*44", "*45"
+_INVALID_PROMPT, _DONE_PROMPT = "pm-invalid-option", "auth-thankyou"
+# (agent, digit) -> whether the disposition was set (the dialer's; None without campaigns)
+Dispose = Callable[[str, str], bool]
 
 
 class FeatureCodes:
@@ -34,10 +37,12 @@ class FeatureCodes:
         agent_ids: set[str],
         pause_reasons: Mapping[str, str],  # digit -> reason code
         feed: Callable[[EngineEvent], None],
+        dispose: Dispose | None = None,
     ) -> None:
         self._agents = agent_ids
         self._reasons = pause_reasons
         self._feed = feed
+        self._dispose = dispose
 
     def parse(self, agent_id: str, code: str) -> tuple[EngineEvent | None, str]:
         """The engine event a code stands for and the prompt to answer with."""
@@ -46,9 +51,9 @@ class FeatureCodes:
         if code == LOGOUT:
             return AgentLoggedOut(agent_id), "agent-loggedoff"
         if code == UNPAUSE:
-            return AgentUnpaused(agent_id), "auth-thankyou"
+            return AgentUnpaused(agent_id), _DONE_PROMPT
         if code.startswith(PAUSE) and code[len(PAUSE) :] in self._reasons:
-            return AgentPaused(agent_id, self._reasons[code[len(PAUSE) :]]), "auth-thankyou"
+            return AgentPaused(agent_id, self._reasons[code[len(PAUSE) :]]), _DONE_PROMPT
         return None, _INVALID_PROMPT
 
     async def handle(self, session: AgiSession) -> None:
@@ -57,11 +62,15 @@ class FeatureCodes:
         if agent_id not in self._agents:
             log.warning("feature code %s from %s, which is not an agent phone", code, agent_id)
             return
-        event, prompt = self.parse(agent_id, code)
-        if event is None:
-            log.info("agent %s dialled an unknown feature code %s", agent_id, code)
+        if code.startswith(DISPOSE) and self._dispose is not None:
+            done = self._dispose(agent_id, code[len(DISPOSE) :])
+            prompt = _DONE_PROMPT if done else _INVALID_PROMPT
         else:
-            self._feed(event)
+            event, prompt = self.parse(agent_id, code)
+            if event is None:
+                log.info("agent %s dialled an unknown feature code %s", agent_id, code)
+            else:
+                self._feed(event)
         try:
             await session.answer()
             await session.stream_file(prompt)

@@ -20,6 +20,7 @@ from acd.core.compliance.attempts import DialOutcome
 from acd.core.facts import Fact
 from acd.core.outbound.facts import AmdVerdict, NumberOptedOut
 from acd.core.settings.numbers_model import QueueEntry
+from dialer.amd_routes import Answerer
 from dialer.answer import HangUp, LeaveMessage, PlayMessage, ToAgent, treatment
 from dialer.campaign.model import Campaign
 
@@ -57,17 +58,17 @@ class DialerCalls:
             cause = await session.get_variable("AMDCAUSE") or ""
             if status:
                 self._record([AmdVerdict(self._clock(), call_id, flight.campaign, status, cause)])
-            await self._carry_out(session, run.campaign, flight.number, status)
+            await self._carry_out(session, run.campaign, flight.number, status, cause)
         except AgiHangup:
             pass  # the line dropped: line_down() settles the outcome
         except AgiError as exc:
             log.warning("answered call %s: %s", call_id, exc)
 
     async def _carry_out(
-        self, session: AgiSession, campaign: Campaign, number: str, status: str
+        self, session: AgiSession, campaign: Campaign, number: str, status: str, cause: str
     ) -> None:
         call_id = session.request.uniqueid
-        match treatment(campaign, status):
+        match treatment(campaign, status, cause, campaign.machine_detection.routes):
             case ToAgent() as to:
                 await self._to_queue(session, campaign, to.queue, to.priority, to.max_wait_s)
             case PlayMessage() as message:
@@ -77,8 +78,9 @@ class DialerCalls:
                 await session.stream_file(self._prompt(leave.text))
                 self._dialer.ended(call_id, DialOutcome.MACHINE)
                 await session.hangup()
-            case HangUp():
-                outcome = DialOutcome.MACHINE if status.upper() == "MACHINE" else DialOutcome.FAILED
+            case HangUp() as hang_up:
+                machine = hang_up.answerer is Answerer.MACHINE
+                outcome = DialOutcome.MACHINE if machine else DialOutcome.FAILED
                 self._dialer.ended(call_id, outcome)
                 await session.hangup()
 

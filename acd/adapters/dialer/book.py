@@ -6,12 +6,17 @@ dials a lead twice for one attempt, and a restart closes the attempts it left op
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from acd.core.compliance.attempts import Attempt, DialOutcome
+from acd.core.compliance.consent import Consent
+from dialer.leads.lead import Lead as ImportedLead
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dialer_leads (
@@ -28,7 +33,14 @@ CREATE INDEX IF NOT EXISTS dialer_attempts_number ON dialer_attempts (number, at
 CREATE TABLE IF NOT EXISTS dialer_opt_outs (
     number TEXT PRIMARY KEY, at REAL NOT NULL, source TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS dialer_campaigns (campaign TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS dialer_dispositions (
+    campaign TEXT NOT NULL, number TEXT NOT NULL, call_id TEXT NOT NULL, at REAL NOT NULL,
+    agent TEXT NOT NULL, disposition TEXT NOT NULL, refusal INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS dialer_dispositions_number ON dialer_dispositions (number, at);
 """
+# Columns added since the first release, for books created before them.
+_ADDED_COLUMNS = {"reference": "TEXT NOT NULL DEFAULT ''"}
+_LEAD_COLUMNS = "number, name, consent, existing_contract, time_zone, reference"
 INTERRUPTED = DialOutcome.FAILED  # an attempt a restart found open: placed, outcome unknown
 
 
@@ -36,9 +48,51 @@ INTERRUPTED = DialOutcome.FAILED  # an attempt a restart found open: placed, out
 class BookLead:
     number: str  # E.164
     name: str = ""
-    consent: str = ""  # the consent evidence as imported (when, channel, proof); "" none
+    consent: Consent | None = None  # the consent evidence as imported
     existing_contract: bool = False
     time_zone: str = ""  # overrides the number's own zones
+    reference: str = ""  # the operator's own id for the person (CRM key)
+
+
+def book_lead(lead: ImportedLead) -> BookLead:
+    """A lead read from a file, as the book keeps it."""
+    evidence = lead.consent_evidence
+    return BookLead(
+        number=lead.e164,
+        name=lead.name,
+        consent=evidence.to_consent() if evidence else None,
+        existing_contract=lead.existing_contract,
+        time_zone=lead.time_zone,
+        reference=lead.reference,
+    )
+
+
+def _consent_text(consent: Consent | None) -> str | None:
+    return json.dumps(dataclasses.asdict(consent)) if consent else None
+
+
+def _consent(text: str) -> Consent | None:
+    """The stored consent; text that is not a record (an older book's) proves nothing."""
+    try:
+        return Consent(**json.loads(text))
+    except (ValueError, TypeError):
+        return None
+
+
+def _lead(row: tuple[Any, ...]) -> BookLead:
+    number, name, consent, contract, zone, reference = row
+    return BookLead(number, name, _consent(consent), bool(contract), zone, reference)
+
+
+@dataclass(frozen=True)
+class Disposition:
+    campaign: str
+    number: str
+    call_id: str
+    at: float
+    agent: str
+    code: str  # one of the campaign's dispositions
+    refusal: bool  # the person refused further calls
 
 
 class LeadBook:
@@ -49,6 +103,10 @@ class LeadBook:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.executescript(_SCHEMA)
+        known = {row[1] for row in self._db.execute("PRAGMA table_info(dialer_leads)")}
+        for column, definition in _ADDED_COLUMNS.items():
+            if column not in known:
+                self._db.execute(f"ALTER TABLE dialer_leads ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         self._db.close()
@@ -56,17 +114,25 @@ class LeadBook:
     # -- leads ---------------------------------------------------------------------------
 
     def add(self, campaign: str, leads: Iterable[BookLead], at: float) -> tuple[int, int]:
-        """Imports leads, due now; a number already there keeps its dials and is updated.
-        Returns (new, updated)."""
+        """Imports leads, due now; a number already there keeps its dials and is updated
+        (its consent too, unless the new row gives none: a file without consent columns
+        does not withdraw it). Returns (new, updated)."""
         new = updated = 0
         with self._db:
             self._db.execute("BEGIN IMMEDIATE")
             seq = self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM dialer_leads").fetchone()[0]
             for lead in leads:
                 seq += 1
-                values = (lead.name, lead.consent, int(lead.existing_contract), lead.time_zone)
+                values = (
+                    lead.name,
+                    _consent_text(lead.consent),
+                    int(lead.existing_contract),
+                    lead.time_zone,
+                    lead.reference,
+                )
                 cursor = self._db.execute(
-                    "UPDATE dialer_leads SET name=?, consent=?, existing_contract=?, time_zone=?"
+                    "UPDATE dialer_leads SET name=?, consent=COALESCE(?, consent),"
+                    " existing_contract=?, time_zone=?, reference=?"
                     " WHERE campaign=? AND number=?",
                     (*values, campaign, lead.number),
                 )
@@ -74,7 +140,8 @@ class LeadBook:
                     updated += 1
                     continue
                 self._db.execute(
-                    "INSERT INTO dialer_leads VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO dialer_leads (campaign, {_LEAD_COLUMNS}, next_at, seq)"
+                    " VALUES (?, ?, ?, COALESCE(?, ''), ?, ?, ?, ?, ?)",
                     (campaign, lead.number, *values, at, seq),
                 )
                 new += 1
@@ -82,19 +149,18 @@ class LeadBook:
 
     def lead(self, campaign: str, number: str) -> BookLead | None:
         row = self._db.execute(
-            "SELECT number, name, consent, existing_contract, time_zone FROM dialer_leads"
-            " WHERE campaign=? AND number=?",
+            f"SELECT {_LEAD_COLUMNS} FROM dialer_leads WHERE campaign=? AND number=?",
             (campaign, number),
         ).fetchone()
-        return BookLead(row[0], row[1], row[2], bool(row[3]), row[4]) if row else None
+        return _lead(row) if row else None
 
     def leads(self, campaign: str) -> list[BookLead]:
         rows = self._db.execute(
-            "SELECT number, name, consent, existing_contract, time_zone FROM dialer_leads"
+            f"SELECT {_LEAD_COLUMNS} FROM dialer_leads"
             " WHERE campaign=? AND next_at IS NOT NULL ORDER BY seq",
             (campaign,),
         )
-        return [BookLead(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+        return [_lead(row) for row in rows]
 
     def due(self, campaign: str, now: float, limit: int, skip: set[str]) -> list[str]:
         rows = self._db.execute(
@@ -182,8 +248,38 @@ class LeadBook:
         )
 
     def opted_out(self, number: str) -> bool:
-        found = self._db.execute("SELECT 1 FROM dialer_opt_outs WHERE number=?", (number,))
-        return found.fetchone() is not None
+        return bool(self.opt_outs(number))
+
+    def opt_outs(self, number: str) -> list[tuple[float, str]]:
+        """(when, source) of the number's opt-out, if any."""
+        rows = self._db.execute("SELECT at, source FROM dialer_opt_outs WHERE number=?", (number,))
+        return [(float(at), str(source)) for at, source in rows]
+
+    # -- dispositions --------------------------------------------------------------------
+
+    def dispose(self, disposition: Disposition) -> None:
+        """The agent's verdict on a call; a refusal counts for every campaign (FR: no call
+        for 60 days after a refusal during a call)."""
+        d = disposition
+        self._db.execute(
+            "INSERT INTO dialer_dispositions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (d.campaign, d.number, d.call_id, d.at, d.agent, d.code, int(d.refusal)),
+        )
+
+    def refusals_since(self, number: str, since: float) -> list[float]:
+        rows = self._db.execute(
+            "SELECT at FROM dialer_dispositions WHERE number=? AND refusal=1 AND at>=?",
+            (number, since),
+        )
+        return [float(at) for (at,) in rows]
+
+    def dispositions(self, campaign: str) -> list[Disposition]:
+        rows = self._db.execute(
+            "SELECT campaign, number, call_id, at, agent, disposition, refusal"
+            " FROM dialer_dispositions WHERE campaign=? ORDER BY at",
+            (campaign,),
+        )
+        return [Disposition(c, n, i, a, g, d, bool(r)) for c, n, i, a, g, d, r in rows]
 
     def set_state(self, campaign: str, state: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO dialer_campaigns VALUES (?, ?)", (campaign, state))

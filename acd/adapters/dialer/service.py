@@ -93,6 +93,8 @@ class Dialer:
         self._free_agents, self._record, self._clock = free_agents, record, clock
         self._wake = asyncio.Event()
         self._dials: set[asyncio.Task[None]] = set()
+        # Each agent's last campaign call, until its disposition is set (dispositions.py).
+        self.last_taken: dict[str, Flight] = {}
 
     # -- operators ---------------------------------------------------------------------
 
@@ -267,6 +269,8 @@ class Dialer:
         del run.flights[call_id]
         flight.outcome, flight.agent_id = outcome, agent_id
         run.outcomes[outcome] += 1
+        if agent_id:
+            self.last_taken[agent_id] = flight
         campaign = run.campaign.name
         self._book.end(campaign, flight.number, flight.attempt, outcome, now)
         next_at = retry.after_dial(

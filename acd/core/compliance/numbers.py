@@ -20,6 +20,23 @@ _UNKNOWN_ZONE = "Etc/Unknown"
 # France's overseas departments and collectivities share its ten-digit national plan
 # (0590 ... is Guadeloupe, 0262 ... Réunion) but have their own country codes and zones.
 _SHARES_NATIONAL_PLAN = {"FR": ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")}
+# Their blocks in that plan (ARCEP), national prefix -> where to read the number, tried in
+# order. Decided by prefix, not by "not valid in FR": phonenumbers' FR metadata also finds
+# 0263, 0269, 0508, 0596 ... valid, which would put them in Paris's calling hours. The
+# five-digit ones and 0708/0709 are phonenumbers' metadata for those regions (a unit test
+# checks the table still covers it). GP stands for BL and MF too, RE for YT: they share a
+# country code, and phonenumbers tells them apart once the code is known.
+_OVERSEAS_BLOCKS = {
+    "FR": {
+        **dict.fromkeys(("0262", "0263", "02688", "0692", "0693", "07092"), ("RE",)),
+        **dict.fromkeys(("02689", "0269", "0639"), ("YT",)),
+        **dict.fromkeys(("0590", "05987", "0690", "0691", "07090"), ("GP",)),
+        **dict.fromkeys(("0594", "05988", "0694"), ("GF",)),
+        **dict.fromkeys(("0596", "05989", "0696", "0697", "07091"), ("MQ",)),
+        **dict.fromkeys(("0508", "07084", "07085"), ("PM",)),
+        "07093": ("GF", "YT"),
+    }
+}
 
 
 class NumberError(ValueError):
@@ -77,13 +94,9 @@ def parse_number(raw: str, country: str = "FR") -> PhoneNumber:
     if country.upper() not in phonenumbers.SUPPORTED_REGIONS:
         raise NumberError(f"unknown country {country!r} (expected a two-letter ISO code)")
     number = _parse(raw, country.upper())
+    if not raw.strip().startswith(("+", "00")):  # a written country code is the writer's
+        number = _overseas(number, country.upper())
     valid = phonenumbers.is_valid_number(number)
-    if not valid and not raw.strip().startswith(("+", "00")):
-        for region in _SHARES_NATIONAL_PLAN.get(country.upper(), ()):
-            overseas = phonenumbers.parse(raw.strip(), region)
-            if phonenumbers.is_valid_number(overseas):
-                number, valid = overseas, True
-                break
     kind = _KINDS.get(phonenumbers.number_type(number), NumberKind.UNKNOWN)
     zones = tuple(z for z in timezone.time_zones_for_number(number) if z != _UNKNOWN_ZONE)
     return PhoneNumber(
@@ -92,6 +105,33 @@ def parse_number(raw: str, country: str = "FR") -> PhoneNumber:
         kind=kind if valid else NumberKind.UNKNOWN,
         time_zones=zones,
     )
+
+
+def _overseas(number: phonenumbers.PhoneNumber, country: str) -> phonenumbers.PhoneNumber:
+    """``number``, read in ``country``'s plan, in the overseas part its prefix says."""
+    national = "0" + phonenumbers.national_significant_number(number)
+    blocks = _OVERSEAS_BLOCKS.get(country, {})
+    regions = next((r for prefix, r in blocks.items() if national.startswith(prefix)), ())
+    if regions:
+        # The prefix settles the territory even when no reading is valid: such a number is
+        # not dialled, rather than dialled in Paris's hours.
+        readings = _readings(national, regions)
+        return next((n for n in readings if phonenumbers.is_valid_number(n)), readings[0])
+    if phonenumbers.is_valid_number(number):
+        return number
+    # A block newer than the table: the first overseas part where the number is valid.
+    readings = _readings(national, _SHARES_NATIONAL_PLAN.get(country, ()))
+    return next((n for n in readings if phonenumbers.is_valid_number(n)), number)
+
+
+def _readings(national: str, regions: tuple[str, ...]) -> list[phonenumbers.PhoneNumber]:
+    return [
+        phonenumbers.PhoneNumber(country_code=code, national_number=int(digits))
+        for code in map(phonenumbers.country_code_for_region, regions)
+        # Saint-Pierre-et-Miquelon's fixed lines have six digits: 05 08 41 23 45 in the
+        # plan is +508 41 23 45, the prefix being its country code.
+        for digits in dict.fromkeys((national[1:], national[1:].removeprefix(str(code))))
+    ]
 
 
 def _parse(raw: str, country: str) -> phonenumbers.PhoneNumber:

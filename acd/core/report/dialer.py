@@ -9,17 +9,28 @@ opt-outs and attempts per lead. Definitions: docs/dialer.md, "Reports".
 The abandon rate is abandoned calls over live calls (people who answered: put through
 to an agent, or abandoned). FR (our policy) and UK: over 24 hours; US: over 30 days;
 the report gives it for the period asked, with the live calls it is a share of.
+
+UK (Ofcom): where AMD is used, people AMD took for a machine count as abandoned calls
+too. No call says it was one, so Ofcom accepts a reasoned estimate: the campaign's AMD
+false-positive rate (the share of calls taken for machines that were people, e.g. from
+listening to a sample) times its calls that ended as a machine. Those calls are the ones
+the dialer treated as machines, whatever AMD's status, so a route of the campaign that
+sends some MACHINE verdicts to agents leaves them out (they are live calls already).
+The UK abandon rate is (abandoned + estimate) / (live + estimate); the measured rate,
+without the estimate, is given beside it. The journal knows neither a campaign's rule
+set nor its estimated rate: the caller passes them, per campaign.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from acd.core.compliance.attempts import DialOutcome
 from acd.core.compliance.facts import DialChecked
+from acd.core.compliance.rule_set import RuleSet
 from acd.core.facts import Fact
 from acd.core.outbound.facts import (
     AmdVerdict,
@@ -42,6 +53,8 @@ class CampaignReport:
     dispositions: Counter[str] = field(default_factory=Counter)
     opt_outs: int = 0
     attempts_per_lead: Counter[int] = field(default_factory=Counter)  # dials -> leads
+    rule_set: RuleSet | None = None  # None: not known to the report
+    amd_false_positive_rate: float | None = None  # 0..1; None: no estimate given (0)
 
     @property
     def live(self) -> int:
@@ -49,17 +62,54 @@ class CampaignReport:
         return self.outcomes[DialOutcome.ANSWERED] + self.outcomes[DialOutcome.ABANDONED]
 
     @property
-    def abandon_rate(self) -> float | None:
+    def abandoned(self) -> int:
+        return self.outcomes[DialOutcome.ABANDONED]
+
+    @property
+    def amd_false_positives_estimated(self) -> float:
+        """People among the calls that ended as machines, estimated (not rounded: a
+        fraction of a call per day adds up over a month)."""
+        return self.outcomes[DialOutcome.MACHINE] * (self.amd_false_positive_rate or 0.0)
+
+    @property
+    def abandon_rate_measured(self) -> float | None:
+        """Abandoned over live, as the journal counted them: no estimate in it."""
         live = self.live
-        return self.outcomes[DialOutcome.ABANDONED] / live if live else None
+        return self.abandoned / live if live else None
+
+    @property
+    def abandon_rate(self) -> float | None:
+        """As the campaign's rule set defines it: UK adds the estimated AMD false
+        positives, abandoned people who were never live calls in the journal."""
+        if self.rule_set is not RuleSet.UK:
+            return self.abandon_rate_measured
+        estimate = self.amd_false_positives_estimated
+        live = self.live + estimate
+        return (self.abandoned + estimate) / live if live else None
 
 
-def campaigns(facts: Iterable[Fact], period: Period) -> list[CampaignReport]:
+def campaigns(
+    facts: Iterable[Fact],
+    period: Period,
+    rule_sets: Mapping[str, RuleSet] | None = None,
+    amd_false_positive_rates: Mapping[str, float] | None = None,
+) -> list[CampaignReport]:
+    """``rule_sets`` and ``amd_false_positive_rates`` (0..1) per campaign name, from the
+    campaign files: the journal has neither. A campaign left out has no rule set (the
+    measured rate) and no estimate (0)."""
+    rule_sets, rates = rule_sets or {}, amd_false_positive_rates or {}
+    for name, rate in rates.items():
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError(f"{name}: an AMD false-positive rate of {rate!r} is not in 0..1")
     rows: dict[str, CampaignReport] = {}
     leads: dict[str, Counter[str]] = {}  # campaign -> number -> dials in the period
 
     def row(name: str) -> CampaignReport:
-        return rows.setdefault(name, CampaignReport(name))
+        if name not in rows:
+            rows[name] = CampaignReport(
+                name, rule_set=rule_sets.get(name), amd_false_positive_rate=rates.get(name)
+            )
+        return rows[name]
 
     for fact in facts:
         if not period.contains(fact.at):
@@ -97,8 +147,12 @@ def campaigns_json(rows: list[CampaignReport]) -> list[dict[str, Any]]:
                 o.value: r.outcomes[o.value] for o in DialOutcome if o.value in r.outcomes
             },
             "live": r.live,
-            "abandoned": r.outcomes[DialOutcome.ABANDONED],
-            "abandon_rate": r.abandon_rate,
+            "abandoned": r.abandoned,
+            "abandon_rate": r.abandon_rate,  # as the rule set defines it
+            "abandon_rate_measured": r.abandon_rate_measured,
+            "rule_set": None if r.rule_set is None else r.rule_set.value,
+            "amd_false_positive_rate": r.amd_false_positive_rate,
+            "amd_false_positives_estimated": r.amd_false_positives_estimated,
             "right_party_contacts": r.right_party_contacts,
             "amd": dict(sorted(r.amd.items())),
             "dispositions": dict(sorted(r.dispositions.items())),
@@ -114,12 +168,13 @@ def campaigns_text(rows: list[CampaignReport], label: str) -> str:
         return f"Campaigns, {label}: no dial in this period.\n"
     lines = [f"Campaigns, {label}"]
     for r in rows:
-        rate = "-" if r.abandon_rate is None else f"{100 * r.abandon_rate:.1f} %"
+        rule = "" if r.rule_set is None else f", {r.rule_set.value} rule"
         lines += [
             "",
             f"{r.campaign}: {r.dials} dials, {r.live} people answered, "
             f"{r.right_party_contacts} put through to an agent",
-            f"  abandoned {r.outcomes[DialOutcome.ABANDONED]} (abandon rate {rate})",
+            f"  abandoned {r.abandoned} (abandon rate {_percent(r.abandon_rate)}{rule})",
+            *_false_positives_text(r),
             "  outcomes: " + _counts(r.outcomes),
             "  refused before dialling: " + (_counts(r.refused) or "none"),
             "  AMD verdicts: " + (_counts(r.amd) or "none"),
@@ -129,6 +184,29 @@ def campaigns_text(rows: list[CampaignReport], label: str) -> str:
             + _counts(Counter({f"{k}": v for k, v in r.attempts_per_lead.items()})),
         ]
     return "\n".join(lines) + "\n"
+
+
+def _false_positives_text(r: CampaignReport) -> list[str]:
+    """The estimate and what it did to the abandon rate; for UK, a missing estimate."""
+    machines = r.outcomes[DialOutcome.MACHINE]
+    uk = r.rule_set is RuleSet.UK
+    if r.amd_false_positive_rate is None:
+        missing = "  AMD false positives: no estimated rate given; UK counts them as abandoned"
+        return [missing] if uk and machines else []
+    counted = (
+        f"counted as abandoned (UK); measured abandon rate {_percent(r.abandon_rate_measured)}"
+        if uk
+        else "not in the abandon rate"
+    )
+    return [
+        f"  AMD false positives estimated: {r.amd_false_positives_estimated:.1f} "
+        f"({_percent(r.amd_false_positive_rate)} of {machines} calls taken for machines), "
+        + counted
+    ]
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{100 * share:.1f} %"
 
 
 def _counts(counter: Counter[str]) -> str:
