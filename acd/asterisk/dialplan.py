@@ -26,6 +26,8 @@ class Context(StrEnum):
     CALLBACK_OFFER = "acd-callback-offer"  # the press-1 callback dialog
     CALLBACK_LEG = "acd-callback-leg"  # a customer called back, originated
     DIALER_LEG = "acd-dialer-leg"  # a campaign's customer, originated: AMD, then the server
+    PREVIEW_AGENT = "acd-preview-agent"  # preview: the agent's phone first, the lead whispered
+    PREVIEW_CUSTOMER = "acd-preview-customer"  # preview: the customer, bridged to the agent
     IVR_END = "acd-ivr-end"  # where a menu ends besides a queue (transfer, voicemail)
     IVR_SURVEY = "acd-ivr-survey"  # the after-call survey
     TEST = "acd-test"  # fixed test points of the end-to-end tests
@@ -73,6 +75,7 @@ class Var(StrEnum):
     ATTEMPT = "ACD_ATTEMPT"
     AMD = "ACD_AMD"  # AMD()'s arguments, comma-separated; empty: no detection
     EXIT_PROMPT = "ACD_EXIT_PROMPT"  # played in [acd-exit] instead of the apology
+    PEER = "ACD_PEER"  # preview: the agent's channel the answered customer is bridged with
     AGI_REFUSED = "ACD_AGI_REFUSED"  # set by our FastAGI server when it is too busy
 
     @property

@@ -3,6 +3,7 @@
 acd dialer start|pause|stop <campaign>     tell the running server
 acd dialer status [--json]                  each campaign: state, lines, calls, outcomes
 acd dialer dispose <agent> <disposition>    the agent's verdict on their last campaign call
+acd dialer preview|accept|skip <campaign> <agent>   preview mode: read a lead, call it, pass
 """
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ def register(commands: Any) -> None:
         help="for a callback: when to call again, e.g. 2026-12-08T15:00+01:00",
     )
     dispose.set_defaults(handler=_dispose)
+    for step, text in (
+        ("preview", "preview campaigns: the next lead for an agent to read"),
+        ("accept", "call the lead offered: the agent's phone rings first, then the lead's"),
+        ("skip", "pass on the lead offered (it comes back later)"),
+    ):
+        sub = actions.add_parser(step, help=text)
+        sub.add_argument("campaign")
+        sub.add_argument("agent", help="the agent's id")
+        sub.add_argument("--json", action="store_true", help="as JSON")
+        sub.set_defaults(handler=_preview)
 
 
 def campaigns_dir(config: Path) -> Path:
@@ -139,6 +150,29 @@ def _dispose(args: argparse.Namespace) -> int:
     body = {"disposition": args.disposition, "callback_at": callback_at}
     reply = asyncio.run(call(settings, "POST", f"/api/agents/{args.agent}/disposition", body))
     print(f"Agent {args.agent}: disposition {reply['disposition']} set.")
+    return 0
+
+
+_STEPS = {"preview": "offer", "accept": "accept", "skip": "skip"}
+_DONE = {"preview": "to call", "accept": "being called", "skip": "skipped"}
+
+
+def _preview(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    path = f"/api/dialer/{args.campaign}/agents/{args.agent}/{_STEPS[args.action]}"
+    lead = asyncio.run(call(settings, "POST", path))["lead"]
+    if args.json:
+        print(json.dumps(lead))
+        return 0
+    who = " ".join(
+        part
+        for part in (lead["name"], f"({lead['reference']})" if lead["reference"] else "")
+        if part
+    )
+    print(
+        f"Agent {args.agent}, campaign {args.campaign}: {lead['number']} {who}".rstrip()
+        + f", {lead['dials']} calls so far: {_DONE[args.action]}."
+    )
     return 0
 
 

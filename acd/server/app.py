@@ -121,7 +121,15 @@ class Server:
         )
         self.campaigns = campaigns or {}
         self.outbound = build_dialer(
-            settings, self.campaigns, self.ami, self.engine, entrance, self._record, clock
+            settings,
+            self.campaigns,
+            self.ami,
+            self.engine,
+            entrance,
+            self.runner.feed,
+            self._record,
+            clock,
+            asterisk_files / SOUNDS_IN_ASTERISK,
         )
         features = FeatureCodes(
             agent_ids, reasons, self.runner.feed, self.outbound.dispositions.by_phone
@@ -158,6 +166,7 @@ class Server:
             status=self.status,
             dialer=self.outbound.dialer if self.campaigns else None,
             dispose=self.outbound.dispositions.dispose if self.campaigns else None,
+            preview=self.outbound.previews if self.campaigns else None,
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
@@ -268,8 +277,9 @@ class Server:
             listener(facts)
 
     def _on_ami_event(self, event: Event) -> None:
-        if event.name == "Hangup":  # a campaign's line freed
+        if event.name == "Hangup":  # a campaign's line freed, or a preview's agent
             self.outbound.dialer.line_down(event.get("Uniqueid") or "")
+            self.outbound.previews.line_down(event.get("Uniqueid") or "")
         for engine_event in self.translator.translate(event):
             self.runner.feed(engine_event)
         self.call_log.on_event(event)

@@ -5,9 +5,11 @@ start-up like the rest of the configuration's."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from acd.adapters.callcontrol.customer_leg import CustomerDialer
 from acd.adapters.callcontrol.entry import QueueEntrance
@@ -15,9 +17,12 @@ from acd.adapters.dialer.answered import DialerCalls
 from acd.adapters.dialer.book import LeadBook
 from acd.adapters.dialer.checks import CampaignChecks, company_list
 from acd.adapters.dialer.dispositions import Dispositions
+from acd.adapters.dialer.preview import PreviewParts, Previews
 from acd.adapters.dialer.service import Dialer
+from acd.adapters.prompts import prompt_name, synthesize
 from acd.asterisk.ami import AmiClient
 from acd.core.engine import Engine
+from acd.core.engine.events import EngineEvent
 from acd.core.facts import Fact
 from acd.core.settings import Settings
 from dialer import retry
@@ -32,6 +37,7 @@ class DialerParts:
     dialer: Dialer
     calls: DialerCalls
     dispositions: Dispositions
+    previews: Previews
 
 
 def build_dialer(
@@ -40,8 +46,10 @@ def build_dialer(
     ami: AmiClient,
     engine: Engine,
     entrance: QueueEntrance,
+    feed: Callable[[EngineEvent], None],
     record: Callable[[Sequence[Fact]], None],
     clock: Callable[[], float],
+    sounds: Path,
 ) -> DialerParts:
     book = LeadBook(settings.journal.path)
     checks = CampaignChecks(
@@ -58,17 +66,47 @@ def build_dialer(
         waiting = sum(q.waiting for q in snapshot.queues if q.name == queue)
         return ready - waiting
 
+    def agent_ready(agent: str) -> bool:
+        snapshot = engine.snapshot(clock())
+        return any(a.agent_id == agent and a.state == "ready" for a in snapshot.agents)
+
+    def campaign_agents(campaign: Campaign) -> set[str]:
+        return members[campaign.queue] if campaign.queue else set(campaign.agents)
+
+    async def speak(text: str) -> str:
+        """A lead's name, whispered: made now (a name is not known at start-up)."""
+        language = settings.default_language
+        await asyncio.to_thread(synthesize, text, language, sounds)
+        return prompt_name(text, language)
+
+    customers = CustomerDialer(ami, clock, record)
     dialer = Dialer(
         campaigns=campaigns,
         book=book,
-        customers=CustomerDialer(ami, clock, record),
+        customers=customers,
         check=checks.check,
         free_agents=free_agents,
         record=record,
         clock=clock,
     )
     calls = DialerCalls(dialer, entrance, book.opt_out, record, clock, settings.default_language)
-    return DialerParts(book, dialer, calls, Dispositions(dialer, book, record, clock))
+    previews = Previews(
+        dialer,
+        book,
+        PreviewParts(
+            ami=ami,
+            customers=customers,
+            check=checks.check,
+            members=campaign_agents,
+            agent_ready=agent_ready,
+            feed=feed,
+            speak=speak,
+            record=record,
+            clock=clock,
+        ),
+    )
+    dispositions = Dispositions(dialer, book, record, clock)
+    return DialerParts(book, dialer, calls, dispositions, previews)
 
 
 def resume(parts: DialerParts, now: float) -> None:

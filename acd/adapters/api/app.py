@@ -10,6 +10,8 @@ can act on; the mapping of errors to HTTP statuses lives here and nowhere else.
                                                  "callback_at": <epoch seconds, optional>}
     GET  /api/dialer                      the campaigns: state, lines, calls, outcomes
     POST /api/dialer/{campaign}/start     also pause, stop
+    POST /api/dialer/{campaign}/agents/{agent}/offer    preview: the lead to read (also
+                                                        accept: call it; skip: pass)
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ class DialerControl(Protocol):
         """Raises LookupError (no such campaign) or ValueError (no such action)."""
 
 
+class PreviewControl(Protocol):
+    """Each raises LookupError (no such campaign) or ValueError (not now: why)."""
+
+    def offer(self, campaign: str, agent: str) -> object: ...
+    def accept(self, campaign: str, agent: str) -> object: ...
+    def skip(self, campaign: str, agent: str) -> object: ...
+
+
 @dataclass(frozen=True)
 class ApiDeps:
     agent_ids: frozenset[str]
@@ -47,6 +57,7 @@ class ApiDeps:
     dialer: DialerControl | None = None
     # (agent, disposition, callback_at) -> the code set; ValueError says why not
     dispose: Callable[[str, str, float | None], str] | None = None
+    preview: PreviewControl | None = None
 
 
 DEPS = web.AppKey("deps", ApiDeps)
@@ -59,6 +70,7 @@ def build_app(deps: ApiDeps) -> web.Application:
     app.router.add_post("/api/agents/{agent}/{action}", _agent_action)
     app.router.add_get("/api/dialer", _dialer_status)
     app.router.add_post("/api/dialer/{campaign}/{action}", _dialer_action)
+    app.router.add_post("/api/dialer/{campaign}/agents/{agent}/{step}", _preview_step)
     return app
 
 
@@ -146,6 +158,25 @@ async def _dialer_action(request: web.Request) -> web.Response:
     except ValueError as exc:
         raise ApiError(404, "unknown-action", str(exc)) from exc
     return web.json_response({"campaign": campaign, "action": action, "accepted": True})
+
+
+async def _preview_step(request: web.Request) -> web.Response:
+    preview = request.app[DEPS].preview
+    if preview is None:
+        raise ApiError(404, "no-dialer", "no campaign is configured (config/campaigns/)")
+    campaign, agent, step = (request.match_info[k] for k in ("campaign", "agent", "step"))
+    steps = {"offer": preview.offer, "accept": preview.accept, "skip": preview.skip}
+    if step not in steps:
+        raise ApiError(404, "unknown-action", f"{step!r}: use offer, accept or skip")
+    if agent not in request.app[DEPS].agent_ids:
+        raise ApiError(404, "unknown-agent", f"no agent {agent!r} in the configuration")
+    try:
+        lead = steps[step](campaign, agent)
+    except LookupError as exc:
+        raise ApiError(404, "unknown-campaign", str(exc)) from exc
+    except ValueError as exc:
+        raise ApiError(409, "preview-refused", str(exc)) from exc
+    return web.json_response({"step": step, "lead": to_jsonable(lead)})
 
 
 _SIMPLE_ACTIONS: Mapping[str, Callable[[str], EngineEvent]] = {

@@ -16,9 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from acd.adapters.callcontrol.customer_leg import CustomerCall, CustomerDialer
 from acd.adapters.dialer.flights import Flight, Run, RunState
@@ -204,7 +204,11 @@ class Dialer:
         attempt = self._book.begin(run.campaign.name, number, call_id, now)  # durable first
         flight = Flight(call_id, run.campaign.name, number, attempt)
         run.flights[call_id] = flight
-        task = asyncio.create_task(self._dial(run, flight))
+        self.spawn(self._dial(run, flight))
+
+    def spawn(self, dial: Coroutine[Any, Any, None]) -> None:
+        """Runs a dial in its own task; the service cancels those left when it stops."""
+        task = asyncio.create_task(dial)
         self._dials.add(task)
         task.add_done_callback(self._dials.discard)
 
@@ -229,7 +233,7 @@ class Dialer:
         )
         dialled = await self._customers.dial(call, lambda n, at: self._check(campaign, n, at))
         if dialled.refused:
-            self._refused(run, flight, dialled.verdict)
+            self.refused(run, flight, dialled.verdict)
             return
         placed = LeadDialled(
             self._clock(), flight.call_id, campaign.name, flight.number, flight.attempt
@@ -241,7 +245,9 @@ class Dialer:
         else:
             self.ended(flight.call_id, _NOT_REACHED.get(dialled.reason, DialOutcome.FAILED))
 
-    def _refused(self, run: Run, flight: Flight, verdict: DialVerdict) -> None:
+    def refused(self, run: Run, flight: Flight, verdict: DialVerdict) -> None:
+        """A calling rule refused the dial: not an attempt; the lead is looked at again
+        when the refusal may have passed, or closed."""
         now = self._clock()
         run.flights.pop(flight.call_id, None)
         run.outcomes[DialOutcome.REFUSED] += 1

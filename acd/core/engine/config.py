@@ -142,6 +142,8 @@ class PauseReason:
 
 
 AUTO_PAUSE_REASON = "auto"
+# The dialer holds an agent on a preview call paused with this reason: no inbound offer.
+OUTBOUND_PAUSE_REASON = "outbound"
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,6 @@ class AcdConfig:
         spoken error, an HTTP 400); the engine refuses the same codes by itself too.
         """
         known = [r.code for r in self.pause_reasons]
-        if code in known:
+        if code in known or code == OUTBOUND_PAUSE_REASON:
             return None
         return f"pause reason {code!r} is not configured (known: {', '.join(known)})"
