@@ -105,6 +105,7 @@ def build_dialer(
             clock=clock,
         ),
     )
+    dialer.call_back = previews.call_back
     dispositions = Dispositions(dialer, book, record, clock)
     return DialerParts(book, dialer, calls, dispositions, previews)
 

@@ -3,11 +3,12 @@ skips one, accepts the next; their own phone rings first and hears the lead's na
 whispered; only then is the customer dialled (an INVITE at the SIPp customer), and the
 two meet in one bridge. Meanwhile the engine offers the agent no inbound call (paused,
 reason "outbound"); when the call ends they are ready again and set a disposition from
-their phone."""
+their phone. And a callback an agent booked for themselves: that agent's phone first."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,56 @@ def _step(config: Path, step: str) -> dict[str, Any]:
 
 def _of(tmp: Path, kind: type[Any]) -> list[Any]:
     return [f for f in facts(tmp) if isinstance(f, kind)]
+
+
+CALLED_BACK = "+33612360031"
+RENEWALS = """
+mode: progressive
+queue: sales
+trunk: carrier
+caller_id: "+33170000000"
+rule_set: FR
+purpose: existing_customer
+callbacks: agent
+ring_s: 15
+information_message: This was Acme about your contract. Call us back on 01 70 00 00 00.
+leads:
+  columns: {number: phone, name: name}
+"""
+
+
+@pytest.mark.timeout(180)
+async def test_a_callback_booked_by_an_agent_rings_that_agent_first(
+    sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, lambda c: queue(c, "sales").update(members=["1001", "1003"]))
+    add_campaign(config, "renewals", RENEWALS, f"phone,name\n{CALLED_BACK},Cleo Later\n")
+    channels: list[str] = []
+    ami.subscribe(lambda e: channels.append(e.get("Uniqueid") or ""), "Newchannel")
+    customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=20_000)
+    await customers.start()
+    talk = {"ring_ms": 300, "talk_ms": 7000}
+    try:
+        async with (
+            running_server(config, tmp_path, CLOCK) as server,
+            agent_phones(sandbox, phones_dir, {"1001": talk, "1003": talk}),
+        ):
+            await login(server, "1001", "1003")
+            acd(config, "dialer", "start", "renewals")
+            await polled(lambda: len(_of(tmp_path, LeadCallEnded)) == 1, 60)
+            (first,) = _of(tmp_path, LeadCallEnded)
+            owner = first.agent_id
+            await until(server, lambda s: _state(s, owner)[0] == "ready", timeout_s=30)
+            server_now = (await server.get("/api/status"))["at"]
+            when = datetime.fromtimestamp(server_now + 3, UTC).isoformat()
+            dispose = ("dialer", "dispose", owner, "callback", "--callback-at", when)
+            assert "disposition callback set" in acd(config, *dispose).stdout
+            await polled(lambda: len(_of(tmp_path, LeadCallEnded)) == 2, 60)
+    finally:
+        await customers.stop()
+
+    first, second = _of(tmp_path, LeadCallEnded)
+    assert (first.outcome, second.outcome) == ("answered", "answered")
+    assert second.agent_id == owner  # the agent who booked it, though the other was free
+    assert channels.index(f"agent-{second.call_id}") < channels.index(second.call_id)
+    assert [i.dialled for i in customers.invites()] == [CALLED_BACK, CALLED_BACK]

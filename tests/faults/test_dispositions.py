@@ -5,6 +5,7 @@ back at the time given; a wrong digit or an agent without a call changes nothing
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,13 +14,14 @@ import pytest
 from acd.adapters.dialer.book import BookLead, LeadBook
 from acd.adapters.dialer.checks import CampaignChecks, company_list
 from acd.adapters.dialer.dispositions import DispositionError, Dispositions
-from acd.adapters.dialer.flights import Flight
+from acd.adapters.dialer.flights import Flight, Run, RunState
 from acd.adapters.dialer.service import Dialer
 from acd.core.compliance import DoNotCall
 from acd.core.compliance.attempts import DialOutcome
 from acd.core.compliance.rule_set import Purpose
 from acd.core.facts import Fact
 from acd.core.outbound.facts import LeadDisposition, NumberOptedOut
+from dialer.campaign.model import CallbackOwner
 from tests.faults.test_lead_book import MONDAY_11, _campaign
 
 ANN, BOB = "+33612345678", "+33612345679"
@@ -108,3 +110,37 @@ def test_one_disposition_per_call_and_only_known_codes(tmp_path: Path) -> None:
     disposed = [f for f in world.facts if isinstance(f, LeadDisposition)]
     assert [(f.agent_id, f.number, f.disposition) for f in disposed] == [("1001", ANN, "sale")]
     assert [d.code for d in world.book.dispositions("renewals")] == ["sale"]
+
+
+def test_a_callback_for_the_agent_is_theirs_until_an_hour_after_it_is_due(
+    tmp_path: Path,
+) -> None:
+    world = World(tmp_path)
+    run = world.dialer.runs["renewals"]
+    run.campaign = dataclasses.replace(run.campaign, callbacks=CallbackOwner.AGENT)
+    placed: list[tuple[str, str]] = []
+
+    def call_back(run: Run, number: str, agent: str) -> bool:
+        placed.append((number, agent))
+        return True
+
+    world.dialer.call_back = call_back
+    world.answered("1001", ANN)
+    due = world.now + 600
+    world.dispositions.dispose("1001", "callback", callback_at=due)
+    assert world.book.owned_due("renewals", due) == [(ANN, "1001")]
+    assert world.book.owned_due("renewals", due - 1) == []
+    assert world.book.due("renewals", due, 5, {BOB}, owned_until=due) == []  # not for anyone
+    assert world.book.due("renewals", due + 3601, 5, {BOB}, owned_until=due + 1) == [ANN]
+    world.dialer.set_state("renewals", RunState.RUNNING)
+    world.now = due
+    world.dialer._fill_all()  # the service's loop, one turn
+    assert placed == [(ANN, "1001")]
+
+
+def test_a_callback_for_anyone_has_no_owner(tmp_path: Path) -> None:
+    world = World(tmp_path)  # campaigns default to callbacks: anyone
+    world.answered("1001", ANN)
+    world.dispositions.dispose("1001", "3", callback_at=world.now + 600)
+    assert world.book.owned_due("renewals", world.now + 600) == []
+    assert world.book.due("renewals", world.now + 600, 5, {BOB}) == [ANN]

@@ -39,7 +39,10 @@ CREATE TABLE IF NOT EXISTS dialer_dispositions (
 CREATE INDEX IF NOT EXISTS dialer_dispositions_number ON dialer_dispositions (number, at);
 """
 # Columns added since the first release, for books created before them.
-_ADDED_COLUMNS = {"reference": "TEXT NOT NULL DEFAULT ''"}
+_ADDED_COLUMNS = {
+    "reference": "TEXT NOT NULL DEFAULT ''",
+    "owner": "TEXT NOT NULL DEFAULT ''",  # the agent a booked callback is for ('' anyone)
+}
 _LEAD_COLUMNS = "number, name, consent, existing_contract, time_zone, reference"
 INTERRUPTED = DialOutcome.FAILED  # an attempt a restart found open: placed, outcome unknown
 
@@ -162,13 +165,33 @@ class LeadBook:
         )
         return [_lead(row) for row in rows]
 
-    def due(self, campaign: str, now: float, limit: int, skip: set[str]) -> list[str]:
+    def due(
+        self, campaign: str, now: float, limit: int, skip: set[str], owned_until: float = 0.0
+    ) -> list[str]:
+        """Leads due for any agent: a callback owned by an agent only once it was due
+        before ``owned_until`` (its agent had their chance)."""
         rows = self._db.execute(
             "SELECT number FROM dialer_leads WHERE campaign=? AND next_at <= ?"
-            " ORDER BY next_at, seq LIMIT ?",
-            (campaign, now, limit + len(skip)),
+            " AND (owner = '' OR next_at < ?) ORDER BY next_at, seq LIMIT ?",
+            (campaign, now, owned_until, limit + len(skip)),
         )
         return [number for (number,) in rows if number not in skip][:limit]
+
+    def owned_due(self, campaign: str, now: float) -> list[tuple[str, str]]:
+        """(number, agent) of the callbacks due now that an agent booked for themselves."""
+        rows = self._db.execute(
+            "SELECT number, owner FROM dialer_leads WHERE campaign=? AND next_at <= ?"
+            " AND owner != '' ORDER BY next_at, seq",
+            (campaign, now),
+        )
+        return [(str(number), str(owner)) for number, owner in rows]
+
+    def set_owner(self, campaign: str, number: str, agent: str) -> None:
+        """The agent who calls the lead back ('' anyone)."""
+        self._db.execute(
+            "UPDATE dialer_leads SET owner=? WHERE campaign=? AND number=?",
+            (agent, campaign, number),
+        )
 
     def next_due(self, campaign: str) -> float | None:
         """When the campaign's next lead falls due (None: no lead left to dial)."""

@@ -16,6 +16,7 @@ from acd.adapters.dialer.service import Dialer
 from acd.core.facts import Fact
 from acd.core.outbound.facts import LeadDisposition, NumberOptedOut
 from dialer import dispositions
+from dialer.campaign.model import CallbackOwner
 from dialer.dispositions import Effect
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,8 @@ class Dispositions:
         next_at = dispositions.next_dial(found.effect, now, callback_at)
         if next_at is not None:
             self._book.reschedule(flight.campaign, flight.number, next_at)
+            owner = agent_id if campaign.callbacks is CallbackOwner.AGENT else ""
+            self._book.set_owner(flight.campaign, flight.number, owner)
         facts: list[Fact] = [
             LeadDisposition(
                 now, flight.call_id, flight.campaign, flight.number, agent_id, found.code

@@ -5,6 +5,9 @@ calling rules checked at that moment, the attempt on disk before the Originate) 
 answered, bridged with the agent. No person ever waits for an agent: a preview call is
 never an abandoned one.
 
+A callback an agent booked for themselves (a ``callback`` disposition in a campaign with
+``callbacks: agent``) is placed the same way when it falls due and the agent is ready.
+
 While the agent works a preview call the engine holds them paused with the reason
 ``outbound`` (OUTBOUND_PAUSE_REASON): no inbound call is offered to them; they are
 ready again when their phone hangs up.
@@ -38,6 +41,7 @@ log = logging.getLogger(__name__)
 AGENT_RING_S = 20.0  # the agent's own phone rings this long at most
 WHISPER_WAIT_S = 15.0  # the longest a lead's name takes to say
 SKIPPED_FOR_S = 900.0  # a skipped lead comes back to the campaign after 15 minutes
+AGENT_MISSED_S = 120.0  # the agent did not answer their phone: the lead waits this long
 _MORE_LEADS = 20  # leads a rule refuses now are passed over, up to this many per offer
 _NOT_REACHED = {
     "noanswer": DialOutcome.NO_ANSWER,
@@ -79,6 +83,7 @@ class Previews:
     def __init__(self, dialer: Dialer, book: LeadBook, parts: PreviewParts) -> None:
         self._dialer, self._book, self._p = dialer, book, parts
         self._offered: dict[str, PreviewLead] = {}  # agent -> the lead they are reading
+        self._ringing: dict[str, str] = {}  # agent -> the lead their phone rings for
         self._agent_legs: dict[str, str] = {}  # the agent leg's Uniqueid -> agent
         self._ready: dict[str, asyncio.Future[None]] = {}  # call id -> whisper said
         parts.ami.subscribe(self._on_user_event, "UserEvent")
@@ -92,24 +97,16 @@ class Previews:
         if (offered := self._offered.get(agent)) is not None:
             return offered
         now = self._p.clock()
-        taken = run.dialling_numbers | {lead.number for lead in self._offered.values()}
+        taken = run.dialling_numbers | self._dialer.reserved
         for number in self._book.due(run.campaign.name, now, _MORE_LEADS, taken):
             verdict = self._p.check(run.campaign, number, now)
             if not verdict.allowed:
                 next_at = retry.after_refusal(now, verdict.refused_by)
                 self._book.reschedule(run.campaign.name, number, next_at)
                 continue
-            lead = self._book.lead(run.campaign.name, number)
-            dials = sum(1 for a in self._book.history(run.campaign.name, number) if a.placed)
-            offered = PreviewLead(
-                run.campaign.name,
-                agent,
-                number,
-                lead.name if lead else "",
-                lead.reference if lead else "",
-                dials,
-            )
+            offered = self._lead(run, number, agent)
             self._offered[agent] = offered
+            self._dialer.reserved.add(number)
             return offered
         raise PreviewError(f"campaign {run.campaign.name} has no lead to call now")
 
@@ -119,6 +116,7 @@ class Previews:
         offered = self._offered.pop(agent, None)
         if offered is None:
             raise PreviewError(f"agent {agent} has no lead to skip: ask for one first")
+        self._dialer.reserved.discard(offered.number)
         self._book.reschedule(offered.campaign, offered.number, self._p.clock() + SKIPPED_FOR_S)
         log.info("agent %s skipped lead %s of %s", agent, offered.number, offered.campaign)
         return offered
@@ -134,9 +132,29 @@ class Previews:
         if not self._p.agent_ready(agent):
             raise PreviewError(f"agent {agent} is not ready (on a call, paused or logged out)")
         del self._offered[agent]
-        self._p.feed(AgentPaused(agent, OUTBOUND_PAUSE_REASON))  # no inbound call meanwhile
-        self._dialer.spawn(self._call(run, offered))
+        self._start(run, offered)
         return offered
+
+    def call_back(self, run: Run, number: str, agent: str) -> bool:
+        """A callback the agent booked for themselves is due: placed as a preview the
+        agent accepted, when they are ready and not reading or ringing for another."""
+        if agent in self._offered or agent in self._ringing or not self._p.agent_ready(agent):
+            return False
+        self._dialer.reserved.add(number)
+        self._start(run, self._lead(run, number, agent))
+        log.info("campaign %s: agent %s calls back %s", run.campaign.name, agent, number)
+        return True
+
+    def _start(self, run: Run, lead: PreviewLead) -> None:
+        self._p.feed(AgentPaused(lead.agent, OUTBOUND_PAUSE_REASON))  # no inbound meanwhile
+        self._ringing[lead.agent] = lead.number
+        self._dialer.spawn(self._call(run, lead))
+
+    def _lead(self, run: Run, number: str, agent: str) -> PreviewLead:
+        found = self._book.lead(run.campaign.name, number)
+        dials = sum(1 for a in self._book.history(run.campaign.name, number) if a.placed)
+        name, reference = (found.name, found.reference) if found else ("", "")
+        return PreviewLead(run.campaign.name, agent, number, name, reference, dials)
 
     async def _call(self, run: Run, lead: PreviewLead) -> None:
         now = self._p.clock()
@@ -155,6 +173,8 @@ class Previews:
             await self._dial_customer(run, lead, call_id, channel, agent_leg)
         finally:
             self._ready.pop(call_id, None)
+            self._ringing.pop(lead.agent, None)
+            self._dialer.reserved.discard(lead.number)
 
     async def _ring_agent(
         self, campaign: Campaign, lead: PreviewLead, call_id: str, agent_leg: str
@@ -183,7 +203,7 @@ class Previews:
             return None
         if answered.get("Response") != "Success":
             log.info("preview: agent %s did not answer their phone", lead.agent)
-            self._book.reschedule(lead.campaign, lead.number, self._p.clock())  # due again
+            self._book.reschedule(lead.campaign, lead.number, self._p.clock() + AGENT_MISSED_S)
             return None
         return answered.get("Channel") or None
 
@@ -222,6 +242,7 @@ class Previews:
                 flight.answered = True
                 run.lines.add(call_id)
                 self._dialer.ended(call_id, DialOutcome.ANSWERED, lead.agent)
+                self._book.set_owner(campaign.name, lead.number, "")  # a callback made
                 return
             self._dialer.ended(call_id, _NOT_REACHED.get(dialled.reason, DialOutcome.FAILED))
         await self._hang_up(channel)  # nobody to talk to

@@ -62,7 +62,10 @@ class CampaignStatus:
 class LeadBook(Protocol):
     """The leads and their dials, kept in the journal's database (adapters/leads)."""
 
-    def due(self, campaign: str, now: float, limit: int, skip: set[str]) -> list[str]: ...
+    def due(
+        self, campaign: str, now: float, limit: int, skip: set[str], owned_until: float = 0.0
+    ) -> list[str]: ...
+    def owned_due(self, campaign: str, now: float) -> list[tuple[str, str]]: ...
     def next_due(self, campaign: str) -> float | None: ...
     def begin(self, campaign: str, number: str, call_id: str, at: float) -> int: ...
     def end(
@@ -75,6 +78,10 @@ class LeadBook(Protocol):
 
 
 CheckLead = Callable[[Campaign, str, float], DialVerdict]  # (campaign, number, at)
+# (run, number, agent) -> whether the agent's callback was placed (preview.py: the agent's
+# phone first); the agent may be busy.
+CallBack = Callable[["Run", str, str], bool]
+OWNER_GRACE_S = 3600.0  # a callback its agent has not made an hour after it was due: anyone
 
 
 class Dialer:
@@ -95,6 +102,9 @@ class Dialer:
         self._dials: set[asyncio.Task[None]] = set()
         # Each agent's last campaign call, until its disposition is set (dispositions.py).
         self.last_taken: dict[str, Flight] = {}
+        # Leads held for an agent outside the flights (a preview read, a phone ringing).
+        self.reserved: set[str] = set()
+        self.call_back: CallBack | None = None  # set when agents' callbacks can be placed
 
     # -- operators ---------------------------------------------------------------------
 
@@ -171,10 +181,12 @@ class Dialer:
 
     def _fill(self, run: Run) -> float:
         now = self._clock()
+        self._call_back_owned(run, now)
         wanted = self._wanted(run)
         if wanted <= 0:
             return IDLE_WAKE_S
-        numbers = self._book.due(run.campaign.name, now, wanted, run.dialling_numbers)
+        taken = run.dialling_numbers | self.reserved
+        numbers = self._book.due(run.campaign.name, now, wanted, taken, now - OWNER_GRACE_S)
         for number in numbers:
             if (wait_s := run.rate.wait_s(now)) > 0:
                 return wait_s
@@ -182,6 +194,15 @@ class Dialer:
             self._place(run, number, now)
         next_at = self._book.next_due(run.campaign.name)
         return IDLE_WAKE_S if next_at is None else max(MIN_WAKE_S, next_at - now)
+
+    def _call_back_owned(self, run: Run, now: float) -> None:
+        """The callbacks agents booked for themselves and now due, each by its agent when
+        they are free (their phone first, like a preview)."""
+        if self.call_back is None:
+            return
+        for number, agent in self._book.owned_due(run.campaign.name, now):
+            if number not in run.dialling_numbers | self.reserved:
+                self.call_back(run, number, agent)
 
     def _wanted(self, run: Run) -> int:
         campaign = run.campaign
