@@ -88,6 +88,7 @@ def build_dialer(
         free_agents=free_agents,
         record=record,
         clock=clock,
+        trunks={trunk.name: trunk for trunk in settings.trunks},
     )
     calls = DialerCalls(dialer, entrance, book.opt_out, record, clock, settings.default_language)
     previews = Previews(

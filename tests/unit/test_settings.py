@@ -108,6 +108,15 @@ def test_a_trunk_with_a_host_takes_calls_out_and_recognises_its_far_end() -> Non
     partner = settings.trunks[0]
     assert (partner.host, partner.port, partner.match) == ("127.0.0.9", 5070, ("127.0.0.9/32",))
     assert settings.outbound_trunk() == "partner"
+    assert (partner.max_lines, partner.calls_per_s) == (0, 0.0)  # no limits of its own
+
+
+def test_a_trunks_own_limits_for_every_campaign() -> None:
+    trunk = "trunks:\n  - {name: carrier, host: 127.0.0.8, max_lines: 30, calls_per_s: 5}\n"
+    (carrier,) = parse_settings(VALID + trunk).trunks
+    assert (carrier.max_lines, carrier.calls_per_s) == (30, 5.0)
+    with pytest.raises(ConfigError, match="calls/s"):
+        parse_settings(VALID + trunk.replace("calls_per_s: 5", "calls_per_s: 0"))
 
 
 def test_voicemail_boxes() -> None:

@@ -77,6 +77,15 @@ class LeadBook(Protocol):
     def states(self) -> dict[str, str]: ...
 
 
+class TrunkLimit(Protocol):
+    """A trunk's own limits (acd.yaml trunks: max_lines, calls_per_s; 0: none)."""
+
+    @property
+    def max_lines(self) -> int: ...
+    @property
+    def calls_per_s(self) -> float: ...
+
+
 CheckLead = Callable[[Campaign, str, float], DialVerdict]  # (campaign, number, at)
 # (run, number, agent) -> whether the agent's callback was placed (preview.py: the agent's
 # phone first); the agent may be busy.
@@ -94,8 +103,16 @@ class Dialer:
         free_agents: Callable[[str], int],
         record: Callable[[Sequence[Fact]], None],
         clock: Callable[[], float],
+        trunks: Mapping[str, TrunkLimit] | None = None,
     ) -> None:
         self.runs = {name: Run(campaign) for name, campaign in campaigns.items()}
+        # The carriers' own limits, shared by every campaign on the trunk.
+        self._trunks = dict(trunks or {})
+        self._trunk_rates = {
+            name: pacing.CallRate(limit.calls_per_s)
+            for name, limit in self._trunks.items()
+            if limit.calls_per_s > 0
+        }
         self._book, self._customers, self._check = book, customers, check
         self._free_agents, self._record, self._clock = free_agents, record, clock
         self._wake = asyncio.Event()
@@ -187,10 +204,14 @@ class Dialer:
             return IDLE_WAKE_S
         taken = run.dialling_numbers | self.reserved
         numbers = self._book.due(run.campaign.name, now, wanted, taken, now - OWNER_GRACE_S)
+        rates = [run.rate]
+        if (trunk_rate := self._trunk_rates.get(run.campaign.trunk)) is not None:
+            rates.append(trunk_rate)
         for number in numbers:
-            if (wait_s := run.rate.wait_s(now)) > 0:
+            if (wait_s := max(rate.wait_s(now) for rate in rates)) > 0:
                 return wait_s
-            run.rate.take(now)
+            for rate in rates:
+                rate.take(now)
             self._place(run, number, now)
         next_at = self._book.next_due(run.campaign.name)
         return IDLE_WAKE_S if next_at is None else max(MIN_WAKE_S, next_at - now)
@@ -214,11 +235,24 @@ class Dialer:
         )
         match campaign.mode:
             case Mode.AGENTLESS:
-                return pacing.agentless(room)
+                wanted = pacing.agentless(room)
             case Mode.PROGRESSIVE:
-                return pacing.progressive(room)
+                wanted = pacing.progressive(room)
             case _:  # preview: an agent asks for each call
-                return 0
+                wanted = 0
+        return min(wanted, self._trunk_lines_free(campaign.trunk))
+
+    def _trunk_lines_free(self, trunk: str) -> int:
+        """Lines the trunk's own limit leaves, every campaign on it together."""
+        limit = self._trunks.get(trunk)
+        if limit is None or limit.max_lines <= 0:
+            return 1 << 30
+        used = sum(
+            len(run.lines | set(run.flights))
+            for run in self.runs.values()
+            if run.campaign.trunk == trunk
+        )
+        return max(0, limit.max_lines - used)
 
     def _place(self, run: Run, number: str, now: float) -> None:
         call_id = run.new_call_id(now)

@@ -50,6 +50,10 @@ class Trunk:
     match: tuple[str, ...]
     host: str = ""  # "" = this trunk only calls in
     port: int = 5060
+    # The carrier's limits for every campaign's calls together (0: none of its own; each
+    # campaign still has its own max_lines and calls_per_s).
+    max_lines: int = 0
+    calls_per_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,7 @@ def _sip(node: Node) -> SipSettings:
 
 
 def _trunk(node: Node) -> Trunk:
-    fields = y.mapping(node, {"name"}, {"match", "host", "port"})
+    fields = y.mapping(node, {"name"}, {"match", "host", "port", "max_lines", "calls_per_s"})
     host = _loopback_or_ip(fields["host"]) if "host" in fields else ""
     port = y.integer(fields["port"], 1, 65535) if "port" in fields else 5060
     if "port" in fields and not host:
@@ -179,7 +183,11 @@ def _trunk(node: Node) -> Trunk:
         match = (*match, f"{host}/32")  # the far end's own calls and replies are the trunk's
     if not match:
         raise node.error("a trunk needs 'match' (addresses it calls from) or 'host'")
-    return Trunk(_name(fields["name"]), match, host, port)
+    lines = y.integer(fields["max_lines"], 1, 10_000) if "max_lines" in fields else 0
+    rate = (
+        y.number(fields["calls_per_s"], 0.1, 1000.0, "calls/s") if "calls_per_s" in fields else 0.0
+    )
+    return Trunk(_name(fields["name"]), match, host, port, lines, rate)
 
 
 def _agent(node: Node) -> AgentAccount:
