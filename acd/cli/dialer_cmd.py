@@ -201,8 +201,37 @@ def _status(args: argparse.Namespace) -> int:
 def _line(row: dict[str, Any]) -> str:
     outcomes = ", ".join(f"{k} {v}" for k, v in sorted(row["outcomes"].items())) or "none yet"
     agents = f", {row['free_agents']} agents free in {row['queue']}" if row["queue"] else ""
-    return (
+    line = (
         f"{row['campaign']} ({row['mode']}): {row['state']}; "
         f"{row['lines_in_use']}/{row['max_lines']} lines, {row['in_flight']} calls in progress"
         f"{agents}; outcomes: {outcomes}"
     )
+    pacing = row.get("pacing")
+    return line + "\n" + _pacing_lines(pacing) if pacing else line
+
+
+def _pacing_lines(pacing: dict[str, Any]) -> str:
+    """The predictive pacer: its level and why, the estimates, the budget per window."""
+    figures = pacing["figures"]
+    estimates = ", ".join(
+        f"{label} {figures[key]:g}" for key, label in _ESTIMATES.items() if key in figures
+    )
+    windows = ", ".join(
+        f"{name} {rate:.1%} of {pacing['live'][name]} ({pacing['abandons_left'][name]:g} left)"
+        for name, rate in pacing["abandon_rate"].items()
+    )
+    return (
+        f"  dial level {pacing['level']:g} ({pacing['reason']})\n"
+        f"  estimates: {estimates or 'none yet'}\n"
+        f"  abandoned: {windows}"
+    )
+
+
+_ESTIMATES = {
+    "live_share": "live answers per dial",
+    "talk_mean_s": "talk s",
+    "wrap_mean_s": "wrap-up s",
+    "ring_to_live_s": "ring to answer s",
+    "agents_free_expected": "agents free soon",
+    "allowed_share": "allowed abandon share",
+}

@@ -18,7 +18,7 @@ from acd.adapters.dialer.book import LeadBook
 from acd.adapters.dialer.checks import CampaignChecks, company_list
 from acd.adapters.dialer.dispositions import Dispositions
 from acd.adapters.dialer.preview import PreviewParts, Previews
-from acd.adapters.dialer.service import Dialer
+from acd.adapters.dialer.service import Dialer, QueueAgents
 from acd.adapters.prompts import prompt_name, synthesize
 from acd.asterisk.ami import AmiClient
 from acd.core.engine import Engine
@@ -66,6 +66,20 @@ def build_dialer(
         waiting = sum(q.waiting for q in snapshot.queues if q.name == queue)
         return ready - waiting
 
+    def queue_agents(queue: str) -> QueueAgents:
+        """The queue's agents for predictive pacing. Inbound is at risk when a caller
+        (not a campaign's person: they wait 2 s at most) has waited half the queue's
+        service-level time: then the campaign dials nothing until they are served."""
+        snapshot = engine.snapshot(clock())
+        mine = [a for a in snapshot.agents if a.agent_id in members[queue]]
+        (status,) = [q for q in snapshot.queues if q.name == queue]
+        return QueueAgents(
+            free=sum(1 for a in mine if a.state == "ready") - status.waiting,
+            talking=tuple(a.in_state_s for a in mine if a.state in ("on_call", "reserved")),
+            wrapping=tuple(a.in_state_s for a in mine if a.state == "wrap_up"),
+            inbound_at_risk=status.longest_wait_s > status.service_level_s / 2,
+        )
+
     def agent_ready(agent: str) -> bool:
         snapshot = engine.snapshot(clock())
         return any(a.agent_id == agent and a.state == "ready" for a in snapshot.agents)
@@ -89,6 +103,8 @@ def build_dialer(
         record=record,
         clock=clock,
         trunks={trunk.name: trunk for trunk in settings.trunks},
+        queue_agents=queue_agents,
+        members={queue: frozenset(agents) for queue, agents in members.items()},
     )
     calls = DialerCalls(dialer, entrance, book.opt_out, record, clock, settings.default_language)
     previews = Previews(

@@ -62,6 +62,8 @@ _OPTIONAL = {
     "abandon_target_percent",
     "leads",
     "dispositions",
+    "max_dial_ratio",
+    "inbound_reserve",
 }
 
 
@@ -142,6 +144,10 @@ def _campaign(root: Node, top: dict[str, Node], context: CampaignContext | None)
             "calls_per_s", lambda n: y.number(n, 0.1, 100.0, "calls/s"), DEFAULT_CALLS_PER_S
         ),
         ring_s=optional("ring_s", law.ring_s, MIN_RING_S),
+        max_dial_ratio=optional(
+            "max_dial_ratio", lambda n: y.number(n, 1.0, 10.0, "calls per agent"), 3.0
+        ),
+        inbound_reserve=optional("inbound_reserve", lambda n: y.integer(n, 0, 100), 0),
         machine_detection=optional(
             "machine_detection", parse_machine_detection, MachineDetection()
         ),
@@ -172,10 +178,4 @@ def _name(root: Node, top: dict[str, Node]) -> str:
 
 
 def _mode(node: Node) -> Mode:
-    if y.text(node) == "predictive":
-        raise node.error(
-            "predictive mode is not available yet",
-            "it comes with a later version of the dialer; "
-            "use progressive meanwhile (one call per free agent)",
-        )
     return y.member(node, Mode, "mode")

@@ -34,10 +34,11 @@ COUNTRY_OF = {RuleSet.FR: "FR", RuleSet.US: "US", RuleSet.UK: "GB"}
 
 
 class Mode(StrEnum):
-    """How calls are placed. (Predictive, dialling ahead of free agents, comes later.)"""
+    """How calls are placed."""
 
     PREVIEW = "preview"  # an agent sees the lead first, then the call is placed
     PROGRESSIVE = "progressive"  # one call per free agent, placed by the dialer
+    PREDICTIVE = "predictive"  # ahead of free agents, under the abandon target (pacing)
     AGENTLESS = "agentless"  # an automated message; a key reaches an agent
 
 
@@ -154,6 +155,8 @@ class Campaign:
     max_lines: int = DEFAULT_MAX_LINES  # calls up at once on the trunk, connected ones included
     calls_per_s: float = DEFAULT_CALLS_PER_S
     ring_s: float = MIN_RING_S
+    max_dial_ratio: float = 3.0  # predictive: calls ringing per agent of the campaign, at most
+    inbound_reserve: int = 0  # predictive: ready agents kept for inbound callers (blending)
     machine_detection: MachineDetection = field(default_factory=MachineDetection)
     do_not_call: tuple[DoNotCallList, ...] = ()  # the campaign's own lists and registries
     abandon_target_percent: float = MAX_ABANDON_PERCENT

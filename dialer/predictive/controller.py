@@ -84,7 +84,7 @@ class PredictivePacer:
                 self._log_gain = min(math.log(MAX_GAIN), self._log_gain + self.config.step)
             case LiveAbandoned(at=at):
                 self.budget.add(at, abandoned=True)
-                aim = self._aim
+                aim = max(self._aim, 1e-6)
                 self._log_gain -= self.config.step * (1 - aim) / aim
                 self._log_gain = max(math.log(MIN_GAIN), self._log_gain)
             case TalkEnded(talk_s=talk_s):
@@ -113,6 +113,10 @@ class PredictivePacer:
         free_mean, free_var = self._free_agents(state, horizon)
         pending_mean, pending_var = self._pending_live(state)
         figures = self._figures(free_mean, pending_mean, horizon)
+        if c.target_abandon <= 0:
+            return self._progressive(
+                progressive, cap, ringing, free_mean, "no abandon allowed", figures
+            )
         if self.budget.live("campaign") < c.cold_live:
             return self._progressive(progressive, cap, ringing, free_mean, "cold start", figures)
         window, left = self.budget.least_left(pending_mean)

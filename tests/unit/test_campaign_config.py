@@ -200,7 +200,7 @@ MISTAKES = [
     # (replace, extra, key, line, message, hint)
     ({}, "ring_time: 20\n", "ring_time", N, "unknown key", "did you mean 'ring_s'?"),
     ({}, "mode: preview\n", "mode", N, "appears twice", "keep only one"),
-    ({"mode": "mode: predictive"}, "", "mode", 1, "not available yet", "progressive"),
+    ({}, "max_dial_ratio: 12\n", "max_dial_ratio", N, "1 to 10 calls per agent", "dialer.md"),
     ({"mode": "mode: auto"}, "", "mode", 1, "unknown mode 'auto'", "docs/dialer.md"),
     ({"queue": "queue: nowhere"}, "", "queue", 2, "no queue named 'nowhere'", "acd.yaml"),
     ({"queue": ""}, "", "queue", 1, "exactly one of queue or agents", "agents"),

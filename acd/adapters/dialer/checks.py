@@ -31,6 +31,7 @@ HISTORY_S = 60 * DAY_S  # the longest period a rule looks back on (after a refus
 _MODES = {
     Mode.PREVIEW: CallMode.PREVIEW,
     Mode.PROGRESSIVE: CallMode.PROGRESSIVE,
+    Mode.PREDICTIVE: CallMode.PREDICTIVE,
     Mode.AGENTLESS: CallMode.AGENTLESS,
 }
 

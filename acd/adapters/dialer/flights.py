@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from acd.core.compliance.attempts import DialOutcome
-from dialer.campaign.model import Campaign
+from dialer.campaign.model import Campaign, Mode
 from dialer.pacing import CallRate
+from dialer.predictive.controller import PacerConfig, PredictivePacer
+from dialer.predictive.model import Decision
 
 
 class RunState(StrEnum):
@@ -35,6 +37,8 @@ class Flight:
     queued: bool = False  # a person put into the queue, waiting for an agent
     outcome: DialOutcome | None = None
     agent_id: str = ""
+    placed_at: float = 0.0
+    queued_at: float = 0.0  # when the person was put into the queue (0: not a person)
 
 
 @dataclass
@@ -47,10 +51,17 @@ class Run:
     flights: dict[str, Flight] = field(default_factory=dict)  # call id -> not yet ended
     lines: set[str] = field(default_factory=set)  # call ids whose channel is up
     outcomes: Counter[str] = field(default_factory=Counter)  # since the server started
+    pacer: PredictivePacer | None = None  # predictive campaigns
+    last_reason: str = ""  # the pacer's last reason (journaled when it changes)
+    last_decision: Decision | None = None
     _numbers: itertools.count[int] = field(default_factory=itertools.count)
 
     def __post_init__(self) -> None:
         self.rate = CallRate(self.campaign.calls_per_s)
+        if self.campaign.mode is Mode.PREDICTIVE:
+            target = self.campaign.abandon_target_percent / 100
+            config = PacerConfig(target_abandon=target, max_ratio=self.campaign.max_dial_ratio)
+            self.pacer = PredictivePacer(config)
 
     def new_call_id(self, started: float) -> str:
         """Unique across restarts too (the start time), and readable in Asterisk's logs."""
@@ -59,6 +70,11 @@ class Run:
     @property
     def in_flight(self) -> int:
         return len(self.flights)
+
+    @property
+    def ringing_since(self) -> tuple[float, ...]:
+        """When each call still ringing was placed."""
+        return tuple(f.placed_at for f in self.flights.values() if not f.answered)
 
     @property
     def dialling_numbers(self) -> set[str]:

@@ -72,11 +72,28 @@ class LeadDisposition:
     disposition: str
 
 
-OutboundFact = LeadDialled | LeadCallEnded | AmdVerdict | NumberOptedOut | LeadDisposition
+@dataclass(frozen=True, slots=True)
+class PacingDecided:
+    """A predictive campaign's pacing decision that placed calls or changed its reason:
+    how many, the dial level, why, and the estimates it used (dialer/predictive)."""
+
+    kind: ClassVar[str] = "PACING"
+    at: float
+    campaign: str
+    dials: int
+    level: float
+    reason: str
+    figures: tuple[tuple[str, float], ...]
+
+
+OutboundFact = (
+    LeadDialled | LeadCallEnded | AmdVerdict | NumberOptedOut | LeadDisposition | PacingDecided
+)
 OUTBOUND_FACTS: tuple[type[OutboundFact], ...] = (
     LeadDialled,
     LeadCallEnded,
     AmdVerdict,
     NumberOptedOut,
     LeadDisposition,
+    PacingDecided,
 )
