@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 IDLE_WAKE_S = 30.0  # looked at again at least this often (a calling window opening...)
 MIN_WAKE_S = 0.05
+PACING_WAKE_S = 1.0  # predictive: the calls ringing age, and the forecast with them
 _NOT_REACHED = {
     "noanswer": DialOutcome.NO_ANSWER,
     "busy": DialOutcome.BUSY,
@@ -235,8 +236,9 @@ class Dialer:
         now = self._clock()
         self._call_back_owned(run, now)
         wanted = self._wanted(run)
+        idle_s = PACING_WAKE_S if run.pacer is not None else IDLE_WAKE_S
         if wanted <= 0:
-            return IDLE_WAKE_S
+            return idle_s
         taken = run.dialling_numbers | self.reserved
         numbers = self._book.due(run.campaign.name, now, wanted, taken, now - OWNER_GRACE_S)
         rates = [run.rate]
@@ -249,7 +251,7 @@ class Dialer:
                 rate.take(now)
             self._place(run, number, now)
         next_at = self._book.next_due(run.campaign.name)
-        return IDLE_WAKE_S if next_at is None else max(MIN_WAKE_S, next_at - now)
+        return idle_s if next_at is None else min(idle_s, max(MIN_WAKE_S, next_at - now))
 
     def _call_back_owned(self, run: Run, now: float) -> None:
         """The callbacks agents booked for themselves and now due, each by its agent when
