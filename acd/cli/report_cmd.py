@@ -128,7 +128,7 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
         return ivr.funnel_text(rows, period.label)
     if args.what == "dialer":
         campaigns = _campaigns(args.config, settings) if settings else {}
-        return _dialer_report(facts, period, args.format, campaigns)
+        return _dialer_report(facts, period, args.format, campaigns, now)
     report = compute_report(facts, period, now, options, queues=queues, agents=forced)
     survey = ivr.surveys(facts, period)
     shown_queues = _chosen("--queue", args.queue, [*queues, *(q.queue for q in report.queues)])
@@ -142,11 +142,12 @@ def build_report(args: argparse.Namespace, now: float, tz: tzinfo | None = None)
 
 
 def _dialer_report(
-    facts: list[Fact], period: Period, form: str, campaigns: Mapping[str, Campaign]
+    facts: list[Fact], period: Period, form: str, campaigns: Mapping[str, Campaign], now: float
 ) -> str:
     rows = dialer.campaigns(
         facts,
         period,
+        now=now,
         rule_sets={name: c.rule_set for name, c in campaigns.items()},
         amd_false_positive_rates={
             name: c.machine_detection.false_positive_rate for name, c in campaigns.items()

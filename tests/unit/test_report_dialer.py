@@ -7,6 +7,7 @@ import pytest
 
 from acd.core.compliance.facts import DialChecked
 from acd.core.compliance.rule_set import RuleSet
+from acd.core.engine.facts import AgentStateChanged
 from acd.core.facts import Fact
 from acd.core.outbound.facts import (
     AmdVerdict,
@@ -147,3 +148,21 @@ def test_uk_without_an_estimated_rate_says_so_and_unknown_campaigns_are_measured
 def test_a_false_positive_rate_outside_0_to_1_is_refused(rate: float) -> None:
     with pytest.raises(ValueError, match=r"uk: an AMD false-positive rate of .* is not in 0\.\.1"):
         campaigns([], DAY, {"uk": RuleSet.UK}, {"uk": rate})
+
+
+def test_the_campaigns_agents_occupancy_counts_their_whole_day() -> None:
+    facts: list[Fact] = [
+        AgentStateChanged(1_000, "1001", "ready", "logged_out"),
+        AgentStateChanged(2_000, "1001", "on_call", "ready"),  # the campaign's call
+        AgentStateChanged(2_300, "1001", "wrap_up", "on_call"),
+        AgentStateChanged(2_400, "1001", "ready", "wrap_up"),
+        AgentStateChanged(3_000, "1001", "on_call", "ready"),  # an inbound call
+        AgentStateChanged(3_600, "1001", "ready", "on_call"),
+        AgentStateChanged(5_000, "1001", "logged_out", "ready"),
+        *_dial(1_970, "c1", "+33600000001", 1, "answered", "1001"),
+    ]
+    (row,) = campaigns(facts, DAY, now=100_000.0)
+    assert row.agents_occupancy == pytest.approx((400 + 600) / 4_000)
+    assert campaigns_json([row])[0]["agents_occupancy"] == pytest.approx(0.25)
+    (without_now,) = campaigns(facts, DAY)
+    assert without_now.agents_occupancy is None

@@ -18,6 +18,7 @@ from acd.core.engine.facts import (
     CallRefused,
 )
 from acd.core.facts import Fact
+from acd.core.outbound.facts import LeadDialled
 from acd.core.report import BadPeriodError, Period, ReportOptions, compute_report, parse_period
 from acd.core.report.rates import AgentKpis, QueueKpis
 
@@ -267,3 +268,17 @@ def test_callbacks_requested_completed_merged_failed_and_pending() -> None:
     assert q.callbacks == {"requested": 4, "completed": 1, "merged": 1, "failed": 1, "pending": 1}
     assert q.service_level == 0.0  # the completed callback waited 300 s: not within 20 s
     assert q.lost == 1  # the failed callback; the merged request lives on in "done"
+
+
+def test_a_campaigns_person_is_outbound_work_not_an_inbound_caller() -> None:
+    facts: list[Fact] = [
+        entered(1100, "in"),
+        answered(1100, "in", 30),  # an inbound caller answered after 30 s: outside SL
+        LeadDialled(1190, "acd-dl-1", "renewals", "+33600000001", 1),
+        entered(1200, "acd-dl-1"),
+        answered(1200, "acd-dl-1", 0.5, "1002"),  # the campaign's person, put through
+    ]
+    q = queue_kpis(facts)
+    assert (q.offered, q.answered, q.answered_within_sl) == (1, 1, 0)
+    report = compute_report(facts, DAY, now=10_000.0, options=OPTIONS)
+    assert {a.agent_id: a.answered for a in report.agents} == {"1001": 1, "1002": 1}

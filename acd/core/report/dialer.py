@@ -39,6 +39,7 @@ from acd.core.outbound.facts import (
     LeadDisposition,
     NumberOptedOut,
 )
+from acd.core.report.agents import agent_times
 from acd.core.report.period import Period
 
 
@@ -55,6 +56,7 @@ class CampaignReport:
     attempts_per_lead: Counter[int] = field(default_factory=Counter)  # dials -> leads
     rule_set: RuleSet | None = None  # None: not known to the report
     amd_false_positive_rate: float | None = None  # 0..1; None: no estimate given (0)
+    agents_occupancy: float | None = None  # its agents' busy share (needs ``now``)
 
     @property
     def live(self) -> int:
@@ -93,10 +95,12 @@ def campaigns(
     period: Period,
     rule_sets: Mapping[str, RuleSet] | None = None,
     amd_false_positive_rates: Mapping[str, float] | None = None,
+    now: float | None = None,
 ) -> list[CampaignReport]:
     """``rule_sets`` and ``amd_false_positive_rates`` (0..1) per campaign name, from the
     campaign files: the journal has neither. A campaign left out has no rule set (the
     measured rate) and no estimate (0)."""
+    facts = list(facts)  # read twice when ``now`` is given
     rule_sets, rates = rule_sets or {}, amd_false_positive_rates or {}
     for name, rate in rates.items():
         if not 0.0 <= rate <= 1.0:
@@ -134,7 +138,26 @@ def campaigns(
                 row(fact.campaign).opt_outs += 1
     for name, numbers in leads.items():
         rows[name].attempts_per_lead = Counter(numbers.values())
+    if now is not None:
+        _occupancy(facts, period, now, rows)
     return sorted(rows.values(), key=lambda r: r.campaign)
+
+
+def _occupancy(
+    facts: list[Fact], period: Period, now: float, rows: Mapping[str, CampaignReport]
+) -> None:
+    """Each campaign's agents (those who took its calls in the period): their time on
+    calls and wrap-up over their time logged in and not paused, inbound calls included
+    (a blended agent's day)."""
+    agents: dict[str, set[str]] = {}
+    for fact in facts:
+        if isinstance(fact, LeadCallEnded) and fact.agent_id and period.contains(fact.at):
+            agents.setdefault(fact.campaign, set()).add(fact.agent_id)
+    times = agent_times(facts, period, now)
+    for name, ids in agents.items():
+        busy = sum(times[a].busy_s for a in ids if a in times)
+        working = sum(times[a].logged_in_s - times[a].paused_s for a in ids if a in times)
+        rows[name].agents_occupancy = busy / working if working > 0 else None
 
 
 def campaigns_json(rows: list[CampaignReport]) -> list[dict[str, Any]]:
@@ -154,6 +177,7 @@ def campaigns_json(rows: list[CampaignReport]) -> list[dict[str, Any]]:
             "amd_false_positive_rate": r.amd_false_positive_rate,
             "amd_false_positives_estimated": r.amd_false_positives_estimated,
             "right_party_contacts": r.right_party_contacts,
+            "agents_occupancy": r.agents_occupancy,
             "amd": dict(sorted(r.amd.items())),
             "dispositions": dict(sorted(r.dispositions.items())),
             "opt_outs": r.opt_outs,
@@ -174,6 +198,8 @@ def campaigns_text(rows: list[CampaignReport], label: str) -> str:
             f"{r.campaign}: {r.dials} dials, {r.live} people answered, "
             f"{r.right_party_contacts} put through to an agent",
             f"  abandoned {r.abandoned} (abandon rate {_percent(r.abandon_rate)}{rule})",
+            f"  agents' occupancy {_percent(r.agents_occupancy)} (calls and wrap-up, "
+            "inbound too, over time logged in and not paused)",
             *_false_positives_text(r),
             "  outcomes: " + _counts(r.outcomes),
             "  refused before dialling: " + (_counts(r.refused) or "none"),

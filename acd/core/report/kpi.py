@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from acd.core.facts import Fact
+from acd.core.outbound.facts import LeadDialled
 from acd.core.report.agents import AgentTime, agent_times
 from acd.core.report.calls import (
     ABANDONED,
@@ -72,6 +73,11 @@ def compute_report(
     margin after it (so calls entered in the period have their outcome). ``queues`` and
     ``agents`` get a line even when the facts do not mention them (zeros)."""
     in_period = [v for v in visits(facts, now) if period.contains(v.entered_at)]
+    # A campaign's person put into a queue is outbound work, not a caller: the queue's
+    # service level and abandon rate are the inbound callers' (the dialer report has the
+    # campaigns'); the agents' times count both.
+    outbound = {f.call_id for f in facts if isinstance(f, LeadDialled)}
+    inbound = [v for v in in_period if v.call_id not in outbound]
     times = agent_times(facts, period, now)
     queue_names = sorted({v.queue for v in in_period} | set(queues))
     agent_ids = sorted(
@@ -85,9 +91,9 @@ def compute_report(
         period=period,
         options=options,
         queues=tuple(
-            _queue_kpis(q, [v for v in in_period if v.queue == q], options) for q in queue_names
+            _queue_kpis(q, [v for v in inbound if v.queue == q], options) for q in queue_names
         ),
-        all_queues=_queue_kpis(ALL, in_period, options),
+        all_queues=_queue_kpis(ALL, inbound, options),
         agents=per_agent,
         all_agents=_sum_agents(per_agent),
     )
