@@ -17,8 +17,9 @@ from acd.adapters.dialer.answered import DialerCalls
 from acd.adapters.dialer.book import LeadBook
 from acd.adapters.dialer.checks import CampaignChecks, company_list
 from acd.adapters.dialer.dispositions import Dispositions
+from acd.adapters.dialer.pacing_link import QueueAgents
 from acd.adapters.dialer.preview import PreviewParts, Previews
-from acd.adapters.dialer.service import Dialer, QueueAgents
+from acd.adapters.dialer.service import Dialer
 from acd.adapters.prompts import prompt_name, synthesize
 from acd.asterisk.ami import AmiClient
 from acd.core.engine import Engine

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,13 @@ from typing import Any, Protocol
 
 from acd.adapters.callcontrol.customer_leg import CustomerCall, CustomerDialer
 from acd.adapters.dialer.flights import Flight, Run, RunState
+from acd.adapters.dialer.pacing_link import (
+    PacingLink,
+    QueueAgents,
+    observe,
+    pacing_event,
+    pacing_status,
+)
 from acd.asterisk.dialplan import Context, Var
 from acd.core.compliance import DialVerdict
 from acd.core.compliance.attempts import Attempt, DialOutcome
@@ -34,20 +40,10 @@ from acd.core.engine.facts import (
     CallRefused,
 )
 from acd.core.facts import Fact
-from acd.core.outbound.facts import LeadCallEnded, LeadDialled, PacingDecided
+from acd.core.outbound.facts import LeadCallEnded, LeadDialled
 from dialer import pacing, retry
 from dialer.campaign.model import Campaign, Mode
-from dialer.predictive.model import (
-    DialEnded,
-    DialPlaced,
-    Ending,
-    LiveAbandoned,
-    LiveConnected,
-    PacingEvent,
-    PoolState,
-    TalkEnded,
-    WrapEnded,
-)
+from dialer.predictive.model import DialEnded, DialPlaced, Ending
 
 log = logging.getLogger(__name__)
 
@@ -63,16 +59,6 @@ _NOT_REACHED = {
 
 class UnknownCampaign(LookupError):
     pass
-
-
-@dataclass(frozen=True)
-class QueueAgents:
-    """A campaign queue's agents as predictive pacing needs them."""
-
-    free: int  # ready, less the callers waiting in the queue (inbound first)
-    talking: tuple[float, ...] = ()  # seconds each agent on a call has talked
-    wrapping: tuple[float, ...] = ()  # seconds each agent in wrap-up has been in it
-    inbound_at_risk: bool = False  # callers wait longer than the queue's service level
 
 
 @dataclass(frozen=True)
@@ -149,9 +135,12 @@ class Dialer:
         self._free_agents, self._record, self._clock = free_agents, record, clock
         self._wake = asyncio.Event()
         self._dials: set[asyncio.Task[None]] = set()
-        self._queue_agents = queue_agents or (lambda q: QueueAgents(self._free_agents(q)))
-        self._members = dict(members or {})
-        self._agent_since: dict[str, tuple[str, float]] = {}  # agent -> (state, since)
+        self._pacing = PacingLink(
+            queue_agents or (lambda q: QueueAgents(self._free_agents(q))),
+            members or {},
+            record,
+            clock,
+        )
         # Each agent's last campaign call, until its disposition is set (dispositions.py).
         self.last_taken: dict[str, Flight] = {}
         # Leads held for an agent outside the flights (a preview read, a phone ringing).
@@ -192,7 +181,7 @@ class Dialer:
                 lines_in_use=len(run.lines | set(run.flights)),
                 max_lines=run.campaign.max_lines,
                 outcomes=dict(run.outcomes),
-                pacing=_pacing_status(run),
+                pacing=pacing_status(run),
             )
             for name, run in sorted(self.runs.items())
         ]
@@ -278,43 +267,10 @@ class Dialer:
                 wanted = pacing.progressive(room)
             case Mode.PREDICTIVE:
                 lines_free = min(campaign.max_lines - room.lines_in_use, trunk_free)
-                wanted = self._predict(run, lines_free)
+                wanted = self._pacing.decide(run, lines_free)
             case _:  # preview: an agent asks for each call
                 wanted = 0
         return min(wanted, trunk_free)
-
-    def _predict(self, run: Run, lines_free: int) -> int:
-        """The pacer's decision (journaled when it places calls or changes its reason).
-        Blending: the agents kept for inbound callers are not offered to the pacer, and
-        none at all while the queue's callers wait past its service level."""
-        assert run.pacer is not None
-        now = self._clock()
-        agents = self._queue_agents(run.campaign.queue)
-        ready = 0 if agents.inbound_at_risk else max(0, agents.free - run.campaign.inbound_reserve)
-        ringing = tuple(now - placed for placed in run.ringing_since)
-        state = PoolState(now, ready, agents.talking, agents.wrapping, ringing, max(0, lines_free))
-        decision = run.pacer.decide(state)
-        if agents.inbound_at_risk:
-            decision = dataclasses.replace(
-                decision, dials=0, reason="inbound callers wait past their service level"
-            )
-        run.last_decision = decision
-        if decision.dials > 0 or decision.reason != run.last_reason:
-            run.last_reason = decision.reason
-            figures = tuple(sorted((k, round(v, 4)) for k, v in decision.figures.items()))
-            self._record(
-                [
-                    PacingDecided(
-                        now,
-                        run.campaign.name,
-                        decision.dials,
-                        round(decision.level, 3),
-                        decision.reason,
-                        figures,
-                    )
-                ]
-            )
-        return decision.dials
 
     def _trunk_lines_free(self, trunk: str) -> int:
         """Lines the trunk's own limit leaves, every campaign on it together."""
@@ -368,7 +324,7 @@ class Dialer:
             self._clock(), flight.call_id, campaign.name, flight.number, flight.attempt
         )
         self._record([placed])
-        _observe(run, DialPlaced(flight.placed_at))
+        observe(run, DialPlaced(flight.placed_at))
         if dialled.answered:
             flight.answered = True
             run.lines.add(flight.call_id)
@@ -405,7 +361,7 @@ class Dialer:
         del run.flights[call_id]
         flight.outcome, flight.agent_id = outcome, agent_id
         run.outcomes[outcome] += 1
-        _observe(run, _pacing_event(flight, outcome, now))
+        observe(run, pacing_event(flight, outcome, now))
         if agent_id:
             self.last_taken[agent_id] = flight
         campaign = run.campaign.name
@@ -434,7 +390,7 @@ class Dialer:
         if (found := self.flight(call_id)) is not None:
             run, flight = found
             flight.queued, flight.queued_at = True, self._clock()
-            _observe(run, DialEnded(flight.queued_at, flight.placed_at, Ending.LIVE))
+            observe(run, DialEnded(flight.queued_at, flight.placed_at, Ending.LIVE))
 
     def on_facts(self, facts: Sequence[Fact]) -> None:
         """The engine's facts: a queued person put through, or out without an agent."""
@@ -448,27 +404,8 @@ class Dialer:
                     # The person hung up within the 2 s: they left, we did not abandon them.
                     self.ended(fact.call_id, DialOutcome.ANSWERED)
                 case AgentStateChanged():
-                    self._agent_changed(fact)
+                    self._pacing.agent_changed(fact, self.runs.values())
         self._wake.set()  # agents' states changed too
-
-    def _agent_changed(self, fact: AgentStateChanged) -> None:
-        """Talk and wrap-up times of the predictive campaigns' agents, inbound calls too:
-        the pacer forecasts when agents free, whatever they are busy with."""
-        before = self._agent_since.get(fact.agent_id)
-        self._agent_since[fact.agent_id] = (fact.state, fact.at)
-        if before is None:
-            return
-        state, since = before
-        event: PacingEvent
-        if state == "on_call":
-            event = TalkEnded(fact.at, fact.at - since)
-        elif state == "wrap_up":
-            event = WrapEnded(fact.at, fact.at - since)
-        else:
-            return
-        for run in self.runs.values():
-            if fact.agent_id in self._members.get(run.campaign.queue, frozenset()):
-                _observe(run, event)
 
     def line_down(self, call_id: str) -> None:
         """The leg's channel hung up (AMI Hangup): its line is free. A call answered and
@@ -479,37 +416,3 @@ class Dialer:
         if found is not None and found[1].answered:
             self.ended(call_id, DialOutcome.ANSWERED if found[1].queued else DialOutcome.FAILED)
         self._wake.set()
-
-
-def _observe(run: Run, event: PacingEvent | None) -> None:
-    if run.pacer is not None and event is not None:
-        run.pacer.observe(event)
-
-
-def _pacing_event(flight: Flight, outcome: DialOutcome, now: float) -> PacingEvent | None:
-    """What a call's end tells the pacer: a person put through or abandoned, or a dial
-    that reached nobody who needed an agent (the live answers are seen when queued)."""
-    if flight.queued:
-        if outcome is DialOutcome.ABANDONED:
-            return LiveAbandoned(now)
-        return LiveConnected(now, now - flight.queued_at)
-    if flight.answered:
-        return DialEnded(now, flight.placed_at, Ending.MACHINE)
-    return DialEnded(now, flight.placed_at, Ending.NOT_REACHED)
-
-
-def _pacing_status(run: Run) -> dict[str, object] | None:
-    """For `acd dialer status`: the dial level, why, the estimates, and per window the
-    abandon rate and the abandons left before the target."""
-    if run.pacer is None:
-        return None
-    decision = run.last_decision
-    budget = run.pacer.budget
-    return {
-        "level": round(decision.level, 2) if decision else 0.0,
-        "reason": decision.reason if decision else "not started",
-        "figures": {k: round(v, 3) for k, v in (decision.figures if decision else {}).items()},
-        "abandon_rate": {name: round(budget.rate(name), 4) for name in budget.windows},
-        "live": {name: budget.live(name) for name in budget.windows},
-        "abandons_left": {name: round(budget.left(name), 1) for name in budget.windows},
-    }
