@@ -11,7 +11,12 @@ The dialer's contexts and variables are here too (DIALER_LEG, CAMPAIGN, LEAD, AM
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+
+# A number dialled, as [from-trunk] may pass it (``did=``): digits, * and #, a leading +.
+# Anything else (``&``, ``/``, letters) is a forged or broken request and gets no service.
+DID_PATTERN = re.compile(r"\+?[0-9*#]{1,32}")
 
 
 class Context(StrEnum):

@@ -71,6 +71,9 @@ NODES: dict[str, m.Node] = {
 }
 MENU = m.IvrMenu("accueil", m.Entry(("200",)), ("fr", "en"), "welcome", NODES)
 LIBRARY = m.IvrLibrary({"accueil": MENU}, "v1", {"200": "accueil"})
+# The same menu, also taking every call of the "trunk" trunk (the fake peer's channel),
+# whatever number the caller dialled.
+BY_TRUNK = m.IvrLibrary({"accueil": MENU}, "v1", {"200": "accueil"}, {"trunk": "accueil"})
 
 WELCOME = prompt_name("Bienvenue", "fr")
 MAIN = prompt_name("Pour les ventes, tapez 1. Pour la facturation, tapez 2.", "fr")
@@ -79,8 +82,10 @@ MAIN = prompt_name("Pour les ventes, tapez 1. Pour la facturation, tapez 2.", "f
 class Menus:
     """The menus in force: one library, known by its version."""
 
+    library = LIBRARY
+
     def current(self) -> m.IvrLibrary | None:
-        return LIBRARY
+        return self.library
 
     def version(self, version: str) -> m.IvrLibrary | None:
         return LIBRARY if version == LIBRARY.version else None
@@ -295,6 +300,23 @@ async def test_menu_ends_outside_the_acd_name_the_dialplan_step(
     commands = await rig.call(keys=[key])
     after_menu = commands[commands.index(["STREAM", "FILE", MAIN, ANY_KEY]) + 1 :]
     assert set_variables(after_menu) == variables
+    assert rig.fed == []
+
+
+async def test_a_transfer_never_dials_a_number_the_caller_chose(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Taken by its trunk, not its number: "the number dialled" is the caller's choice.
+    monkeypatch.setattr(Menus, "library", BY_TRUNK)
+    commands = await rig.call("inbound?did=0899123456", keys=["4"])
+    after_menu = commands[commands.index(["STREAM", "FILE", MAIN, ANY_KEY]) + 1 :]
+    assert set_variables(after_menu) == {"ACD_IVR_NEXT": "acd-ivr-end,refused,1"}
+
+
+@pytest.mark.parametrize("did", ["100/PJSIP", "100%26x", "abc", ""])
+async def test_a_number_dialled_that_is_not_a_number_gets_no_service(rig: Rig, did: str) -> None:
+    commands = await rig.call(f"inbound?did={did}")
+    assert commands == [["STREAM", "FILE", "ss-noservice", ""], ["HANGUP"]]
     assert rig.fed == []
 
 

@@ -227,10 +227,38 @@ def test_invalid_utf8_is_replaced_not_fatal() -> None:
 
 
 def test_script_falls_back_on_the_request_url() -> None:
-    data = b"agi_network: yes\nagi_request: agi://127.0.0.1:4573/ivr/main/?x=1&x=2\n\n"
+    data = b"agi_network: yes\nagi_request: agi://127.0.0.1:4573/ivr/main/?x=1&y=%2B2\n\n"
     (request,) = AgiCodec().feed(data)
     assert isinstance(request, RequestReceived)
-    assert (request.script, request.query, request.args) == ("ivr/main", {"x": "2"}, ())
+    assert (request.script, request.query, request.args) == ("ivr/main", {"x": "1", "y": "+2"}, ())
+
+
+def test_a_plus_in_a_parameter_stays_a_plus() -> None:
+    data = b"agi_network: yes\nagi_network_script: inbound?did=+33170000000\n\n"
+    (request,) = AgiCodec().feed(data)
+    assert isinstance(request, RequestReceived)
+    assert request.query == {"did": "+33170000000"}  # parse_qsl would give " 33170000000"
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        ("inbound?did=100&PJSIP/0899123456", "has no '='"),  # a dialled "number" with an &
+        ("inbound?did=100&did=0899123456", "'did' given twice"),
+    ],
+)
+def test_a_forged_or_unencoded_query_is_refused(script: str, reason: str) -> None:
+    data = f"agi_network: yes\nagi_network_script: {script}\n\n".encode()
+    (event,) = AgiCodec().feed(data)
+    assert isinstance(event, ProtocolErrorDetected)
+    assert reason in event.reason
+
+
+def test_a_header_given_twice_is_refused() -> None:
+    data = b"agi_network: yes\nagi_channel: PJSIP/1001-01\nagi_channel: PJSIP/1002-02\n\n"
+    (event,) = AgiCodec().feed(data)
+    assert isinstance(event, ProtocolErrorDetected)
+    assert event.reason == "header agi_channel given twice"
 
 
 def test_args_are_ordered_by_number_not_by_arrival() -> None:

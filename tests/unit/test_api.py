@@ -92,3 +92,29 @@ async def test_status_is_plain_json(
     client, _ = api
     response = await client.get("/api/status")
     assert await response.json() == {"agents": [["1001", "not_inuse"]]}
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "error"),
+    [
+        ({"Host": "attacker.example:8089"}, 403, "bad-host"),  # DNS rebinding
+        ({"Origin": "http://attacker.example"}, 403, "bad-origin"),  # a page elsewhere
+        ({"Origin": "null"}, 403, "bad-origin"),
+        ({"Host": "localhost:8089", "Origin": "http://localhost:8089"}, 202, None),
+        ({"Host": "[::1]:8089"}, 202, None),
+    ],
+)
+async def test_only_requests_named_as_this_machine_act(
+    api: tuple[Client, list[EngineEvent]],
+    headers: dict[str, str],
+    status: int,
+    error: str | None,
+) -> None:
+    client, fed = api
+    response = await client.post("/api/agents/1001/login", headers=headers)
+    assert response.status == status
+    if error is not None:
+        assert (await response.json())["error"] == error
+        assert fed == []  # changed nothing
+    else:
+        assert fed == [AgentLoggedIn("1001")]

@@ -124,3 +124,10 @@ def test_voicemail_boxes() -> None:
     assert [(b.id, b.name) for b in settings.voicemail] == [("500", "Sales")]
     with pytest.raises(ConfigError, match="a mailbox is a number"):
         parse_settings(VALID + "voicemail:\n  sales: {name: Sales}\n")
+
+
+def test_the_api_listens_on_this_machine_only() -> None:
+    assert parse_settings(VALID + "api: {host: '::1', port: 8090}\n").api.host == "::1"
+    with pytest.raises(ConfigError, match="no authentication yet") as refused:
+        parse_settings(VALID + "api: {host: 0.0.0.0}\n")
+    assert refused.value.key == "api.host"

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -64,7 +65,7 @@ DEPS = web.AppKey("deps", ApiDeps)
 
 
 def build_app(deps: ApiDeps) -> web.Application:
-    app = web.Application(middlewares=[_errors_as_json])
+    app = web.Application(middlewares=[_errors_as_json, _same_machine])
     app[DEPS] = deps
     app.router.add_get("/api/status", _status)
     app.router.add_post("/api/agents/{agent}/{action}", _agent_action)
@@ -91,6 +92,28 @@ async def _errors_as_json(request: web.Request, handler: Any) -> web.StreamRespo
     except web.HTTPNotFound:
         body = {"error": "not-found", "message": f"no such API path: {request.path}"}
         return web.json_response(body, status=404)
+
+
+_LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@web.middleware
+async def _same_machine(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Requests named as this machine only: a web page elsewhere cannot make a browser
+    here act on the API (its Origin is not ours), nor reach it through a DNS name that
+    points at 127.0.0.1 (its Host is not ours)."""
+    if _hostname(request.host) not in _LOCAL_NAMES:
+        raise ApiError(403, "bad-host", f"Host {request.host[:60]!r} is not this server")
+    origin = request.headers.get("Origin")
+    if origin is not None and _hostname(urlsplit(origin).netloc) not in _LOCAL_NAMES:
+        raise ApiError(403, "bad-origin", f"requests from {origin[:60]!r} are refused")
+    response: web.StreamResponse = await handler(request)
+    return response
+
+
+def _hostname(netloc: str) -> str:
+    """``127.0.0.1:8089`` -> ``127.0.0.1``; ``[::1]:8089`` -> ``::1``."""
+    return urlsplit(f"//{netloc}").hostname or ""
 
 
 async def _status(request: web.Request) -> web.Response:

@@ -22,7 +22,7 @@ from acd.adapters.callcontrol.callback_offer import CallbackOffer
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.ivr.perform import Performer, Recordings
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
-from acd.asterisk.dialplan import VAR_PREFIX, Context, Var
+from acd.asterisk.dialplan import DID_PATTERN, VAR_PREFIX, Context, Var
 from acd.core.settings.numbers_model import QueueEntry
 from ivr.actions import (
     Action,
@@ -87,6 +87,14 @@ class IvrCalls:
         """FastAGI "inbound": the menu for the number dialled, else acd.yaml's numbers."""
         library = self._deps.menus.current()
         did = session.request.query.get("did", "")
+        if not DID_PATTERN.fullmatch(did):
+            log.warning(
+                "call %s: %r is not a number dialled: no service",
+                session.request.uniqueid,
+                did[:40],
+            )
+            await self._deps.entrance.handle(session)  # says "no service" and hangs up
+            return
         menu = library.for_call(did, _trunk(session.request.channel)) if library else None
         if library is None or menu is None:
             await self._deps.entrance.handle(session)
@@ -162,7 +170,15 @@ class IvrCalls:
                 await self._deps.entrance.enter(session, entry, variables, action.after_call)
             case TransferOut():
                 trunk = action.trunk or self._deps.outbound_trunk
-                number = action.number or session.request.query.get("did", "")
+                number = action.number or _our_number(menu, session.request.query.get("did", ""))
+                if not number:  # never a number the caller chose: toll fraud
+                    log.warning(
+                        "menu %s: a transfer to the number dialled, which is not "
+                        "one of the menu's numbers: refused",
+                        menu.name,
+                    )
+                    await session.set_variable(Var.IVR_NEXT, f"{Context.IVR_END},refused,1")
+                    return
                 for name, value in (
                     (Var.IVR_NUMBER, number),
                     (Var.IVR_TRUNK, trunk),
@@ -212,3 +228,9 @@ class IvrCallback:
             return False
         await self._entrance.enter(session, QueueEntry(queue, language=language))
         return await self._offer.book(session, session.request.uniqueid, number, language)
+
+
+def _our_number(menu: IvrMenu, did: str) -> str:
+    """The number dialled when it is one the menu serves (named in its ``numbers``); ""
+    when the menu took the call by its trunk: the caller chose that number."""
+    return did if did in menu.entry.numbers else ""

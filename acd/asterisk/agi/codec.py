@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from acd.asterisk.agi.errors import AgiEncodeError
 from acd.asterisk.agi.events import (
@@ -127,7 +127,12 @@ class AgiCodec:
             if not self._headers:
                 self._fail(events, "empty header block")
                 return
-            events.append(_build_request(self._headers))
+            try:
+                request = _build_request(self._headers)
+            except ValueError as exc:
+                self._fail(events, str(exc))
+                return
+            events.append(request)
             self._state = _State.REPLIES
             return
         key, sep, value = line.partition(":")
@@ -135,6 +140,8 @@ class AgiCodec:
             self._fail(events, f"malformed header line {line[:80]!r}")
         elif len(self._headers) >= self._max_headers:
             self._fail(events, f"more than {self._max_headers} header lines")
+        elif key in self._headers:  # a second value must not silently replace the first
+            self._fail(events, f"header {key} given twice")
         else:
             self._headers[key] = value.removeprefix(" ")
 
@@ -187,9 +194,24 @@ def _build_request(headers: Mapping[str, str]) -> RequestReceived:
     return RequestReceived(
         headers=dict(headers),
         script=path.strip("/"),
-        query=dict(parse_qsl(query, keep_blank_values=True)),
+        query=_query(query),
         args=tuple(value for _, value in numbered),
     )
+
+
+def _query(query: str) -> dict[str, str]:
+    """The script's parameters. A ``+`` stays a ``+`` (a number's country code, not a
+    space); a parameter given twice, or a part without ``=``, is refused: the dialplan
+    URI-encodes what it passes, so only a forged or broken request has either."""
+    found: dict[str, str] = {}
+    for part in query.split("&") if query else ():
+        if "=" not in part:
+            raise ValueError(f"script parameter {part[:40]!r} has no '=' (is it URI-encoded?)")
+        key, value = (unquote(x) for x in part.split("=", 1))
+        if key in found:
+            raise ValueError(f"script parameter {key[:40]!r} given twice")
+        found[key] = value
+    return found
 
 
 def _parse_reply(code: int, rest: str, line: str) -> Reply:

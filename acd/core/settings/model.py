@@ -129,7 +129,7 @@ def _settings(root: Node) -> Settings:
         ami=_endpoint(ami, 5038),
         ami_username=_name(ami["username"]),
         agi=_endpoint(y.mapping(ast["agi"], set(), {"host", "port"}), 4573),
-        api=_endpoint(y.mapping(top["api"], set(), {"host", "port"}) if "api" in top else {}, 8089),
+        api=_api(top["api"]) if "api" in top else Endpoint("127.0.0.1", 8089),
         sip=_sip(ast["sip"]),
         trunks=trunks,
         agents=agents,
@@ -157,6 +157,20 @@ def _endpoint(fields: dict[str, Node], default_port: int) -> Endpoint:
     host = _loopback_or_ip(fields["host"]) if "host" in fields else "127.0.0.1"
     port = y.integer(fields["port"], 1, 65535) if "port" in fields else default_port
     return Endpoint(host, port)
+
+
+def _api(node: Node) -> Endpoint:
+    """The HTTP API has no login yet (users and tokens come with the web console): it
+    listens on this machine only, where the operating system's accounts protect it."""
+    fields = y.mapping(node, set(), {"host", "port"})
+    api = _endpoint(fields, 8089)
+    if not ipaddress.ip_address(api.host).is_loopback:
+        raise fields["host"].error(
+            f"the HTTP API cannot listen on {api.host}: it has no authentication yet, so "
+            "it listens on this machine only (127.0.0.1 or ::1); to reach it from "
+            "elsewhere, put a web server with authentication in front (docs/security.md)"
+        )
+    return api
 
 
 def _sip(node: Node) -> SipSettings:
