@@ -158,7 +158,9 @@ class Server:
             Script.CALLBACK_OFFER: offer.handle,
             Script.DIALER: self.outbound.calls.handle,
         }
-        self.agi = AgiServer(scripts, host=settings.agi.host, port=settings.agi.port)
+        self.agi = AgiServer(
+            scripts, host=settings.agi.host, port=settings.agi.port, allowed=settings.agi_allow
+        )
         deps = ApiDeps(
             agent_ids=frozenset(agent_ids),
             pause_reasons=frozenset(reasons.values()),

@@ -4,6 +4,7 @@ crashing handlers, slow headers, and a server closed with calls in progress."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 
@@ -244,3 +245,24 @@ async def test_callable_router_serves_every_script_with_its_request() -> None:
         ("inbound", {"did": "100"}, ("a b", "")),
         ("queue/hold", {"q": "sales", "prio": "2"}, ("a b", "")),
     ]
+
+
+async def test_a_connection_from_an_address_not_allowed_is_dropped_unread(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A fake FastAGI session naming an agent's channel must not log them out."""
+    caplog.set_level(logging.WARNING, logger="acd.asterisk.agi")
+    calls: list[str] = []
+
+    async def agent(session: AgiSession) -> None:
+        calls.append(session.request.script)
+
+    async with AgiServer({"agent": agent}, port=0, allowed=("192.0.2.0/24",)) as server:
+        forger = await FakeAsterisk.start_call(
+            server.port, "agent?exten=*42", agi_channel="PJSIP/1001-00000001"
+        )
+        with contextlib.suppress(ConnectionError):
+            assert await forger.read_to_eof() == b""
+    assert calls == []
+    assert "connection from ('127.0.0.1'" in caplog.text
+    assert "not an allowed address" in caplog.text

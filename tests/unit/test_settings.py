@@ -131,3 +131,10 @@ def test_the_api_listens_on_this_machine_only() -> None:
     with pytest.raises(ConfigError, match="no authentication yet") as refused:
         parse_settings(VALID + "api: {host: 0.0.0.0}\n")
     assert refused.value.key == "api.host"
+
+
+def test_fastagi_takes_connections_from_asterisk_only() -> None:
+    settings = parse_settings(VALID)
+    assert settings.agi_allow == ("127.0.0.0/8", "::1/128", f"{settings.ami.host}/32")
+    given = parse_settings(VALID.replace("agi: {}", "agi: {allow: [10.1.2.3/32]}"))
+    assert given.agi_allow == ("10.1.2.3/32",)

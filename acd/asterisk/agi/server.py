@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -37,6 +38,9 @@ REFUSED_VARIABLE = Var.AGI_REFUSED
 _REFUSAL_TIMEOUT = 2.0  # seconds for Asterisk to answer the SET VARIABLE of a refusal
 
 
+LOOPBACK = ("127.0.0.0/8", "::1/128")
+
+
 class AgiServer:
     """A FastAGI server; use `async with AgiServer(...)` or start() / close()."""
 
@@ -51,8 +55,12 @@ class AgiServer:
         header_timeout: float = 5.0,
         command_timeout: float = 60.0,
         session_timeout: float = 3600.0,
+        allowed: Sequence[str] = LOOPBACK,
     ) -> None:
         self._router = router
+        # Who may connect: a FastAGI request names the channel it is about, and the
+        # scripts act on it (an agent logged out, a callback booked): only Asterisk.
+        self._allowed = tuple(ipaddress.ip_network(a, strict=False) for a in allowed)
         self._host = host
         self._port = port
         self._max_sessions = max_sessions
@@ -107,7 +115,11 @@ class AgiServer:
 
     def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         # A plain callback, not a coroutine: we own (and can cancel) every task we start.
-        if len(self._sessions) < self._max_sessions:
+        peer = writer.get_extra_info("peername")
+        if not self._may_connect(peer):
+            log.warning("FastAGI: connection from %s refused: not an allowed address", peer)
+            writer.transport.abort()
+        elif len(self._sessions) < self._max_sessions:
             self._track(self._sessions, self._serve(reader, writer))
         elif len(self._refusing) < self._max_refusing:
             log.warning("FastAGI: %d sessions open, refusing a call", len(self._sessions))
@@ -115,6 +127,17 @@ class AgiServer:
         else:
             log.warning("FastAGI: overloaded, aborting a connection")
             writer.transport.abort()
+
+    def _may_connect(self, peer: object) -> bool:
+        if not isinstance(peer, tuple) or not peer:
+            return False  # not an IP connection: nothing to check it against
+        try:
+            address = ipaddress.ip_address(str(peer[0]).split("%")[0])
+        except ValueError:
+            return False
+        if address.version == 6 and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return any(address in network for network in self._allowed)
 
     @staticmethod
     def _track(tasks: set[asyncio.Task[None]], work: Coroutine[Any, Any, None]) -> None:

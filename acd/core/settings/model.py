@@ -69,6 +69,9 @@ class Settings:
     ami: Endpoint
     ami_username: str
     agi: Endpoint
+    # Who may connect to the FastAGI server: Asterisk's addresses (loopback and the AMI
+    # host by default); a FastAGI request acts on the channel it names.
+    agi_allow: tuple[str, ...]
     api: Endpoint  # the server's own HTTP API (status, agent control), loopback by default
     sip: SipSettings
     trunks: tuple[Trunk, ...]
@@ -116,6 +119,7 @@ def _settings(root: Node) -> Settings:
     }
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, {"files", "secrets"})
+    agi = y.mapping(ast["agi"], set(), {"host", "port", "allow"})
     ami = y.mapping(ast["ami"], {"username"}, {"host", "port"})
     trunks = y.listed(top["trunks"], _trunk) if "trunks" in top else ()
     agents = y.listed(top["agents"], _agent)
@@ -128,7 +132,8 @@ def _settings(root: Node) -> Settings:
     return Settings(
         ami=_endpoint(ami, 5038),
         ami_username=_name(ami["username"]),
-        agi=_endpoint(y.mapping(ast["agi"], set(), {"host", "port"}), 4573),
+        agi=_endpoint(agi, 4573),
+        agi_allow=_agi_allow(agi, _endpoint(ami, 5038).host),
         api=_api(top["api"]) if "api" in top else Endpoint("127.0.0.1", 8089),
         sip=_sip(ast["sip"]),
         trunks=trunks,
@@ -157,6 +162,12 @@ def _endpoint(fields: dict[str, Node], default_port: int) -> Endpoint:
     host = _loopback_or_ip(fields["host"]) if "host" in fields else "127.0.0.1"
     port = y.integer(fields["port"], 1, 65535) if "port" in fields else default_port
     return Endpoint(host, port)
+
+
+def _agi_allow(fields: dict[str, Node], ami_host: str) -> tuple[str, ...]:
+    if "allow" in fields:
+        return y.listed(fields["allow"], _network)
+    return ("127.0.0.0/8", "::1/128", str(ipaddress.ip_network(ami_host)))
 
 
 def _api(node: Node) -> Endpoint:
