@@ -90,7 +90,9 @@ class Server:
         self.journal = AsyncJournal(Journal.open(settings.journal.path), sinks=[queue_log.write])
         replies = CallbackReplies()
         callbacks = settings.callbacks
-        rules = CallbackRules(callbacks.country, callbacks.do_not_call, calling_hours(settings))
+        rules = CallbackRules(
+            callbacks.country, callbacks.do_not_call, calling_hours(settings), callbacks.countries
+        )
         dialling = CallbackDialling(
             trunk=callbacks.trunk,
             caller_id=callbacks.caller_id,

@@ -482,7 +482,7 @@ async def test_every_dial_leaves_an_audit_record_allowed_or_refused(rig: Rig) ->
         False,
         ("do_not_call",),
     )
-    assert allowed.checked == refused.checked == ("do_not_call", "calling_hours")
+    assert allowed.checked == refused.checked == ("do_not_call", "destination", "calling_hours")
     assert allowed.do_not_call_version == listed.version != DoNotCall().version
     assert (allowed.call_id, allowed.queue) == (CALL, "sales")
     assert len(rig.sent("Originate")) == 1

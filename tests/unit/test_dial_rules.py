@@ -267,9 +267,9 @@ def test_a_consent_without_a_record_id_is_quoted_by_its_content() -> None:
     assert changed.version != versions["consent"]
 
 
-def test_callbacks_keep_their_two_rules() -> None:
+def test_callbacks_check_their_three_rules() -> None:
     rules = DialRules(DoNotCall(frozenset({"+33612345678"})), lambda at: at >= 0)
     verdict = check_dial("+33612345678", 1.0, rules)
-    assert verdict.checked == (r.DO_NOT_CALL, r.CALLING_HOURS)
+    assert verdict.checked == (r.DO_NOT_CALL, r.DESTINATION, r.CALLING_HOURS)
     assert verdict.refused_by == (r.DO_NOT_CALL,)
     assert verdict.data_versions == ()

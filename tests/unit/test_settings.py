@@ -138,3 +138,11 @@ def test_fastagi_takes_connections_from_asterisk_only() -> None:
     assert settings.agi_allow == ("127.0.0.0/8", "::1/128", f"{settings.ami.host}/32")
     given = parse_settings(VALID.replace("agi: {}", "agi: {allow: [10.1.2.3/32]}"))
     assert given.agi_allow == ("10.1.2.3/32",)
+
+
+def test_callbacks_go_to_the_countries_named() -> None:
+    trunk = "trunks: [{name: carrier, host: 127.0.0.8}]\n"
+    text = VALID + trunk + "callbacks: {trunk: carrier, countries: [fr, be]}\n"
+    assert parse_settings(text).callbacks.countries == frozenset({"FR", "BE"})
+    with pytest.raises(ConfigError, match="not a country code"):
+        parse_settings(VALID + trunk + "callbacks: {trunk: carrier, countries: [France]}\n")

@@ -21,7 +21,9 @@ from acd.adapters.prompts import prompt_name
 from acd.asterisk.agi import AgiError, AgiHangup, AgiSession
 from acd.asterisk.dialplan import Var
 from acd.core.compliance import DialRules, DoNotCall, NumberError, check_dial, to_e164
-from acd.core.compliance.dial_check import CALLING_HOURS, DO_NOT_CALL
+from acd.core.compliance.dial_check import CALLING_HOURS, DESTINATION, DO_NOT_CALL
+from acd.core.compliance.dial_request import DEFAULT_COUNTRIES
+from acd.core.compliance.rule_set import RuleSet
 from acd.core.engine.events import CallbackRequested, EngineEvent
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,19 @@ class CallbackRules:
     country: str
     do_not_call: DoNotCall
     may_call_at: Callable[[float], bool]  # the calling hours
+    countries: frozenset[str] = frozenset()  # where callbacks may go; empty: ``country``'s
 
     @property
     def dial(self) -> DialRules:
         """What the number must pass, at booking here and again at every dial."""
-        return DialRules(self.do_not_call, self.may_call_at)
+        return DialRules(self.do_not_call, self.may_call_at, self.countries or home(self.country))
+
+
+def home(country: str) -> frozenset[str]:
+    """A country and the overseas parts that share its numbering plan (France's)."""
+    return (
+        DEFAULT_COUNTRIES.get(RuleSet.FR, frozenset()) if country == "FR" else frozenset({country})
+    )
 
 
 class CallbackOffer:
@@ -147,7 +157,7 @@ class CallbackOffer:
         return _REFUSAL_PROMPTS[verdict.refused_by[0]] if verdict.refused_by else ""
 
 
-_REFUSAL_PROMPTS = {DO_NOT_CALL: "do_not_call", CALLING_HOURS: "hours"}
+_REFUSAL_PROMPTS = {DO_NOT_CALL: "do_not_call", DESTINATION: "destination", CALLING_HOURS: "hours"}
 
 
 def _sayer(language: str) -> Callable[[str], str]:

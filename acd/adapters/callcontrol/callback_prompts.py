@@ -26,6 +26,10 @@ PROMPTS: dict[str, dict[str, str]] = {
         "fr": "Nous ne pouvons pas rappeler ce numéro : il est inscrit sur une liste "
         "d'opposition. Vous gardez votre place dans la file.",
     },
+    "destination": {
+        "en": "We cannot call this number back. You keep your place in the queue.",
+        "fr": "Nous ne pouvons pas rappeler ce numéro. Vous gardez votre place dans la file.",
+    },
     "hours": {
         "en": "We cannot call back at this time of day. You keep your place in the queue.",
         "fr": "Nous ne pouvons pas rappeler à cette heure-ci. Vous gardez votre place "

@@ -4,6 +4,7 @@
       trunk: carrier                 # the trunk customers are dialled through (see 'trunks')
       caller_id: "+33170000000"      # the number customers see
       country: FR                    # numbers typed without a country code
+      countries: [FR, GP, MQ]        # where callbacks may go (default: the country's)
       do_not_call: [do-not-call.txt] # beside this file; one number per line; never called
       calling_hours: legal           # 'legal' (the country's rules) or a calendar's name
       ring_s: 30                     # how long the customer's phone rings
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import phonenumbers
 
 from acd.core import yamlfile as y
 from acd.core.compliance import DoNotCall, DoNotCallError, NumberError, parse_do_not_call, to_e164
@@ -33,6 +36,9 @@ class CallbackSettings:
     do_not_call: DoNotCall = field(default_factory=DoNotCall)
     do_not_call_files: tuple[str, ...] = ()
     calling_hours: str = LEGAL_HOURS
+    # Where callbacks may go (ISO regions); empty: the country (France: with its overseas
+    # parts). Premium-rate and shared-cost numbers never, wherever they are.
+    countries: frozenset[str] = frozenset()
     ring_s: float = 30.0
 
 
@@ -41,7 +47,9 @@ def parse_callbacks(
 ) -> CallbackSettings:
     """``base``: the directory relative file names are read from (the config file's)."""
     fields = y.mapping(
-        node, {"trunk"}, {"caller_id", "country", "do_not_call", "calling_hours", "ring_s"}
+        node,
+        {"trunk"},
+        {"caller_id", "country", "countries", "do_not_call", "calling_hours", "ring_s"},
     )
     trunk = y.text(fields["trunk"])
     if trunk not in trunks:
@@ -62,7 +70,17 @@ def parse_callbacks(
         if "calling_hours" in fields
         else LEGAL_HOURS,
         ring_s=y.integer(fields["ring_s"], 5, 120) if "ring_s" in fields else 30.0,
+        countries=frozenset(y.listed(fields["countries"], _region))
+        if "countries" in fields
+        else frozenset(),
     )
+
+
+def _region(node: Node) -> str:
+    region = y.text(node).upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise node.error(f"{y.text(node)!r} is not a country code", "two letters: FR, GP, BE...")
+    return region
 
 
 def _caller_id(node: Node, country: str) -> str:
