@@ -23,6 +23,7 @@ def register(commands: Any) -> None:
     actions.add_parser("down", help="stop the sandbox Asterisk")
     actions.add_parser("restart", help="stop and start again")
     actions.add_parser("status", help="is it built, is it running, how to register a phone")
+    actions.add_parser("passwords", help="the agents' SIP passwords (shown only when asked)")
     cli = actions.add_parser("cli", help="run an Asterisk CLI command (e.g. 'pjsip show contacts')")
     cli.add_argument("words", nargs="+", help="the Asterisk CLI command")
     parser.set_defaults(handler=run)
@@ -43,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         print("Sandbox Asterisk restarted.")
     elif args.action == "status":
         return print_status(sandbox, settings)
+    elif args.action == "passwords":
+        passwords = sandbox.secrets().agent_passwords
+        for agent in settings.agents:
+            print(f"agent {agent.name:<10} user {agent.id}  password {passwords[agent.id]}")
     else:
         print(sandbox.cli(" ".join(args.words)), end="")
     return 0
@@ -63,14 +68,18 @@ def print_status(sandbox: Sandbox, settings: Settings) -> int:
 
 
 def softphone_help(sandbox: Sandbox, settings: Settings) -> str:
-    passwords = sandbox.secrets().agent_passwords
+    """How to register a softphone. Passwords are never printed unasked (a terminal is
+    shared, scrolled back, logged): they are in the secrets file, readable by its owner."""
     lines = [
         "",
         "To register a softphone as an agent, configure a SIP account with:",
         f"  server / domain: {settings.sip.bind}  port {settings.sip.port} (UDP)",
     ]
     for agent in settings.agents:
-        lines.append(f"  agent {agent.name:<10} user {agent.id}  password {passwords[agent.id]}")
+        lines.append(f"  agent {agent.name:<10} user {agent.id}")
+    lines.append(
+        f"  passwords: in {settings.secrets_file}; show them with: acd sandbox passwords"
+    )
     lines.append(
         f"AMI: {settings.ami.host}:{settings.ami.port} user {settings.ami_username} "
         f"(secret in {settings.secrets_file})"

@@ -7,6 +7,7 @@ own so Debian's samples are never mixed in.
 
 from __future__ import annotations
 
+import os
 import secrets as random_source
 from pathlib import Path
 
@@ -47,9 +48,26 @@ def render_all(
             script=Script,
         )
         target = out / template.name.removesuffix(".j2")
-        target.write_text(text, encoding="utf-8")
+        _write_private(target, text, SECRET_FILES.get(target.name, 0o640))
         written.append(target)
     return written
+
+
+# Files holding a secret (the AMI secret, SIP passwords, mailbox PINs): their owner only.
+# The others: their owner, and Asterisk's group where it runs as its own user.
+SECRET_FILES = {"manager.conf": 0o600, "pjsip.conf": 0o600, "voicemail.conf": 0o600}
+
+
+def _write_private(target: Path, text: str, mode: int) -> None:
+    """Written with its mode from the start (never readable by others, even briefly),
+    then renamed over the old file."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(tmp, mode)  # whatever the umask
+    os.replace(tmp, target)
 
 
 def _pin() -> str:

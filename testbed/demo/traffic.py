@@ -110,7 +110,7 @@ class Demo:
         if free:
             log.info(
                 "Join as an agent with a softphone: SIP server %s, port %d (UDP), user %s;"
-                " the password is shown by: .venv/bin/acd sandbox status",
+                " the password is shown by: .venv/bin/acd sandbox passwords",
                 sip.bind,
                 sip.port,
                 free,

@@ -78,6 +78,13 @@ def test_rendered_asterisk_config(tmp_path: Path) -> None:
     assert "ACD_AGI = agi://127.0.0.1:4573" in files["extensions.conf"]
     # Secrets are kept across renders, so phones registered by hand keep working.
     assert load_or_create(settings) == secrets
+    # Nobody else reads what holds a secret; nothing is world-readable.
+    modes = {path.name: path.stat().st_mode & 0o777 for path in written}
+    assert {modes[n] for n in ("manager.conf", "pjsip.conf", "voicemail.conf")} == {0o600}
+    assert all(mode & 0o007 == 0 for mode in modes.values()), modes
+    # The AMI user cannot run a shell command through Originate (no "system" to write).
+    assert "write = call,originate,reporting" in manager
+    assert "= all" not in manager
 
 
 def test_phone_scenarios_are_well_formed_xml(tmp_path: Path) -> None:
