@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 from hypothesis import given
@@ -146,3 +148,29 @@ def test_callbacks_go_to_the_countries_named() -> None:
     assert parse_settings(text).callbacks.countries == frozenset({"FR", "BE"})
     with pytest.raises(ConfigError, match="not a country code"):
         parse_settings(VALID + trunk + "callbacks: {trunk: carrier, countries: [France]}\n")
+
+
+@pytest.mark.parametrize(
+    "name", ['"Alice\\n[evil]\\ntype = endpoint"', '"Bob; secret"', '"x=1"', '""']
+)
+def test_an_agent_name_cannot_write_into_asterisks_files(name: str) -> None:
+    text = VALID.replace("name: Alice", f"name: {name}")
+    with pytest.raises(ConfigError) as refused:
+        parse_settings(text)
+    assert refused.value.key == "agents[0].name"
+
+
+def test_a_do_not_call_file_is_read_in_any_encoding(tmp_path: Path) -> None:
+    (tmp_path / "dnc.txt").write_bytes(
+        "\ufeff# liste d'opposition, réf. été\r\n06 12 34 56 78\r\n".encode("utf-8")
+    )
+    (tmp_path / "old.txt").write_bytes("# réf. été\n06 12 34 56 79\n".encode("latin-1"))
+    text = (
+        VALID
+        + "trunks: [{name: carrier, host: 127.0.0.8}]\n"
+        + "callbacks: {trunk: carrier, do_not_call: [dnc.txt, old.txt]}\n"
+    )
+    (tmp_path / "acd.yaml").write_text(text, encoding="utf-8")
+    listed = load_settings(tmp_path / "acd.yaml").callbacks.do_not_call
+    assert listed.forbids("+33612345678")
+    assert listed.forbids("+33612345679")

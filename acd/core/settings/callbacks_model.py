@@ -21,7 +21,14 @@ from pathlib import Path
 import phonenumbers
 
 from acd.core import yamlfile as y
-from acd.core.compliance import DoNotCall, DoNotCallError, NumberError, parse_do_not_call, to_e164
+from acd.core.compliance import (
+    DoNotCall,
+    DoNotCallError,
+    NumberError,
+    decode_list,
+    parse_do_not_call,
+    to_e164,
+)
 from acd.core.yamlfile import Node
 
 LEGAL_HOURS = "legal"
@@ -102,7 +109,9 @@ def _load_lists(node: Node | None, files: tuple[str, ...], base: Path, country: 
     for name in files:
         path = base / name
         try:
-            text = path.read_text(encoding="utf-8")
+            # Any encoding: a byte-order mark, UTF-8, UTF-16 or Latin-1 (what spreadsheets
+            # and registries write); numbers are ASCII in all of them.
+            text = decode_list(path.read_bytes())
         except OSError as exc:
             assert node is not None
             raise node.error(f"cannot read the do-not-call list {name}: {exc.strerror}") from None

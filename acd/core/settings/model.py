@@ -220,7 +220,22 @@ def _agent(node: Node) -> AgentAccount:
     agent_id = y.text(fields["id"])
     if not _AGENT_ID.match(agent_id):
         raise fields["id"].error(f"{agent_id!r} is not an agent id (2 to 8 digits)")
-    return AgentAccount(agent_id, y.text(fields["name"]))
+    return AgentAccount(agent_id, _display_name(fields["name"]))
+
+
+def _display_name(node: Node) -> str:
+    """A person's name as phones and reports show it: any letters, but no line break or
+    control character, and none of ``[ ] ; =`` (it is written into Asterisk's files,
+    where those would start a section, a comment or a setting)."""
+    value = y.text(node)
+    if not value.strip() or len(value) > 60:
+        raise node.error(f"{value[:70]!r}: a name of 1 to 60 characters")
+    if any(c in "[];=\\" or not c.isprintable() for c in value):
+        raise node.error(
+            f"{value[:70]!r}: a name cannot hold a line break, a control character "
+            "or any of [ ] ; = \\"
+        )
+    return value
 
 
 def _name(node: Node) -> str:
