@@ -256,3 +256,24 @@ def test_pending_callbacks_are_booked_ones_without_an_outcome(journal: Journal) 
         PendingCallback(booked(20.0, "pending", "+33611111111"), attempts=1)
     ]
     assert [c.call_id for c in journal.waiting_calls()] == ["pending"]  # the offer kept it
+
+
+def test_a_damaged_row_does_not_keep_the_server_from_restoring_the_others(
+    journal: Journal,
+) -> None:
+    journal.append(
+        [
+            CallEntered(10.0, "broken", "sales", 1, 0, "01"),
+            CallEntered(11.0, "waiting", "sales", 2, 0, "02"),
+            CallOverflowed(12.0, "waiting", "sales", 0, "waited_over", "callback", "", 1, 1.0),
+            CallbackBooked(13.0, "waiting", "sales", "+33611111111", 11.0, 0, "", "fr", (), ""),
+            CallEntered(14.0, "other", "sales", 3, 0, "03"),
+            CallbackBooked(15.0, "other", "sales", "+33622222222", 14.0, 0, "", "fr", (), ""),
+        ]
+    )
+    db = journal._connection()
+    db.execute("UPDATE facts SET data = '{not json' WHERE call_id = 'broken'")
+    db.execute("UPDATE facts SET data = '{not json' WHERE kind = 'OVERFLOW'")
+    db.execute("UPDATE facts SET data = '[]' WHERE kind = 'CALLBACK' AND call_id = 'other'")
+    assert [c.call_id for c in journal.waiting_calls()] == ["waiting", "other"]
+    assert [c.booked.call_id for c in journal.pending_callbacks()] == ["waiting"]

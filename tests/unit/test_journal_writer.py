@@ -126,3 +126,28 @@ async def test_close_gives_up_on_a_dead_disk_and_fails_waiters(tmp_path: Path) -
         await writer.close(timeout_s=0.05)
     with pytest.raises(JournalClosedError, match="journal writer stopped"):
         await writer.flush()
+
+
+class PoisonJournal(Journal):
+    """Cannot store one fact (a bug: a value the codec does not know)."""
+
+    def __init__(self, real: Journal, poison: Fact):
+        super().__init__(real._connection(), real.path)
+        self.poison = poison
+
+    def append(self, facts: Sequence[Fact]) -> None:
+        if self.poison in facts:
+            raise TypeError("Object of type Decimal is not JSON serializable")
+        super().append(facts)
+
+
+async def test_a_fact_that_cannot_be_stored_costs_that_fact_only(tmp_path: Path) -> None:
+    poison = fact(2)
+    writer = AsyncJournal(PoisonJournal(Journal.open(tmp_path / "j.sqlite3"), poison))
+    writer.submit([fact(1), poison, fact(3)])
+    await writer.flush()
+    writer.submit([fact(4)])  # the writer lives on
+    await writer.flush()
+    assert read_all(str(tmp_path / "j.sqlite3")) == [fact(1), fact(3), fact(4)]
+    assert writer.dropped == 1
+    await writer.close()

@@ -9,20 +9,26 @@ caller who hung up while the server was down is in this list but not in Asterisk
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from acd.adapters.journal.codec import decode
+from acd.adapters.journal.errors import CorruptFactError
 from acd.core.engine.facts import CallbackBooked
+
+log = logging.getLogger(__name__)
 
 ENDS_WAIT = ("CONNECT", "COMPLETE", "TRANSFER", "ABANDON", "EXIT", "REFUSED")
 # An overflow ends the wait in that queue, unless it is a callback offer (the caller
-# keeps their place while they answer it).
+# keeps their place while they answer it). A row whose data is not JSON (damaged) is read
+# as saying nothing: json_extract on it would fail the whole query, and the start.
 _ENDED = f"""
     SELECT 1 FROM facts AS t
     WHERE t.call_id = e.call_id AND t.id > e.id AND (t.kind IN {ENDS_WAIT!r}
-      OR (t.kind = 'OVERFLOW' AND json_extract(t.data, '$.to') != 'callback'))
+      OR (t.kind = 'OVERFLOW'
+          AND CASE WHEN json_valid(t.data) THEN json_extract(t.data, '$.to') END != 'callback'))
 """
 _OPEN_ENTRIES = f"""
 SELECT e.call_id, e.queue, e.at, e.data FROM facts AS e
@@ -33,7 +39,8 @@ _OPEN_CALLBACKS = f"""
 SELECT e.id, e.at, e.call_id, e.queue, e.data,
   (SELECT COUNT(*) FROM facts AS f WHERE f.call_id = e.call_id AND f.kind = 'CALLBACKFAIL')
 FROM facts AS e
-WHERE e.kind = 'CALLBACK' AND json_extract(e.data, '$.merged_into') = ''
+WHERE e.kind = 'CALLBACK'
+  AND CASE WHEN json_valid(e.data) THEN json_extract(e.data, '$.merged_into') END = ''
   AND NOT EXISTS ({_ENDED})
 ORDER BY e.id
 """
@@ -58,15 +65,20 @@ def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
         known = waiting.get(call_id)
         if known is not None and known.queue == queue:
             continue
-        fields = json.loads(data)
-        waiting[call_id] = WaitingCall(
-            call_id=call_id,
-            queue=queue,
-            entered_at=at,
-            priority=int(fields.get("priority", 0)),
-            caller=str(fields.get("caller", "")),
-            position=int(fields.get("position", 0)),
-        )
+        try:
+            fields = json.loads(data)
+            waiting[call_id] = WaitingCall(
+                call_id=call_id,
+                queue=queue,
+                entered_at=at,
+                priority=int(fields.get("priority", 0)),
+                caller=str(fields.get("caller", "")),
+                position=int(fields.get("position", 0)),
+            )
+        except (ValueError, TypeError, AttributeError) as exc:
+            # One damaged row must not keep the server from starting: that caller is
+            # found again on Asterisk's side (recovery) if still there.
+            log.error("journal: entry of call %s unreadable, skipped: %s", call_id, exc)
     return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
 
 
@@ -80,7 +92,12 @@ class PendingCallback(NamedTuple):
 def pending_callbacks(db: sqlite3.Connection) -> list[PendingCallback]:
     pending: dict[str, PendingCallback] = {}
     for row_id, at, call_id, queue, data, attempts in db.execute(_OPEN_CALLBACKS):
-        fact = decode(row_id, "CALLBACK", {"at": at, "call_id": call_id, "queue": queue}, data)
+        try:
+            columns = {"at": at, "call_id": call_id, "queue": queue}
+            fact = decode(row_id, "CALLBACK", columns, data)
+        except CorruptFactError as exc:
+            log.error("journal: a booked callback is unreadable, not restored: %s", exc)
+            continue
         if isinstance(fact, CallbackBooked):
             pending[call_id] = PendingCallback(fact, int(attempts))
     return sorted(pending.values(), key=lambda c: (c.booked.entered_at, c.booked.call_id))

@@ -161,6 +161,10 @@ class AsyncJournal:
                 log.exception("journal write failed; retrying in %s s", self._retry_s)
                 if self._abandon.wait(self._retry_s):
                     return False
+            except Exception:  # a fact that cannot be stored: the others must still be
+                log.exception("journal: a batch of %d facts could not be stored", len(facts))
+                facts = self._one_by_one(facts)
+                break
         for sink in self._sinks:
             try:
                 sink(facts)
@@ -168,6 +172,20 @@ class AsyncJournal:
                 log.exception("journal sink %r failed; its copy misses %d facts", sink, len(facts))
         self._wake_waiters(committed=batches[-1][0])
         return True
+
+    def _one_by_one(self, facts: list[Fact]) -> list[Fact]:
+        """Stores each fact alone; the one that fails is dropped (and counted, shown by
+        the server's status) instead of stopping the writer and every fact after it."""
+        stored = []
+        for fact in facts:
+            try:
+                self._journal.append([fact])
+            except Exception:
+                self.dropped += 1
+                log.critical("journal: fact dropped, it cannot be stored: %r", fact, exc_info=True)
+            else:
+                stored.append(fact)
+        return stored
 
     def _wake_waiters(self, committed: int) -> None:
         with self._lock:
