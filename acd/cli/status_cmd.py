@@ -37,7 +37,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render(status: dict[str, Any]) -> str:
-    lines = ["QUEUE        WAITING  LONGEST  ANSWERED  ABANDONED  SERVICE LEVEL"]
+    lines = [
+        _health(status),
+        "",
+        "QUEUE        WAITING  LONGEST  ANSWERED  ABANDONED  SERVICE LEVEL",
+    ]
     for q in status["queues"]:
         sl = q["service_level"]
         sl_text = "-" if sl is None else f"{sl:.0%} within {q['service_level_s']:.0f} s"
@@ -56,6 +60,18 @@ def render(status: dict[str, Any]) -> str:
             f"{a['phone']:<12} {a['calls']:>5}  {note}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _health(status: dict[str, Any]) -> str:
+    """Asterisk's link, the journal (batches not yet on disk, facts lost) and FastAGI."""
+    journal = status.get("journal") or {}
+    dropped = journal.get("dropped", 0)
+    lost = f", {dropped} FACTS LOST (see the server's log)" if dropped else ""
+    sessions = (status.get("fastagi") or {}).get("sessions", 0)
+    return (
+        f"Asterisk: {status.get('asterisk', 'unknown')}; journal: "
+        f"{journal.get('pending', 0)} batches to write{lost}; FastAGI: {sessions} calls"
+    )
 
 
 def _duration(seconds: float) -> str:

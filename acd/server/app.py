@@ -184,7 +184,12 @@ class Server:
         API turns them into JSON once."""
         snapshot = self.engine.snapshot(self.runner.clock())
         fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
-        return {"asterisk": self.ami_state.value, **fields, "ivr": self.menus.status()}
+        health = {
+            "asterisk": self.ami_state.value,
+            "journal": {"pending": self.journal.pending, "dropped": self.journal.dropped},
+            "fastagi": {"sessions": self.agi.open_sessions},
+        }
+        return {**health, **fields, "ivr": self.menus.status()}
 
     def reload_menus(self) -> None:
         """SIGHUP: read the IVR menus again now (they are also watched for changes)."""

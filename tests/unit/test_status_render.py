@@ -5,6 +5,9 @@ from __future__ import annotations
 from acd.cli.status_cmd import render
 
 STATUS = {
+    "asterisk": "connected",
+    "journal": {"pending": 0, "dropped": 0},
+    "fastagi": {"sessions": 2},
     "queues": [
         {
             "name": "sales",
@@ -45,6 +48,12 @@ STATUS = {
 
 def test_status_lines() -> None:
     lines = render(STATUS).splitlines()
-    assert lines[1].split() == ["sales", "2", "1:15", "4", "1", "75%", "within", "20", "s"]
-    assert lines[4].split() == ["1001", "paused", "1:02", "not_inuse", "3", "lunch"]
-    assert lines[5].split() == ["1002", "logged_out", "-", "unavailable", "0"]
+    assert lines[0] == "Asterisk: connected; journal: 0 batches to write; FastAGI: 2 calls"
+    assert lines[3].split() == ["sales", "2", "1:15", "4", "1", "75%", "within", "20", "s"]
+    assert lines[6].split() == ["1001", "paused", "1:02", "not_inuse", "3", "lunch"]
+    assert lines[7].split() == ["1002", "logged_out", "-", "unavailable", "0"]
+
+
+def test_lost_journal_facts_are_shouted() -> None:
+    status = {**STATUS, "journal": {"pending": 3, "dropped": 2}}
+    assert "3 batches to write, 2 FACTS LOST" in render(status).splitlines()[0]
