@@ -1,8 +1,9 @@
 """How many calls a campaign places now (pure): progressive and automated-message modes.
 
 Progressive: one call per free agent of the campaign's queue. An agent is free when
-ready and not wanted by a caller already waiting in the queue (inbound first), and a
-call already placed and not yet ended or connected counts against the free agents: so
+ready and not wanted by a caller already waiting in the queue (inbound first, and the
+campaign's own people waiting there), and a call placed that has not reached the queue
+yet counts against the free agents: so
 a person who answers always has an agent waiting for them, and nobody is abandoned
 unless an agent leaves meanwhile. Automated message calls need no agent: as many as the
 trunk's lines allow. Both are capped by the campaign's lines and its calls per second.
@@ -20,7 +21,7 @@ class Room:
     """What the campaign may use right now."""
 
     free_agents: int  # ready agents of its queue, less the callers waiting there
-    in_flight: int  # calls placed and not yet ended, nor connected to an agent
+    in_flight: int  # calls placed that have not reached the queue yet
     lines_in_use: int  # the campaign's calls up on the trunk, connected ones included
     max_lines: int
 

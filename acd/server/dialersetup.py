@@ -24,6 +24,7 @@ from acd.adapters.prompts import prompt_name, synthesize
 from acd.asterisk.ami import AmiClient
 from acd.core.engine import Engine
 from acd.core.engine.events import EngineEvent
+from acd.core.engine.snapshot import Snapshot
 from acd.core.facts import Fact
 from acd.core.settings import Settings
 from dialer import retry
@@ -59,13 +60,13 @@ def build_dialer(
     members = {queue.name: set(queue.members) for queue in settings.acd.queues}
 
     def free_agents(queue: str) -> int:
-        """Ready agents of the queue, less the callers already waiting there."""
+        """Ready agents of the queue, less the callers there that no agent is ringing for
+        yet (one being rung has their agent already: not ready, not counted twice)."""
         snapshot = engine.snapshot(clock())
         ready = sum(
             1 for a in snapshot.agents if a.state == "ready" and a.agent_id in members[queue]
         )
-        waiting = sum(q.waiting for q in snapshot.queues if q.name == queue)
-        return ready - waiting
+        return ready - _unserved(snapshot, queue)
 
     def queue_agents(queue: str) -> QueueAgents:
         """The queue's agents for predictive pacing. Inbound is at risk when a caller
@@ -75,7 +76,7 @@ def build_dialer(
         mine = [a for a in snapshot.agents if a.agent_id in members[queue]]
         (status,) = [q for q in snapshot.queues if q.name == queue]
         return QueueAgents(
-            free=sum(1 for a in mine if a.state == "ready") - status.waiting,
+            free=sum(1 for a in mine if a.state == "ready") - _unserved(snapshot, queue),
             talking=tuple(a.in_state_s for a in mine if a.state in ("on_call", "reserved")),
             wrapping=tuple(a.in_state_s for a in mine if a.state == "wrap_up"),
             inbound_at_risk=status.longest_wait_s > status.service_level_s / 2,
@@ -126,6 +127,13 @@ def build_dialer(
     dialer.call_back = previews.call_back
     dispositions = Dispositions(dialer, book, record, clock)
     return DialerParts(book, dialer, calls, dispositions, previews)
+
+
+def _unserved(snapshot: Snapshot, queue: str) -> int:
+    """Callers in ``queue`` waiting with no agent being rung for them."""
+    return sum(
+        1 for q in snapshot.queues if q.name == queue for c in q.callers if c.state == "waiting"
+    )
 
 
 def resume(parts: DialerParts, now: float) -> None:

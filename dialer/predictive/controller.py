@@ -53,6 +53,14 @@ class PacerConfig:
     cold_live: int = 30  # live answers seen before dialling ahead of the agents
     budget_margin: float = 2.0  # abandons kept in hand in every window
     step: float = 0.002  # how fast the allowed share follows what happens
+    start_gain: float = 0.25  # the allowed share starts at this part of the aim, and grows
+    # Agents are counted free if they free before this share of live answers come (and
+    # their 2 s of grace): the early answers find only the agents free by then.
+    horizon_quantile: float = 0.25
+    ramp_per_agent_s: float = 0.3  # calls beyond progressive, per agent and second, at most
+    # The guard spends only this share of each window's budget: as a rolling window moves
+    # on, its good answers leave it before its abandons do, and the rate rises by itself.
+    guard_share: float = 0.85
     live_prior: float = 0.25  # guesses before any data
     talk_prior_s: float = 120.0
     wrap_prior_s: float = 10.0
@@ -69,7 +77,10 @@ class PredictivePacer:
         self.ring_live = Durations(c.ring_prior_s)  # from dial to a person's answer
         self.ring_other = Durations(c.other_prior_s)  # from dial to any other end
         self.budget = AbandonBudget(c.target_abandon)
-        self._log_gain = 0.0  # the allowed share's correction, in log
+        self.guard = AbandonBudget(c.target_abandon * c.guard_share)  # the budget kept
+        self._ahead_tokens = 0.0  # the ramp's bucket: _ahead_allowed
+        self._ahead_at: float | None = None
+        self._log_gain = math.log(c.start_gain)  # the allowed share's correction, in log
 
     # -- learning ---------------------------------------------------------------------------
 
@@ -81,9 +92,11 @@ class PredictivePacer:
                 rung.add(at - placed_at)
             case LiveConnected(at=at):
                 self.budget.add(at, abandoned=False)
+                self.guard.add(at, abandoned=False)
                 self._log_gain = min(math.log(MAX_GAIN), self._log_gain + self.config.step)
             case LiveAbandoned(at=at):
                 self.budget.add(at, abandoned=True)
+                self.guard.add(at, abandoned=True)
                 aim = max(self._aim, 1e-6)
                 self._log_gain -= self.config.step * (1 - aim) / aim
                 self._log_gain = max(math.log(MIN_GAIN), self._log_gain)
@@ -109,7 +122,7 @@ class PredictivePacer:
         cap = min(state.lines_free, math.floor(c.max_ratio * max(agents, 1)) - ringing)
         if cap <= 0:
             return Decision(0, 0.0, "no line free (lines or the maximum dial ratio)")
-        horizon = self.ring_live.mean + GRACE_S
+        horizon = self.ring_live.quantile(c.horizon_quantile) + GRACE_S
         free_mean, free_var = self._free_agents(state, horizon)
         pending_mean, pending_var = self._pending_live(state)
         figures = self._figures(free_mean, pending_mean, horizon)
@@ -119,7 +132,8 @@ class PredictivePacer:
             )
         if self.budget.live("campaign") < c.cold_live:
             return self._progressive(progressive, cap, ringing, free_mean, "cold start", figures)
-        window, left = self.budget.least_left(pending_mean)
+        self.guard.expire(state.now)
+        window, left = self.guard.least_left()
         figures = {**figures, "budget_left": left}
         if left < c.budget_margin:
             why = f"abandon budget of the {window} window spent"
@@ -128,7 +142,8 @@ class PredictivePacer:
         figures = {**figures, "allowed_share": allowed}
         p = self.live.value
         dials = max(min(progressive, cap), 0)
-        for n in range(dials + 1, cap + 1):
+        ahead = self._ahead_allowed(state.now, agents)
+        for n in range(dials + 1, min(cap, dials + ahead) + 1):
             mean = pending_mean + n * p
             # Counts are whole: P(D >= k) for k >= 1 is P(normal >= k - 0.5).
             excess = mean - free_mean - 0.5
@@ -136,8 +151,19 @@ class PredictivePacer:
             if spare > allowed * mean or spare > left - c.budget_margin:
                 break
             dials = n
+        self._ahead_tokens -= max(0, dials - progressive)
         level = (ringing + dials) / max(free_mean, 1.0)
         return Decision(dials, level, "predictive", {**figures, "dials": float(dials)})
+
+    def _ahead_allowed(self, now: float, agents: int) -> int:
+        """Calls beyond progressive come at most ``ramp_per_agent_s`` per agent and second
+        (a bucket of one second's worth): a forecast that is wrong shows in a few
+        answers, not in a burst of abandons before the correction can act."""
+        rate = self.config.ramp_per_agent_s * max(agents, 1)
+        elapsed = max(0.0, now - self._ahead_at) if self._ahead_at is not None else 1.0
+        self._ahead_tokens = min(rate, self._ahead_tokens + rate * elapsed)
+        self._ahead_at = now
+        return max(0, math.floor(self._ahead_tokens))
 
     def _progressive(
         self,
@@ -155,7 +181,8 @@ class PredictivePacer:
     def _free_agents(self, state: PoolState, horizon: float) -> tuple[float, float]:
         """Agents free within ``horizon`` s: mean and variance (a sum of chances)."""
         wrap_mean = self.wrap.mean
-        chances = [self.talk.done_within(e, max(0.0, horizon - wrap_mean)) for e in state.talking]
+        talk = self.talk.with_ongoing(state.talking)
+        chances = [talk.done_within(e, max(0.0, horizon - wrap_mean)) for e in state.talking]
         chances += [self.wrap.done_within(e, horizon) for e in state.wrapping]
         return state.ready + sum(chances), sum(q * (1 - q) for q in chances)
 

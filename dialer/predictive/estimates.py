@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # How far apart (in standard errors) the recent and the older must be to call a change. A
@@ -98,6 +99,12 @@ class Durations:
     def mean(self) -> float:
         return sum(self._sorted) / len(self._sorted) if self._sorted else self.prior_mean
 
+    def quantile(self, share: float) -> float:
+        """The duration ``share`` of them are shorter than (the prior mean before any)."""
+        if not self._sorted:
+            return self.prior_mean
+        return self._sorted[min(len(self._sorted) - 1, int(share * len(self._sorted)))]
+
     def survival(self, seconds: float) -> float:
         """P(duration > seconds); before any sample, an exponential of the prior mean."""
         if not self._sorted:
@@ -105,9 +112,61 @@ class Durations:
         above = len(self._sorted) - bisect.bisect_right(self._sorted, seconds)
         return above / len(self._sorted)
 
+    def with_ongoing(self, elapsed: Sequence[float]) -> Survival:
+        """The survival curve counting also the durations still running (``elapsed`` so
+        far: censored, Kaplan-Meier). Early in a campaign only the short calls have ended:
+        without the long ones still going, talk would look short and agents about to
+        free, and the pacer would dial too much."""
+        return Survival.kaplan_meier(self._sorted, sorted(elapsed), self.prior_mean)
+
     def done_within(self, elapsed: float, horizon: float) -> float:
         """P(it ends within ``horizon`` more seconds | it has lasted ``elapsed``). Past
         every sample seen, it is taken to end within the horizon with even odds."""
+        alive = self.survival(elapsed)
+        if alive <= 0.0:
+            return 0.5
+        return max(0.0, min(1.0, 1.0 - self.survival(elapsed + horizon) / alive))
+
+
+@dataclass(frozen=True)
+class Survival:
+    """P(duration > t) as a step function: ``times`` ascending, ``alive`` after each."""
+
+    times: tuple[float, ...]
+    alive: tuple[float, ...]
+    prior_mean: float
+
+    @classmethod
+    def kaplan_meier(
+        cls, ended: Sequence[float], running: Sequence[float], prior_mean: float
+    ) -> Survival:
+        """From durations ``ended`` and ``running`` (lasted so far), both sorted."""
+        at_risk, alive = len(ended) + len(running), 1.0
+        times: list[float] = []
+        levels: list[float] = []
+        i = j = 0
+        while i < len(ended):
+            t = ended[i]
+            while j < len(running) and running[j] < t:  # left before t: no longer at risk
+                at_risk, j = at_risk - 1, j + 1
+            died = 0
+            while i < len(ended) and ended[i] == t:
+                died, i = died + 1, i + 1
+            alive *= 1 - died / at_risk
+            at_risk -= died
+            times.append(t)
+            levels.append(alive)
+        return cls(tuple(times), tuple(levels), prior_mean)
+
+    def survival(self, seconds: float) -> float:
+        if not self.times:
+            return math.exp(-seconds / max(self.prior_mean, 1e-9))
+        k = bisect.bisect_right(self.times, seconds)
+        return 1.0 if k == 0 else self.alive[k - 1]
+
+    def done_within(self, elapsed: float, horizon: float) -> float:
+        """P(it ends within ``horizon`` more seconds | it has lasted ``elapsed``); 0 past
+        the longest duration seen to end (nothing says it will end soon)."""
         alive = self.survival(elapsed)
         if alive <= 0.0:
             return 0.5

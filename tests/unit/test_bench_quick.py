@@ -70,7 +70,7 @@ KEYS: dict[str, set[str]] = {
         "details",
     },
 }
-NOT_HERE = {"vs_app_queue"}  # needs the sandbox: an end-to-end test
+NOT_HERE = {"vs_app_queue", "answer_to_agent"}  # need the sandbox: end-to-end tests
 
 
 def test_every_benchmark_has_its_quick_test() -> None:

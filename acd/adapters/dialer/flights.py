@@ -72,6 +72,13 @@ class Run:
         return len(self.flights)
 
     @property
+    def before_queue(self) -> int:
+        """Calls placed that have not reached the queue yet (ringing, or a person being
+        told apart from a machine): each may need an agent soon. Once in the queue, a
+        person is counted there (waiting, or their agent being rung), not here."""
+        return sum(1 for flight in self.flights.values() if not flight.queued)
+
+    @property
     def ringing_since(self) -> tuple[float, ...]:
         """When each call still ringing was placed."""
         return tuple(f.placed_at for f in self.flights.values() if not f.answered)

@@ -255,7 +255,7 @@ class Dialer:
         campaign = run.campaign
         room = pacing.Room(
             free_agents=self._free_agents(campaign.queue) if campaign.queue else 0,
-            in_flight=run.in_flight,
+            in_flight=run.before_queue,
             lines_in_use=len(run.lines | set(run.flights)),
             max_lines=campaign.max_lines,
         )
