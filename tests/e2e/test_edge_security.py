@@ -1,0 +1,63 @@
+"""The edge on the sandbox Asterisk: an INVITE from an address that is not a trunk's,
+with "From: carrier" (a trunk's name) or an agent's user name and no credentials, is
+refused by Asterisk (401/403 seen at the SIPp side) and never reaches the server; the
+AMI user the server logs in with cannot Originate Application=System; the rendered
+files that hold secrets are readable by their owner only."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from acd.asterisk.ami import AmiClient, AmiError
+from acd.core.engine.facts import CallEntered
+from testbed.phones import sipp
+from testbed.phones.ports import free_media_port, free_udp_port
+from testbed.sandbox import Sandbox
+from testbed.sandbox.layout import ETC_IN_CHROOT
+from tests.e2e.acd_harness import facts, running_server, write_config
+
+pytestmark = pytest.mark.e2e
+STRANGER = "127.0.0.30"  # not in any trunk's match (127.0.0.2-7) nor a trunk's host
+
+
+async def _intrude(phones_dir: Path, sandbox: Sandbox, from_user: str) -> None:
+    scenario = sipp.render(
+        "intruder.xml.j2", phones_dir, f"intruder-{from_user}", number="100", from_user=from_user
+    )
+    where = sipp.SippEndpoint(
+        f"{sandbox.settings.sip.bind}:{sandbox.settings.sip.port}",
+        STRANGER,
+        free_udp_port(STRANGER),
+    )
+    extra = ["-m", "1", "-mi", STRANGER, "-mp", str(free_media_port(STRANGER))]
+    log = phones_dir / f"intruder-{from_user}.log"
+    proc = await sipp.start(scenario, where, extra, log)
+    await sipp.finish(proc, 20, f"an INVITE from {STRANGER} as {from_user}", log)
+
+
+async def test_a_stranger_calling_as_the_trunk_or_an_agent_is_refused(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, lambda c: None)
+    async with running_server(config, tmp_path):
+        await _intrude(phones_dir, sandbox, "carrier")  # 401 or 403, never 200
+        await _intrude(phones_dir, sandbox, "1001")
+    assert not [f for f in facts(tmp_path) if isinstance(f, CallEntered)]
+
+
+async def test_the_servers_ami_user_cannot_run_a_shell_command(ami: AmiClient) -> None:
+    with pytest.raises(AmiError):
+        await ami.originate(
+            "Local/s@acd-test", application="System", data="touch /tmp/acd-pwned", timeout_ms=3000
+        )
+
+
+def test_files_with_secrets_are_readable_by_their_owner_only(sandbox: Sandbox) -> None:
+    etc = sandbox.layout.rootfs / ETC_IN_CHROOT.lstrip("/")
+    for name in ("manager.conf", "pjsip.conf", "voicemail.conf"):
+        assert stat.S_IMODE((etc / name).stat().st_mode) == 0o600, name
+    for path in etc.glob("*.conf"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path.name
