@@ -65,7 +65,7 @@ async def test_demo_answers_its_calls_and_exits_0(sandbox: Sandbox, tmp_path: Pa
     answered = {f.call_id for f in facts(tmp_path) if isinstance(f, CallAnswered)}
     assert len(answered) == CALLS
     assert f"all {CALLS} demo calls were answered by an agent" in text
-    for told in ("acd status", "acd sandbox status", "port 5060 (UDP)"):
+    for told in ("acd status", "acd sandbox passwords", "port 5060 (UDP)"):
         assert told in text
     for password in sandbox.secrets().agent_passwords.values():
         assert password not in text  # the demo says where to read them, never prints them
