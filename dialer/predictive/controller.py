@@ -61,6 +61,7 @@ class PacerConfig:
     # The guard spends only this share of each window's budget: as a rolling window moves
     # on, its good answers leave it before its abandons do, and the rate rises by itself.
     guard_share: float = 0.85
+    soft_span: float = 8.0  # abandons left, above the margin, where the share starts to shrink
     live_prior: float = 0.25  # guesses before any data
     talk_prior_s: float = 120.0
     wrap_prior_s: float = 10.0
@@ -138,7 +139,10 @@ class PredictivePacer:
         if left < c.budget_margin:
             why = f"abandon budget of the {window} window spent"
             return self._progressive(progressive, cap, ringing, free_mean, why, figures)
-        allowed = self._aim * math.exp(self._log_gain)
+        # Near a window's limit, the allowed share shrinks smoothly towards progressive
+        # (a cliff from full speed to progressive costs more than the abandons it saves).
+        softly = min(1.0, (left - c.budget_margin) / c.soft_span)
+        allowed = self._aim * math.exp(self._log_gain) * softly
         figures = {**figures, "allowed_share": allowed}
         p = self.live.value
         dials = max(min(progressive, cap), 0)
