@@ -13,7 +13,7 @@ import pytest
 
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.core.engine.facts import CallEntered
-from testbed.phones import sipp
+from testbed.phones import CallerPhone, CallerScript, sipp
 from testbed.phones.ports import free_media_port, free_udp_port
 from testbed.sandbox import Sandbox
 from testbed.sandbox.layout import ETC_IN_CHROOT
@@ -21,21 +21,22 @@ from tests.e2e.acd_harness import facts, running_server, write_config
 
 pytestmark = pytest.mark.e2e
 STRANGER = "127.0.0.30"  # not in any trunk's match (127.0.0.2-7) nor a trunk's host
+TRUNK_CALLER = "127.0.0.2"  # the carrier's: its calls reach [from-trunk]
 
 
-async def _intrude(phones_dir: Path, sandbox: Sandbox, from_user: str) -> None:
-    scenario = sipp.render(
-        "intruder.xml.j2", phones_dir, f"intruder-{from_user}", number="100", from_user=from_user
-    )
+async def _intrude(
+    phones_dir: Path, sandbox: Sandbox, from_user: str, number: str = "100", ip: str = STRANGER
+) -> None:
+    """An INVITE that Asterisk must refuse (401 or 403); SippError if it is answered."""
+    name = f"intruder-{from_user}-{abs(hash(number))}"
+    scenario = sipp.render("intruder.xml.j2", phones_dir, name, number=number, from_user=from_user)
     where = sipp.SippEndpoint(
-        f"{sandbox.settings.sip.bind}:{sandbox.settings.sip.port}",
-        STRANGER,
-        free_udp_port(STRANGER),
+        f"{sandbox.settings.sip.bind}:{sandbox.settings.sip.port}", ip, free_udp_port(ip)
     )
-    extra = ["-m", "1", "-mi", STRANGER, "-mp", str(free_media_port(STRANGER))]
-    log = phones_dir / f"intruder-{from_user}.log"
+    extra = ["-m", "1", "-mi", ip, "-mp", str(free_media_port(ip))]
+    log = phones_dir / f"{name}.log"
     proc = await sipp.start(scenario, where, extra, log)
-    await sipp.finish(proc, 20, f"an INVITE from {STRANGER} as {from_user}", log)
+    await sipp.finish(proc, 20, f"an INVITE to {number} from {ip} as {from_user}", log)
 
 
 async def test_a_stranger_calling_as_the_trunk_or_an_agent_is_refused(
@@ -61,3 +62,29 @@ def test_files_with_secrets_are_readable_by_their_owner_only(sandbox: Sandbox) -
         assert stat.S_IMODE((etc / name).stat().st_mode) == 0o600, name
     for path in etc.glob("*.conf"):
         assert stat.S_IMODE(path.stat().st_mode) & 0o007 == 0, path.name
+
+
+@pytest.mark.parametrize("dialled", ["100&PJSIP/0899123456", "100/0899123456", "100%26x"])
+async def test_a_number_dialled_with_more_than_digits_is_refused_unanswered(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path, dialled: str
+) -> None:
+    config = write_config(tmp_path, lambda c: None)
+    async with running_server(config, tmp_path):
+        await _intrude(phones_dir, sandbox, "0612345678", number=dialled, ip=TRUNK_CALLER)
+    assert not [f for f in facts(tmp_path) if isinstance(f, CallEntered)]
+    log = (tmp_path / "server.log").read_text()
+    assert "dropped connection" not in log  # refused by the dialplan: FastAGI never asked
+    assert "no menu or queue serves" not in log
+
+
+async def test_a_plus_in_the_number_dialled_reaches_the_server_as_a_plus(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    config = write_config(tmp_path, lambda c: None)
+    async with running_server(config, tmp_path):
+        caller = CallerPhone(phones_dir, "0612345678", ip=TRUNK_CALLER)
+        await caller.dial("+100", CallerScript(), hold_ms=3000)
+        await caller.finished(30)  # "no service", then hung up: +100 is not 100
+    assert (
+        "call to +100: no menu or queue serves this number" in (tmp_path / "server.log").read_text()
+    )

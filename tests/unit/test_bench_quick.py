@@ -27,6 +27,15 @@ KEYS: dict[str, set[str]] = {
         "seconds",
     },
     "lead_import": {"leads", "seconds", "leads_per_s", "rejected"},
+    "dialer_efficiency": {
+        "occupancy_n50_p30_t60",
+        "max_window_abandon",
+        "min_gap_closed_n50_plus",
+        "progressive_occupancy_n50_p30_t60",
+        "vicidial_occupancy_n50_p30_t60",
+        "oracle_occupancy_n50_p30_t60",
+        "seconds",
+    },
     "erlang_conformance": {"all_within_ci", "fifo_violations", "calls_per_case", "cases"},
     "ewt_accuracy": {
         "ours_mae_s",
