@@ -66,7 +66,7 @@ def _campaign(mode: Mode, on_machine: MachineTreatment) -> Campaign:
 def test_a_person_or_a_doubt_goes_to_an_agent_within_2_s() -> None:
     campaign = _campaign(Mode.PROGRESSIVE, MachineTreatment.HANG_UP)
     for status, cause in (("HUMAN", "HUMAN-900-800"), ("NOTSURE", "TOOLONG-5000"), ("", "")):
-        assert treatment(campaign, status, cause, DEFAULT) == ToAgent("sales", 2.0, 100)
+        assert treatment(campaign, status, cause, DEFAULT) == ToAgent("sales", 1.8, 100)
     assert treatment(campaign, "HANGUP", "", DEFAULT) == HangUp(Answerer.NOBODY)
 
 
@@ -82,7 +82,7 @@ def test_a_route_per_cause_sends_a_silent_machine_verdict_to_an_agent() -> None:
     routes = parse_amd_routes({"MACHINE/INITIALSILENCE": "person", "NOTSURE": "nobody"})
     campaign = _campaign(Mode.PROGRESSIVE, MachineTreatment.LEAVE_MESSAGE)
     silent = treatment(campaign, "MACHINE", "INITIALSILENCE-2500-2500", routes)
-    assert silent == ToAgent("sales", 2.0, 100)
+    assert silent == ToAgent("sales", 1.8, 100)
     greeting = treatment(campaign, "MACHINE", "LONGGREETING-1700-1500", routes)
     assert greeting == LeaveMessage("This was Acme, 01 62 00 00 00.")
     assert treatment(campaign, "NOTSURE", "TOOLONG-5000", routes) == HangUp(Answerer.NOBODY)
