@@ -77,9 +77,7 @@ def softphone_help(sandbox: Sandbox, settings: Settings) -> str:
     ]
     for agent in settings.agents:
         lines.append(f"  agent {agent.name:<10} user {agent.id}")
-    lines.append(
-        f"  passwords: in {settings.secrets_file}; show them with: acd sandbox passwords"
-    )
+    lines.append(f"  passwords: in {settings.secrets_file}; show them with: acd sandbox passwords")
     lines.append(
         f"AMI: {settings.ami.host}:{settings.ami.port} user {settings.ami_username} "
         f"(secret in {settings.secrets_file})"
