@@ -5,6 +5,7 @@ started, not the agent's campaign, no lead, not ready)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -91,3 +92,37 @@ def test_every_refusal_says_why(tmp_path: Path) -> None:
         previews.accept("winback", "1001")
     with pytest.raises(LookupError, match="no campaign 'nope'"):
         previews.offer("nope", "1001")
+
+
+class _BrokenAmi(_Ami):
+    """Asterisk's link fails in a way nobody foresaw."""
+
+    def __init__(self) -> None:
+        self.whispers: list[str] = []
+
+    async def originate(self, channel: str, **fields: Any) -> Any:
+        self.whispers.append(fields["variables"]["ACD_WHISPER"])
+        raise RuntimeError("connection reset in the middle of a frame")
+
+
+async def test_an_accepted_lead_that_fails_never_leaves_the_agent_held(tmp_path: Path) -> None:
+    previews, dialer, _ = _previews(tmp_path)
+    fed: list[object] = []
+    broken = _BrokenAmi()
+
+    async def no_voice(text: str) -> str:
+        raise OSError("espeak-ng: not installed")
+
+    parts = dataclasses.replace(
+        previews._p,
+        ami=broken,  # type: ignore[arg-type]  # a fake of the one call used
+        feed=fed.append,
+        speak=no_voice,
+    )
+    previews = Previews(dialer, previews._book, parts)
+    dialer.set_state("winback", RunState.RUNNING)
+    previews.offer("winback", "1001")
+    previews.accept("winback", "1001")
+    await asyncio.gather(*dialer._dials)
+    assert broken.whispers == [""]  # no name to say: the call went on without it
+    assert [type(event).__name__ for event in fed] == ["AgentPaused", "AgentUnpaused"]

@@ -163,6 +163,7 @@ class Previews:
         agent_leg = f"agent-{call_id}"
         self._agent_legs[agent_leg] = lead.agent
         ready = self._ready[call_id] = asyncio.get_running_loop().create_future()
+        channel: str | None = None
         try:
             channel = await self._ring_agent(run.campaign, lead, call_id, agent_leg)
             if channel is None:
@@ -171,6 +172,12 @@ class Previews:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ready, WHISPER_WAIT_S)
             await self._dial_customer(run, lead, call_id, channel, agent_leg)
+        except Exception:  # never leave the agent held out of their calls
+            log.exception("preview call %s for agent %s failed", call_id, lead.agent)
+            if channel is not None:
+                await self._hang_up(channel)  # its hang-up frees the agent
+            else:
+                self._agent_gone(agent_leg)
         finally:
             self._ready.pop(call_id, None)
             self._ringing.pop(lead.agent, None)
@@ -180,7 +187,13 @@ class Previews:
         self, campaign: Campaign, lead: PreviewLead, call_id: str, agent_leg: str
     ) -> str | None:
         """The agent's channel once answered; None if they did not answer."""
-        whisper = await self._p.speak(lead.name or " ".join(lead.number))
+        try:
+            whisper = await self._p.speak(lead.name or " ".join(lead.number))
+        except Exception as exc:  # the call goes on without the name
+            log.warning(
+                "preview for agent %s: the lead's name cannot be spoken: %s", lead.agent, exc
+            )
+            whisper = ""
         try:
             answered = await self._p.ami.originate(
                 f"PJSIP/{lead.agent}",
