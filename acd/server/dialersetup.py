@@ -72,6 +72,8 @@ def build_dialer(
         """The queue's agents for predictive pacing. Inbound is at risk when a caller
         (not a campaign's person: they wait 2 s at most) has waited half the queue's
         service-level time: then the campaign dials nothing until they are served."""
+        if queue not in members:  # a campaign of named agents: no queue to pace by
+            return QueueAgents(free=0)
         snapshot = engine.snapshot(clock())
         mine = [a for a in snapshot.agents if a.agent_id in members[queue]]
         (status,) = [q for q in snapshot.queues if q.name == queue]
