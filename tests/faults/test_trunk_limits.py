@@ -9,7 +9,10 @@ import asyncio
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from acd.adapters.callcontrol.customer_leg import CustomerCall, Dialled
+from acd.adapters.dialer import service
 from acd.adapters.dialer.book import BookLead, LeadBook
 from acd.adapters.dialer.flights import RunState
 from acd.adapters.dialer.service import Dialer
@@ -84,3 +87,23 @@ async def test_the_trunks_calls_per_second_are_shared(tmp_path: Path) -> None:
         assert 0 < wait_s <= 1.0  # the next dial, of either campaign, a second later
         clock.now += 1
     assert sum(run.in_flight for run in dialer.runs.values()) == 4  # not 8: one trunk
+
+
+async def test_a_turn_that_fails_does_not_end_dialling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "RETRY_TURN_S", 0.0)  # the next turn at once
+    clock = _Clock()
+    dialer, _ = _dialer(tmp_path, Trunk("carrier", ("127.0.0.8/32",)), clock)
+    turns: list[int] = []
+
+    def failing_turn() -> float:
+        turns.append(1)
+        if len(turns) == 1:
+            raise RuntimeError("database is locked")
+        raise asyncio.CancelledError  # the second turn came: stop the loop here
+
+    dialer._fill_all = failing_turn  # type: ignore[method-assign]
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(dialer.serve(), timeout=30)
+    assert len(turns) == 2

@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 IDLE_WAKE_S = 30.0  # looked at again at least this often (a calling window opening...)
 MIN_WAKE_S = 0.05
+RETRY_TURN_S = 5.0
 PACING_WAKE_S = 1.0  # predictive: the calls ringing age, and the forecast with them
 _NOT_REACHED = {
     "noanswer": DialOutcome.NO_ANSWER,
@@ -199,7 +200,11 @@ class Dialer:
         """Runs until cancelled; dials go on in their own tasks."""
         try:
             while True:
-                wait_s = self._fill_all()
+                try:
+                    wait_s = self._fill_all()
+                except Exception:  # one bad turn (a locked database...) must not end dialling
+                    log.exception("dialer: a turn failed; trying again in %s s", RETRY_TURN_S)
+                    wait_s = RETRY_TURN_S
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), wait_s)
