@@ -4,7 +4,8 @@ SandboxError
  ├── NotRootError        the chroot needs root
  ├── MissingToolError    debootstrap (or chroot, mount) is not installed
  ├── ProvisionError      building the chroot failed (the failing step is named)
- └── BootError           Asterisk did not start or did not report FullyBooted in time
+ ├── BootError           Asterisk did not start or did not report FullyBooted in time
+ └── StuckChannelsError  channels Asterisk did not end when asked to hang up every call
 """
 
 
@@ -25,4 +26,8 @@ class ProvisionError(SandboxError):
 
 
 class BootError(SandboxError):
+    pass
+
+
+class StuckChannelsError(SandboxError):
     pass

@@ -17,7 +17,7 @@ from acd.asterisk.render import render_all
 from acd.asterisk.secrets import AsteriskSecrets, load_or_create
 from acd.core.settings import Settings
 from testbed.sandbox import process
-from testbed.sandbox.errors import BootError, SandboxError
+from testbed.sandbox.errors import BootError, StuckChannelsError
 from testbed.sandbox.layout import ETC_IN_CHROOT, SandboxLayout
 from testbed.sandbox.mirror import find_debian_mirror
 from testbed.sandbox.provision import provision, require_root
@@ -94,14 +94,22 @@ class Sandbox:
     def hang_up_all(self, timeout_s: float = 10.0) -> int:
         """Ends every call Asterisk still has and waits until it has none; returns how
         many channels there were. Tests call it between them: a test that fails half-way
-        leaves calls that the next test's server would otherwise adopt at its start."""
+        leaves calls that the next test's server would otherwise adopt at its start.
+        The request is repeated every second: a channel an Originate was still making
+        appears after the first one."""
         left = _channel_count(self.cli("core show channels count"))
-        if left:
-            self.cli("channel request hangup all")
         deadline = time.monotonic() + timeout_s
+        next_request = 0.0
         while _channel_count(self.cli("core show channels count")):
-            if time.monotonic() > deadline:
-                raise SandboxError(f"calls still up {timeout_s:.0f} s after 'hang up all'")
+            now = time.monotonic()
+            if now > deadline:
+                stuck = self.cli("core show channels concise").strip()
+                raise StuckChannelsError(
+                    f"calls still up {timeout_s:.0f} s after 'hang up all':\n{stuck}"
+                )
+            if now >= next_request:
+                self.cli("channel request hangup all")
+                next_request = now + 1.0
             time.sleep(0.05)  # the CLI has no "wait until none"; a hangup takes milliseconds
         return left
 

@@ -7,6 +7,7 @@ The sandbox is built on first use (about two minutes) and reused afterwards.
 from __future__ import annotations
 
 import asyncio
+import warnings
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from acd.asterisk.ami import AmiClient
 from acd.core.settings import Settings, load_settings
 from testbed.phones.sipp import stop_all_under
 from testbed.sandbox import Sandbox
+from testbed.sandbox.errors import StuckChannelsError
 from tests.conftest import PROJECT
 
 pytestmark = pytest.mark.e2e
@@ -51,8 +53,16 @@ def no_calls_left_behind(sandbox: Sandbox, tmp_path: Path) -> Iterator[None]:
     at its start (CI once saw one failure become two that way)."""
     yield
     stop_all_under(tmp_path)
-    if sandbox.status().pid is not None:
+    if sandbox.status().pid is None:
+        return
+    try:
         sandbox.hang_up_all()
+    except StuckChannelsError as stuck:
+        # A channel Asterisk will not end is Asterisk's state, not what this test
+        # asserted (it passed or failed on its own): say which, then restart Asterisk so
+        # that the next tests start clean instead of all failing on the same channel.
+        warnings.warn(f"{stuck}; Asterisk restarted", stacklevel=1)
+        asyncio.run(sandbox.restart(boot_timeout_s=90, hard=True))
 
 
 @pytest.fixture
