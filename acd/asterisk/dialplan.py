@@ -35,6 +35,7 @@ class Context(StrEnum):
     PREVIEW_CUSTOMER = "acd-preview-customer"  # preview: the customer, bridged to the agent
     IVR_END = "acd-ivr-end"  # where a menu ends besides a queue (transfer, voicemail)
     IVR_SURVEY = "acd-ivr-survey"  # the after-call survey
+    FALLBACK = "acd-fallback"  # the server cannot take the call: per number dialled
     TEST = "acd-test"  # fixed test points of the end-to-end tests
 
 
@@ -81,12 +82,18 @@ class Var(StrEnum):
     AMD = "ACD_AMD"  # AMD()'s arguments, comma-separated; empty: no detection
     EXIT_PROMPT = "ACD_EXIT_PROMPT"  # played in [acd-exit] instead of the apology
     PEER = "ACD_PEER"  # preview: the agent's channel the answered customer is bridged with
+    BRIDGED = "ACD_BRIDGED"  # the agent a caller was bridged with: out of it, no fallback
     AGI_REFUSED = "ACD_AGI_REFUSED"  # set by our FastAGI server when it is too busy
+    # Global, the server's heartbeat: the Unix time until which it answers for the
+    # callers on hold; past it, [acd-hold] sends them to their fallback.
+    ALIVE_UNTIL = "ACD_ALIVE_UNTIL"
 
     @property
     def ref(self) -> str:
         """How the dialplan reads it: ``${NAME}``."""
         return f"${{{self.value}}}"
 
+
+HOLD_CHECK_S = 5  # [acd-hold] looks at the heartbeat this often (music resumes where it was)
 
 VAR_PREFIX = "ACD_VAR_"  # + the name of a variable an IVR menu set, for the dialplan

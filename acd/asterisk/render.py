@@ -13,9 +13,29 @@ from pathlib import Path
 
 import jinja2
 
-from acd.asterisk.dialplan import Context, Script, Var
+from acd.asterisk.dialplan import HOLD_CHECK_S, Context, Script, Var
 from acd.asterisk.secrets import AsteriskSecrets
+from acd.core.engine.config import Strategy
 from acd.core.settings import Settings
+from acd.core.settings.fallback_model import DEFAULT_MESSAGE
+
+# A queue's copy in app_queue, for when the server cannot take calls ([acd-fallback]):
+# the nearest of app_queue's strategies (it has no skills: the longest idle rings first).
+APP_QUEUE_STRATEGY = {
+    Strategy.LONGEST_IDLE: "leastrecent",
+    Strategy.ROUND_ROBIN: "rrmemory",
+    Strategy.FEWEST_CALLS: "fewestcalls",
+    Strategy.LEAST_TALK_TIME: "leastrecent",
+    Strategy.RANDOM: "random",
+    Strategy.LINEAR: "linear",
+    Strategy.RING_ALL: "ringall",
+    Strategy.SKILLS: "leastrecent",
+}
+
+
+def fallback_queue(queue: str) -> str:
+    """app_queue's name for the copy of one of our queues."""
+    return f"acd-fallback-{queue}"
 
 
 def render_all(
@@ -46,6 +66,10 @@ def render_all(
             ctx=Context,
             var=Var,
             script=Script,
+            hold_check_s=HOLD_CHECK_S,
+            default_message=DEFAULT_MESSAGE,
+            fallback_queue=fallback_queue,
+            app_queue_strategy=lambda q: APP_QUEUE_STRATEGY[q.strategy],
         )
         target = out / template.name.removesuffix(".j2")
         _write_private(target, text, SECRET_FILES.get(target.name, 0o640))

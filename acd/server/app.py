@@ -26,6 +26,7 @@ from acd.adapters.callcontrol.callback_prompts import PROMPTS as CALLBACK_PROMPT
 from acd.adapters.callcontrol.entry import QueueEntrance
 from acd.adapters.callcontrol.execute import CallbackDialling, Executor
 from acd.adapters.callcontrol.features import FeatureCodes
+from acd.adapters.callcontrol.heartbeat import beat
 from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.callcontrol.recovery import recover
 from acd.adapters.callcontrol.translate import Translator
@@ -231,6 +232,8 @@ class Server:
         services.push_async_callback(self.ami.close)
         await self.ami.start()
         await self._connected()
+        # The real clock, as Asterisk's: held callers leave when this lease runs out.
+        self._tasks.spawn("the heartbeat", beat(self.ami, time.time), forever=True)
         services.callback(self.outbound.book.close)
         resume(self.outbound, self.runner.clock())
         self._tasks.spawn("the dialer", self.outbound.dialer.serve(), forever=True)

@@ -160,3 +160,39 @@ def _report(config: Path) -> dict[str, Any]:
     out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
     report: dict[str, Any] = json.loads(out.stdout)
     return report
+
+
+async def test_kill_9_during_a_call_the_restarted_server_follows_it_to_its_end(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    """Asterisk keeps the bridge while the server is away; started again, the server
+    finds the call connected (not waiting), and counts its end once, with its talk time."""
+    config = write_config(tmp_path, _open_sales(announce_every_s=0))
+    talk_s = 12.0
+    agent = {"1001": {"ring_ms": 200, "talk_ms": int(talk_s * 1000)}}
+    async with (
+        running_server(config, tmp_path) as server,
+        agent_phones(sandbox, phones_dir, agent),
+    ):
+        await login(server, "1001")
+        caller = CallerPhone(phones_dir, "0633100001", ip="127.0.0.2")
+        await caller.dial("100", CallerScript(), hold_ms=60000)
+        await until(server, lambda s: _state(s, "1001") == "on_call")
+        await server.kill_9()
+        await server.start()
+        await until(server, lambda s: _state(s, "1001") == "on_call")
+        await caller.finished(talk_s + 10)  # the agent hangs up; the server ends the line
+        await until(server, lambda s: _state(s, "1001") in ("wrap_up", "ready"))
+    journal = facts(tmp_path)
+
+    answered = [f for f in journal if isinstance(f, CallAnswered)]
+    completed = [f for f in journal if isinstance(f, CallCompleted)]
+    assert len(answered) == len(completed) == 1
+    assert completed[0].call_id == answered[0].call_id
+    assert completed[0].by == "agent"
+    assert abs(completed[0].talk_s - talk_s) < 1.5  # the phone's talk, across the restart
+    assert not [f for f in journal if isinstance(f, CallEntered)][1:]  # not queued again
+
+
+def _state(status: dict[str, Any], agent: str) -> str:
+    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])

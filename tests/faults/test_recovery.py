@@ -20,6 +20,8 @@ from acd.core.engine.events import (
     AgentLoggedIn,
     CallAbandoned,
     CallArrived,
+    CallEnded,
+    CallReattached,
     EngineEvent,
     PhoneState,
     PhoneStateChanged,
@@ -53,6 +55,7 @@ def acd_variables(call_id: str, queue: str, entered: str, **more: str) -> dict[s
         "ACD_ENTERED": entered,
         "ACD_PRIORITY": more.get("priority", "0"),
         "ACD_SKILLS": more.get("skills", ""),
+        "ACD_BRIDGED": more.get("bridged", ""),
         "CHANNEL(language)": more.get("language", "en"),
         "CALLERID(num)": more.get("caller", ""),
     }
@@ -227,6 +230,53 @@ async def test_a_caller_gone_while_being_read_is_skipped_and_the_others_restored
     found = await rig.recover()
     assert found.callers == ("1700000300.7",)
     assert "PJSIP/carrier-00000003 is gone or unreadable" in caplog.text
+
+
+async def test_a_caller_talking_to_an_agent_is_followed_not_queued_again(rig: Rig) -> None:
+    """A bridged channel keeps [acd-hold] as its context: the mark tells it apart, and
+    names the agent's leg (here PJSIP/1001-00000008, still up) and the answer time."""
+    talking: Mapping[str, Mapping[str, str]] = {
+        "PJSIP/carrier-00000007": acd_variables(
+            "1700000300.7", "sales", "1.0", bridged="1001 00000008 5.5", caller="+3361"
+        ),
+        "PJSIP/carrier-00000003": acd_variables("1700000100.3", "support", "2.0"),
+    }
+    rig.peer.on("Getvar", channel_variables(talking))
+    found = await rig.recover()
+    assert (found.callers, found.reattached) == (("1700000100.3",), ("1700000300.7",))
+    assert [arrived.call_id for arrived in rig.restored.items] == ["1700000100.3"]
+    reattached = [e for e in rig.fed.items if isinstance(e, CallReattached)]
+    assert reattached == [
+        CallReattached("1700000300.7", "sales", "1001", 1.0, 5.5, caller="+3361", language="en")
+    ]
+    assert not [e for e in rig.fed.items if isinstance(e, CallEnded)]
+    assert rig.legs.callers["1700000300.7"].connected_to == "1001"
+    assert rig.legs.agent_legs["00000008"].call_id == "1700000300.7"
+
+
+async def test_a_call_whose_agent_left_while_the_server_was_away_is_ended(rig: Rig) -> None:
+    gone: Mapping[str, Mapping[str, str]] = {
+        "PJSIP/carrier-00000007": acd_variables(
+            "1700000300.7", "sales", "1.0", bridged="1002 00000099 5.5"
+        ),
+    }
+    rig.peer.on("Getvar", channel_variables(gone))
+    found = await rig.recover()
+    assert found.reattached == ("1700000300.7",)
+    ends = [e for e in rig.fed.items if isinstance(e, CallReattached | CallEnded)]
+    assert [type(e) for e in ends] == [CallReattached, CallEnded]
+    assert ends[1] == CallEnded("1700000300.7", "agent")
+    assert rig.legs.agent_legs == {}
+
+
+async def test_a_bridge_mark_that_is_not_ours_is_skipped(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    odd = {"PJSIP/carrier-00000007": acd_variables("1700000300.7", "sales", "1.0", bridged="x")}
+    rig.peer.on("Getvar", channel_variables(odd))
+    found = await rig.recover()
+    assert (found.callers, found.reattached) == ((), ())
+    assert "has a bridge mark that is not ours" in caplog.text
 
 
 async def test_garbled_acd_variables_are_not_ours_and_are_skipped(

@@ -18,12 +18,20 @@ from acd.core.engine.events import (
     AgentUnpaused,
     CallArrived,
     CallEnded,
+    CallReattached,
     CallTransferred,
     ConfigReloaded,
     PhoneState,
     PhoneStateChanged,
 )
-from acd.core.engine.facts import AgentStateChanged, CallLeftQueue, CallTransferredOut
+from acd.core.engine.facts import (
+    AgentStateChanged,
+    CallAnswered,
+    CallCompleted,
+    CallLeftQueue,
+    CallReattachedFact,
+    CallTransferredOut,
+)
 
 REASONS = (PauseReason("1", "lunch"), PauseReason("2", "training"))
 CONFIG = AcdConfig(
@@ -169,3 +177,26 @@ def test_reload_keeps_callers_and_agents_and_drops_what_is_gone() -> None:
     d.send(ConfigReloaded(CONFIG), at=6)
     assert d.seen(CallLeftQueue)[-1].reason == "noqueue"
     assert d.seen(CancelRing)[-1] == CancelRing("c2", "1003")
+
+
+def test_a_call_reattached_after_a_restart_is_completed_once_then_wrap_up() -> None:
+    d = Driver(Engine(CONFIG))
+    d.bring_in("1001")
+    d.send(CallReattached("c1", "q", "1001", entered_at=-40, answered_at=-30), at=0)
+    assert d.engine.snapshot(0).agents[0].state == "on_call"
+    d.send(CallArrived("c2", "q", 1), at=1)  # not offered to the agent on the call
+    assert not [c for c in d.commands if isinstance(c, RingAgent)]
+    d.send(CallEnded("c1", "caller"), at=10)
+    done = d.seen(CallCompleted)
+    assert [(f.call_id, f.agent_id, f.wait_s, f.talk_s) for f in done] == [("c1", "1001", 10, 40)]
+    assert not d.seen(CallAnswered)  # counted before the restart, not again
+    assert [f.call_id for f in d.seen(CallReattachedFact)] == ["c1"]
+    assert states(d)[-2:] == [("on_call", ""), ("wrap_up", "")]
+
+
+def test_a_reattach_for_a_busy_or_unknown_agent_is_refused() -> None:
+    d = Driver(Engine(CONFIG))
+    d.bring_in("1001")
+    d.send(CallReattached("c1", "q", "1001", 0, 1), at=2)
+    assert "cannot be reattached" in d.send(CallReattached("c2", "q", "1001", 0, 1)).rejected[0]
+    assert "cannot be reattached" in d.send(CallReattached("c3", "q", "9999", 0, 1)).rejected[0]

@@ -8,6 +8,7 @@ OriginateResponse), which is fed to the engine like any other event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -173,9 +174,19 @@ class Executor:
             log.info("call %s ended before it could be connected", cmd.call_id)
             return
         caller.connected_to = cmd.agent_id
-        await self._ami.action(
-            "Bridge", {"Channel1": caller.channel, "Channel2": leg.leg_id, "Tone": "no"}
-        )
+        # Marked first: back in [acd-hold] out of the bridge, the caller is hung up (or
+        # taken to the survey), never sent to the fallback as if waiting (server gone).
+        mark = {"Channel": caller.channel, "Variable": Var.BRIDGED}
+        bridged = bridge_mark(cmd.agent_id, leg.leg_id, self._clock())
+        await self._ami.action("Setvar", {**mark, "Value": bridged})
+        try:
+            await self._ami.action(
+                "Bridge", {"Channel1": caller.channel, "Channel2": leg.leg_id, "Tone": "no"}
+            )
+        except AmiError:
+            with contextlib.suppress(AmiError):  # still waiting: the heartbeat rule applies
+                await self._ami.action("Setvar", {**mark, "Value": ""})
+            raise
 
     async def _release(self, cmd: ReleaseCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)
@@ -292,6 +303,11 @@ class Executor:
         await self._ami.action(
             "Redirect", {"Channel": channel, "Context": context, "Exten": "s", "Priority": "1"}
         )
+
+
+def bridge_mark(agent_id: str, leg_id: str, at: float) -> str:
+    """ACD_BRIDGED's value: who, which leg, since when (recovery.py reads it back)."""
+    return f"{agent_id} {leg_id} {at:.3f}"
 
 
 def _minutes(estimated_wait_s: float) -> int:

@@ -64,6 +64,15 @@ class Legs:
         self.agent_legs[leg.leg_id] = leg
         return leg
 
+    def reattach(
+        self, call_id: str, channel: str, queue: str, number: str, agent_id: str, leg_id: str
+    ) -> None:
+        """A call found connected after a restart: its caller, and its agent's leg if that
+        is still up (``leg_id`` "": gone)."""
+        self.add_caller(call_id, channel, queue, number).connected_to = agent_id
+        if leg_id:
+            self.agent_legs[leg_id] = AgentLeg(leg_id, call_id, agent_id)
+
     def agent_leg_for(self, call_id: str, agent_id: str) -> AgentLeg | None:
         for leg in self.agent_legs.values():
             if leg.call_id == call_id and leg.agent_id == agent_id:

@@ -4,6 +4,9 @@
 * every caller still waiting in [acd-hold] or [acd-announce], with the queue, priority,
   skills and *original* entry time read from the channel's ACD_* variables, so a
   restarted server gives each caller back their place;
+* every call still connected (a bridged caller keeps [acd-hold] as their context, with
+  the mark ACD_BRIDGED: agent, agent's leg, answer time): followed again to its end, and
+  ended at once if the agent's leg is gone;
 * every caller this server knew whose line is no longer in Asterisk (the Hangup was
   missed while the link was down): the call ended, or the caller abandoned, so no agent
   is rung for a line that is gone.
@@ -20,13 +23,14 @@ from acd.adapters.callcontrol.legs import Legs
 from acd.adapters.callcontrol.translate import Translator
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Context, Var
-from acd.core.engine.events import CallArrived, EngineEvent
+from acd.core.engine.events import CallArrived, CallEnded, CallReattached, EngineEvent
 
 log = logging.getLogger(__name__)
 
 WAITING_CONTEXTS = (Context.HOLD, Context.ANNOUNCE)
 _VARIABLES = (
     Var.CALL_ID,
+    Var.BRIDGED,
     Var.QUEUE,
     Var.ENTERED,
     Var.PRIORITY,
@@ -40,6 +44,7 @@ _VARIABLES = (
 class Recovered:
     phones: int
     callers: tuple[str, ...]  # call ids given back their place
+    reattached: tuple[str, ...] = ()  # call ids found connected to an agent
 
 
 async def recover(
@@ -67,23 +72,72 @@ async def recover(
         if leg.channel not in present and leg.call_id not in present:
             for event in translator.caller_gone(leg):
                 feed(event)
+    reattached: list[str] = []
     for channel in channels.events:
         if channel.get("Context") not in WAITING_CONTEXTS:
             continue
         name = channel.get("Channel") or ""
-        arrived = await _waiting_caller(ami, name)
-        if arrived is not None and arrived.call_id not in legs.callers:
+        read = await _caller_on(ami, name)
+        if read is None or read[0].call_id in legs.callers:
+            continue
+        arrived, bridged = read
+        if bridged is None:
             found.append((arrived, name))
+        else:  # talking to an agent (a bridged channel keeps its context): followed
+            _reattach(legs, feed, arrived, name, bridged, present)
+            reattached.append(arrived.call_id)
     # Given back in order of entry (Asterisk lists channels in no useful order): a free
     # agent takes the first caller the engine hears of, who must be the longest waiting.
     found.sort(key=lambda pair: (pair[0].entered_at, pair[0].call_id))
     for arrived, name in found:
         legs.add_caller(arrived.call_id, name, arrived.queue, arrived.caller)
         feed_restored(arrived)
-    return Recovered(phones, tuple(arrived.call_id for arrived, _ in found))
+    return Recovered(phones, tuple(arrived.call_id for arrived, _ in found), tuple(reattached))
 
 
-async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:
+@dataclass(frozen=True)
+class Bridged:
+    """ACD_BRIDGED read back (executor.bridge_mark): who, which leg, since when."""
+
+    agent_id: str
+    leg_id: str
+    answered_at: float
+
+
+def _reattach(
+    legs: Legs,
+    feed: Callable[[EngineEvent], None],
+    arrived: CallArrived,
+    channel: str,
+    bridged: Bridged,
+    present: set[str | None],
+) -> None:
+    leg_up = bridged.leg_id in present
+    legs.reattach(
+        arrived.call_id,
+        channel,
+        arrived.queue,
+        arrived.caller,
+        bridged.agent_id,
+        bridged.leg_id if leg_up else "",
+    )
+    feed(
+        CallReattached(
+            call_id=arrived.call_id,
+            queue=arrived.queue,
+            agent_id=bridged.agent_id,
+            entered_at=arrived.entered_at,
+            answered_at=bridged.answered_at,
+            caller=arrived.caller,
+            language=arrived.language,
+        )
+    )
+    if not leg_up:  # the agent hung up while the server was away: the call is over
+        feed(CallEnded(arrived.call_id, "agent"))
+
+
+async def _caller_on(ami: AmiClient, channel: str) -> tuple[CallArrived, Bridged | None] | None:
+    """The caller on a channel of [acd-hold] or [acd-announce], and their bridge mark."""
     values: dict[str, str] = {}
     try:
         for name in _VARIABLES:
@@ -92,6 +146,27 @@ async def _waiting_caller(ami: AmiClient, channel: str) -> CallArrived | None:
     except AmiError as exc:
         log.info("waiting channel %s is gone or unreadable: %s", channel, exc)
         return None
+    arrived = _arrived(channel, values)
+    if arrived is None:
+        return None
+    if not values[Var.BRIDGED]:
+        return arrived, None
+    bridged = _bridged(values[Var.BRIDGED])
+    if bridged is None:
+        log.warning("channel %s has a bridge mark that is not ours", channel)
+        return None
+    return arrived, bridged
+
+
+def _bridged(mark: str) -> Bridged | None:
+    try:
+        agent_id, leg_id, at = mark.split(" ")
+        return Bridged(agent_id, leg_id, float(at))
+    except ValueError:
+        return None
+
+
+def _arrived(channel: str, values: dict[str, str]) -> CallArrived | None:
     try:
         entered_at = float(values[Var.ENTERED])
         priority = int(values[Var.PRIORITY] or "0")

@@ -30,6 +30,7 @@ from acd.core.engine.events import (
     CallbackRequested,
     CallEnded,
     CallerPressedExitKey,
+    CallReattached,
     CallTransferred,
     ConfigReloaded,
     CustomerAnswered,
@@ -51,6 +52,7 @@ class Engine:
         self._w = World(config, rng_seed)
         self._on_event: dict[type, Callable[[Any], None]] = {
             CallArrived: lambda e: callers.arrive(self._w, e),
+            CallReattached: lambda e: offers.reattach(self._w, e),
             CallAbandoned: self._abandoned,
             CallerPressedExitKey: self._exit_key,
             AgentLoggedIn: lambda e: self._for_agent(e.agent_id, agents.log_in),

@@ -48,6 +48,21 @@ class CallArrived:
 
 
 @dataclass(frozen=True, slots=True)
+class CallReattached:
+    """After a restart, a caller found talking to an agent in Asterisk (the bridge outlived
+    the server): the engine follows the call to its end. Its entry and answer are already
+    in the journal: nothing is counted again, the completion is counted once."""
+
+    call_id: str
+    queue: str
+    agent_id: str
+    entered_at: float
+    answered_at: float
+    caller: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CallAbandoned:
     """The caller hung up while waiting (or while an agent's phone was ringing)."""
 
@@ -157,6 +172,7 @@ class ConfigReloaded:
 
 EngineEvent = (
     CallArrived
+    | CallReattached
     | CallAbandoned
     | CallerPressedExitKey
     | AgentLoggedIn

@@ -196,6 +196,19 @@ class AgentStateChanged:
 
 
 # Everything the engine reports (the journal adds the other cores' facts: acd/core/facts.py).
+@dataclass(frozen=True)
+class CallReattachedFact:
+    """A repair after a restart: a connected call found in Asterisk is followed again."""
+
+    kind: ClassVar[str] = "REATTACH"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+    answered_at: float
+    reason: str  # what was found (e.g. "bridged in Asterisk at restart")
+
+
 EngineFact = (
     CallEntered
     | CallRefused
@@ -211,6 +224,7 @@ EngineFact = (
     | CallCompleted
     | CallTransferredOut
     | AgentStateChanged
+    | CallReattachedFact
 )
 ENGINE_FACTS = (
     CallEntered,
@@ -227,4 +241,5 @@ ENGINE_FACTS = (
     CallCompleted,
     CallTransferredOut,
     AgentStateChanged,
+    CallReattachedFact,
 )

@@ -7,7 +7,15 @@ from acd.core.engine import callbacks
 from acd.core.engine.bits import bit
 from acd.core.engine.commands import ConnectCall, PauseAgent, ReleaseCaller
 from acd.core.engine.config import AUTO_PAUSE_REASON
-from acd.core.engine.facts import CallAnswered, CallCompleted, CallTransferredOut, OfferMissed
+from acd.core.engine.escalation import requirement
+from acd.core.engine.events import CallReattached
+from acd.core.engine.facts import (
+    CallAnswered,
+    CallCompleted,
+    CallReattachedFact,
+    CallTransferredOut,
+    OfferMissed,
+)
 from acd.core.engine.matching import end_ring, make_ready, match_call, requeue
 from acd.core.engine.state import Agent, AgentState, Call, CallState, Pending
 from acd.core.engine.timers import Alarm, AlarmKind
@@ -52,6 +60,36 @@ def connect(w: World, call: Call, agent: Agent) -> None:
         )
     )
     _count_answer(w, call, waited)
+
+
+def reattach(w: World, event: CallReattached) -> None:
+    """A restarted server finds caller and agent talking: the call is followed to its end
+    (then wrap-up), without counting its entry or answer again."""
+    queue, agent = w.index.queues.get(event.queue), w.agents.get(event.agent_id)
+    if event.call_id in w.calls or queue is None or agent is None or agent.call_id:
+        w.reject(f"call {event.call_id} cannot be reattached to agent {event.agent_id}")
+        return
+    w.seq += 1
+    call = Call(
+        call_id=event.call_id,
+        queue=queue,
+        entered_at=event.entered_at,
+        priority=0,
+        seq=w.seq,
+        own_skills=(),
+        caller=event.caller,
+        language=event.language,
+        requirement=requirement(queue, (), event.entered_at, w.now),
+        original_position=0,
+        state=CallState.CONNECTED,
+        agent_id=agent.id,
+        answered_at=event.answered_at,
+    )
+    w.calls[call.call_id] = call
+    agent.call_id = call.call_id
+    w.set_agent_state(agent, AgentState.ON_CALL)
+    reason = "bridged in Asterisk at restart"
+    w.emit(CallReattachedFact(w.now, call.call_id, queue.name, agent.id, call.answered_at, reason))
 
 
 def _count_answer(w: World, call: Call, waited: float) -> None:

@@ -16,6 +16,7 @@ from acd.core import yamlfile as y
 from acd.core.engine.config import AcdConfig
 from acd.core.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
 from acd.core.settings.callbacks_model import CallbackSettings, parse_callbacks
+from acd.core.settings.fallback_model import FallbackPlan, Known, parse_fallback
 from acd.core.settings.ivr_model import IvrSettings, parse_ivr
 from acd.core.settings.journal_model import JournalSettings, parse_journal
 from acd.core.settings.numbers_model import QueueEntry, parse_numbers
@@ -83,6 +84,7 @@ class Settings:
     journal: JournalSettings = field(default_factory=JournalSettings)
     callbacks: CallbackSettings = field(default_factory=CallbackSettings)
     voicemail: tuple[Mailbox, ...] = ()
+    fallback: FallbackPlan = field(default_factory=FallbackPlan)  # when the server cannot
     ivr: IvrSettings = field(default_factory=IvrSettings)
     # The file system Asterisk sees (sounds, spool): "/" for an Asterisk on this machine,
     # the chroot's folder for the sandbox (config/acd.yaml).
@@ -116,6 +118,7 @@ def _settings(root: Node) -> Settings:
         "calendars",
         "voicemail",
         "ivr",
+        "fallback",
     }
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, {"files", "secrets"})
@@ -129,6 +132,11 @@ def _settings(root: Node) -> Settings:
     if language not in LANGUAGES:
         raise top["language"].error(f"unknown language {language!r} (known: en, fr)")
     acd = parse_acd(top)
+    numbers = parse_numbers(top["numbers"], acd) if "numbers" in top else {}
+    voicemail = parse_voicemail(top["voicemail"]) if "voicemail" in top else ()
+    known = Known(
+        acd, frozenset(m.id for m in voicemail), frozenset(t.name for t in trunks if t.host)
+    )
     return Settings(
         ami=_endpoint(ami, 5038),
         ami_username=_name(ami["username"]),
@@ -141,10 +149,11 @@ def _settings(root: Node) -> Settings:
         default_language=language,
         source=root.file,
         acd=acd,
-        numbers=parse_numbers(top["numbers"], acd) if "numbers" in top else {},
+        numbers=numbers,
         journal=parse_journal(top["journal"]) if "journal" in top else JournalSettings(),
         callbacks=_callbacks(top, trunks, Path(root.file).parent),
-        voicemail=parse_voicemail(top["voicemail"]) if "voicemail" in top else (),
+        voicemail=voicemail,
+        fallback=parse_fallback(top.get("fallback"), known, numbers),
         ivr=parse_ivr(top["ivr"]) if "ivr" in top else IvrSettings(),
         asterisk_files=Path(y.text(ast["files"])) if "files" in ast else Path("/"),
         secrets_file=Path(y.text(ast["secrets"])) if "secrets" in ast else Path("var/secrets.json"),
