@@ -36,6 +36,7 @@ class Context(StrEnum):
     IVR_END = "acd-ivr-end"  # where a menu ends besides a queue (transfer, voicemail)
     IVR_SURVEY = "acd-ivr-survey"  # the after-call survey
     FALLBACK = "acd-fallback"  # the server cannot take the call: per number dialled
+    GONE = "acd-gone"  # a taken caller's hangup handler: when their line ended
     TEST = "acd-test"  # fixed test points of the end-to-end tests
 
 
@@ -87,6 +88,8 @@ class Var(StrEnum):
     # Global, the server's heartbeat: the Unix time until which it answers for the
     # callers on hold; past it, [acd-hold] sends them to their fallback.
     ALIVE_UNTIL = "ACD_ALIVE_UNTIL"
+    # Global, + a call id: when that caller's line ended while the heartbeat was late.
+    GONE_AT = "ACD_GONE_AT_"
 
     @property
     def ref(self) -> str:
@@ -94,6 +97,8 @@ class Var(StrEnum):
         return f"${{{self.value}}}"
 
 
+LEASE_S = 15  # the heartbeat's lease: a server silent this long is gone
+BEAT_LATE_S = 3  # a beat older than this (one a second): the server may be gone
 HOLD_CHECK_S = 5  # [acd-hold] looks at the heartbeat this often (music resumes where it was)
 
 VAR_PREFIX = "ACD_VAR_"  # + the name of a variable an IVR menu set, for the dialplan

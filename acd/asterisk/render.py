@@ -13,7 +13,14 @@ from pathlib import Path
 
 import jinja2
 
-from acd.asterisk.dialplan import HOLD_CHECK_S, Context, Script, Var
+from acd.asterisk.dialplan import (
+    BEAT_LATE_S,
+    HOLD_CHECK_S,
+    LEASE_S,
+    Context,
+    Script,
+    Var,
+)
 from acd.asterisk.secrets import AsteriskSecrets
 from acd.core.engine.config import Strategy
 from acd.core.settings import Settings
@@ -44,11 +51,13 @@ def render_all(
     settings: Settings,
     secrets: AsteriskSecrets,
     etc_dir: str,
+    bench: bool = False,
 ) -> list[Path]:
     """Write every template to ``out`` (without the .j2 suffix); returns the files written.
 
     ``etc_dir`` is where Asterisk will read them from (the chroot's own folder for the
-    sandbox, usually /etc/asterisk for a production Asterisk)."""
+    sandbox, usually /etc/asterisk for a production Asterisk). ``bench``: the sandbox's
+    app_queue comparison too (extensions 198 and 199, queue "bench")."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly, not as ""
@@ -66,7 +75,10 @@ def render_all(
             ctx=Context,
             var=Var,
             script=Script,
+            bench=bench,
             hold_check_s=HOLD_CHECK_S,
+            lease_s=LEASE_S,
+            beat_late_s=BEAT_LATE_S,
             default_message=DEFAULT_MESSAGE,
             fallback_queue=fallback_queue,
             app_queue_strategy=lambda q: APP_QUEUE_STRATEGY[q.strategy],

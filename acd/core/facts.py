@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from acd.core.compliance.facts import COMPLIANCE_FACTS, DialChecked
 from acd.core.engine.facts import ENGINE_FACTS, EngineFact
+from acd.core.lifecycle import LIFECYCLE_FACTS, LifecycleFact
 from acd.core.outbound.facts import OUTBOUND_FACTS, OutboundFact
 from ivr.facts import IVR_FACTS, IvrFact
 
-Fact = EngineFact | IvrFact | DialChecked | OutboundFact
+Fact = EngineFact | IvrFact | DialChecked | OutboundFact | LifecycleFact
 FACT_TYPES: tuple[type[Fact], ...] = (
     *ENGINE_FACTS,
     *IVR_FACTS,
     *COMPLIANCE_FACTS,
     *OUTBOUND_FACTS,
+    *LIFECYCLE_FACTS,
 )

@@ -28,7 +28,7 @@ from acd.adapters.callcontrol.execute import CallbackDialling, Executor
 from acd.adapters.callcontrol.features import FeatureCodes
 from acd.adapters.callcontrol.heartbeat import beat
 from acd.adapters.callcontrol.legs import Legs
-from acd.adapters.callcontrol.recovery import recover
+from acd.adapters.callcontrol.recovery import Recovered, recover
 from acd.adapters.callcontrol.translate import Translator
 from acd.adapters.ivr.calls import IvrCallback, IvrCalls, IvrDeps
 from acd.adapters.ivr.perform import Recordings
@@ -43,10 +43,11 @@ from acd.asterisk.dialplan import Script
 from acd.core.compliance.calling_hours import legal_calling_hours
 from acd.core.engine import Engine
 from acd.core.facts import Fact
+from acd.core.lifecycle import CallRepaired
 from acd.core.settings import Settings
 from acd.core.settings.callbacks_model import LEGAL_HOURS
 from acd.core.settings.model import Endpoint
-from acd.server import callflow
+from acd.server import callflow, downtime
 from acd.server.dialersetup import build_dialer, resume, spoken_texts
 from acd.server.errors import StartupError
 from acd.server.ivrsetup import SOUNDS_IN_ASTERISK, menu_context
@@ -60,6 +61,7 @@ from ivr.speech import PocketsphinxRecogniser
 log = logging.getLogger(__name__)
 
 ASTERISK_WAIT_S = 30.0  # Asterisk starts in a few seconds; a boot under load takes longer
+RECONCILE_EVERY_S = 10.0  # calls and phones compared with Asterisk's this often
 
 
 class Server:
@@ -179,6 +181,9 @@ class Server:
         self._asterisk_wait_s = asterisk_wait_s
         self._fact_listeners: list[Callable[[Sequence[Fact]], None]] = []
         self.ready = asyncio.Event()
+        self._recovering = asyncio.Lock()  # one comparison with Asterisk at a time
+        self._down_since: float | None = None  # set at a restart, until open calls are closed
+        self._callbacks: tuple[str, ...] = ()
 
     def status(self) -> dict[str, object]:
         """The engine's snapshot, Asterisk's link and the menus in force, as they are: the
@@ -212,9 +217,14 @@ class Server:
 
     async def _start(self, services: contextlib.AsyncExitStack) -> None:
         services.push_async_callback(self.journal.close)
-        restore_agents(self.settings.journal.path, self.runner, self.runner.clock())
-        callbacks = restore_callbacks(self.settings.journal.path, self.runner)
-        log.info("%d booked callbacks back at their place", callbacks)
+        journal_path = self.settings.journal.path
+        restart = downtime.restarted(journal_path, self.runner.clock())
+        if restart is not None:  # first: the time away ends every state before it
+            self.journal.submit([restart])
+            self._down_since = restart.down_since
+        restore_agents(journal_path, self.runner, self.runner.clock())
+        self._callbacks = restore_callbacks(journal_path, self.runner)
+        log.info("%d booked callbacks back at their place", len(self._callbacks))
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
         await asyncio.to_thread(self._prepare_asterisk_files)
@@ -233,7 +243,9 @@ class Server:
         await self.ami.start()
         await self._connected()
         # The real clock, as Asterisk's: held callers leave when this lease runs out.
-        self._tasks.spawn("the heartbeat", beat(self.ami, time.time), forever=True)
+        alive = lambda: downtime.mark_alive(journal_path, self.runner.clock())  # noqa: E731
+        self._tasks.spawn("the heartbeat", beat(self.ami, time.time, mark=alive), forever=True)
+        self._tasks.spawn("the reconciliation with Asterisk", self._reconcile(), forever=True)
         services.callback(self.outbound.book.close)
         resume(self.outbound, self.runner.clock())
         self._tasks.spawn("the dialer", self.outbound.dialer.serve(), forever=True)
@@ -302,19 +314,84 @@ class Server:
         if state is AmiState.CONNECTED:  # on every (re)connect: Asterisk's truth first
             self._tasks.spawn("the recovery of Asterisk's calls", self._recover())
 
+    async def _reconcile(self) -> None:
+        """Every few seconds, the calls and phones the server follows are compared with
+        Asterisk's (an event lost in a reconnect, a bug): what differs is repaired, and
+        journaled with its reason."""
+        while True:
+            await asyncio.sleep(RECONCILE_EVERY_S)
+            if not self.ami.connected:
+                continue
+            try:
+                async with self._recovering:
+                    found = await recover(
+                        self.ami,
+                        self.legs,
+                        self.translator,
+                        self.runner.feed,
+                        self.runner.feed_restored,
+                    )
+            except AmiError as exc:
+                log.info("reconciliation with Asterisk skipped: %s", exc)
+                continue
+            self._journal_repairs(found)
+
+    def _journal_repairs(self, found: Recovered) -> None:
+        now = self.runner.clock()
+        repairs: list[Fact] = [
+            CallRepaired(now, call_id, "", "ended", now, "its line was gone from Asterisk")
+            for call_id in found.gone
+        ]
+        repairs += [
+            CallRepaired(now, call_id, "", "followed", now, "found in Asterisk, not followed")
+            for call_id in (*found.callers, *found.reattached)
+        ]
+        if repairs:
+            log.warning("reconciliation with Asterisk repaired %d calls", len(repairs))
+            self._record(repairs)
+
     async def _recover(self) -> None:
         try:
-            found = await recover(
-                self.ami, self.legs, self.translator, self.runner.feed, self.runner.feed_restored
-            )
+            async with self._recovering:
+                found = await recover(
+                    self.ami,
+                    self.legs,
+                    self.translator,
+                    self.runner.feed,
+                    self.runner.feed_restored,
+                )
         except AmiError as exc:
             log.warning("could not read Asterisk's state after connecting: %s", exc)
             return
+        if found.gone:
+            self._journal_repairs(dataclasses.replace(found, callers=(), reattached=()))
         log.info(
-            "found %d agent phones and %d waiting callers in Asterisk",
+            "found %d agent phones, %d waiting callers and %d connected calls in Asterisk",
             found.phones,
             len(found.callers),
+            len(found.reattached),
         )
+        if self._down_since is not None:  # once, after the first recovery of a restart
+            await self._close_open_calls(self._down_since)
+            self._down_since = None
+
+    async def _close_open_calls(self, down_since: float) -> None:
+        offset = self.runner.clock() - time.time()  # Asterisk's times are the real clock's
+        still_here = {*self.legs.callers, *self._callbacks}
+        try:
+            facts = await downtime.close_open_calls(
+                self.ami,
+                self.settings.journal.path,
+                still_here,
+                down_since,
+                clock=self.runner.clock,
+                from_wall=lambda at: at + offset,
+            )
+        except AmiError as exc:
+            log.warning("could not close the calls left open by the last stop: %s", exc)
+            return
+        self._record(facts)
+        log.info("%d calls left open by the last stop closed", len(facts) // 2)
 
 
 def calling_hours(settings: Settings) -> Callable[[float], bool]:

@@ -34,9 +34,9 @@ def restore_agents(journal_path: Path, runner: EngineRunner, now: float) -> int:
     return restored
 
 
-def restore_callbacks(journal_path: Path, runner: EngineRunner) -> int:
+def restore_callbacks(journal_path: Path, runner: EngineRunner) -> tuple[str, ...]:
     """Feeds the engine every booked callback with no outcome yet, with its original
-    entry time and the dials already made; returns how many."""
+    entry time and the dials already made; returns their call ids."""
     with Journal.open(journal_path) as journal:
         pending = journal.pending_callbacks()
     for booked, attempts in pending:
@@ -52,4 +52,4 @@ def restore_callbacks(journal_path: Path, runner: EngineRunner) -> int:
         runner.feed_restored(
             arrived, callback=CallbackRequested(booked.call_id, booked.number, attempts)
         )
-    return len(pending)
+    return tuple(booked.call_id for booked, _ in pending)

@@ -51,7 +51,9 @@ class Sandbox:
         if not self.layout.marker.exists():
             provision(self.layout, find_debian_mirror())
         secrets = self.secrets()
-        render_all(self._templates, self.layout.etc, self.settings, secrets, ETC_IN_CHROOT)
+        render_all(
+            self._templates, self.layout.etc, self.settings, secrets, ETC_IN_CHROOT, bench=True
+        )
         if process.running_pid(self.layout) is not None:
             process.cli(self.layout, "core reload")
             await self.wait_booted(boot_timeout_s)

@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from acd.adapters.callcontrol.heartbeat import LEASE_S
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
-from acd.asterisk.dialplan import HOLD_CHECK_S
+from acd.asterisk.dialplan import HOLD_CHECK_S, LEASE_S
 from acd.asterisk.render import fallback_queue
 from testbed.phones import CallerPhone, CallerScript
 from testbed.sandbox import Sandbox

@@ -33,7 +33,12 @@ from acd.core.engine.commands import (
     RingAgent,
 )
 from acd.core.engine.config import OverflowTo
-from acd.core.engine.events import AgentMissed, CustomerUnreachable, EngineEvent
+from acd.core.engine.events import (
+    AgentMissed,
+    ConnectFailed,
+    CustomerUnreachable,
+    EngineEvent,
+)
 from tests.fakes.ami_peer import (
     WAIT_LIMIT,
     FakeAmiPeer,
@@ -242,14 +247,36 @@ async def test_connect_after_the_caller_left_sends_nothing(rig: Rig) -> None:
     assert rig.sent("Bridge") == []
 
 
-async def test_a_refused_bridge_is_logged_and_the_command_ends(
+async def test_a_refused_bridge_gives_the_caller_back_their_place(
     rig: Rig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    rig.legs.new_agent_leg(CALL, AGENT)
+    leg = rig.legs.new_agent_leg(CALL, AGENT)
     rig.peer.on("Bridge", refuse("Channel1 does not exist"))
     await rig.run(ConnectCall(CALL, AGENT))
-    assert "ConnectCall failed" in caplog.text
+    assert "could not connect call" in caplog.text
     assert "Channel1 does not exist" in caplog.text
+    assert rig.fed.items == [ConnectFailed(CALL, AGENT)]
+    marks = [(a.get("Variable"), a.get("Value")) for a in rig.sent("Setvar")]
+    assert marks[-1] == ("ACD_BRIDGED", "")  # waiting again: the heartbeat rule applies
+    assert [a.get("Channel") for a in rig.sent("Hangup")] == [leg.leg_id]
+    assert rig.legs.callers[CALL].connected_to == ""
+
+
+async def test_commands_on_one_callers_line_run_in_the_engines_order(rig: Rig) -> None:
+    """An announcement decided before the bridge is done before it: never a redirect
+    landing after the bridge and pulling the caller out of the call."""
+    rig.legs.new_agent_leg(CALL, AGENT)
+    tasks = start(rig.executor, Announce(CALL, 3, 150.0, "en"))
+    tasks |= start(rig.executor, ConnectCall(CALL, AGENT))
+    await finished(tasks)
+    order = [(a.name, a.get("Variable") or "") for a in rig.sent("Setvar", "Redirect", "Bridge")]
+    assert order == [
+        ("Setvar", "ACD_POSITION"),
+        ("Setvar", "ACD_EWT_MIN"),
+        ("Redirect", ""),
+        ("Setvar", "ACD_BRIDGED"),
+        ("Bridge", ""),
+    ]
 
 
 async def test_release_hangs_up_the_caller_normally(rig: Rig) -> None:

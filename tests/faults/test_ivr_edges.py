@@ -18,7 +18,7 @@ import pytest
 from aiohttp import web
 
 from acd.adapters.ivr.perform import Performer, Recordings
-from acd.asterisk.agi import AgiSession, RecordingResult
+from acd.asterisk.agi import AgiHangup, AgiSession, RecordingResult
 from acd.cli import ivr_cmd
 from ivr.actions import Ask, Fetch, Fetched, FetchFailed, Sound, SpeechHeard
 from ivr.speech import PocketsphinxRecogniser
@@ -83,6 +83,30 @@ async def test_an_unreadable_answer_is_not_sure_and_the_file_is_removed(
     assert not asterisk.recorded[0].exists()
     assert "could not be recognised, asking for keys" in caplog.text
     assert str(asterisk.recorded[0]) in caplog.text  # which file, for the operator
+
+
+class _HangsUpWhileAnswering(_Asterisk):
+    """Asterisk wrote part of the answer when the caller hung up."""
+
+    async def record_file(self, path: str, fmt: str, *args: object) -> RecordingResult:
+        await super().record_file(path, fmt, *args)
+        raise AgiHangup("the caller hung up while recording")
+
+
+async def test_a_caller_hanging_up_mid_answer_leaves_no_recording(tmp_path: Path) -> None:
+    asterisk = _HangsUpWhileAnswering(tmp_path, _stereo)
+    ask = Ask((Sound("beep"),), 1, 3.0, "", "123", ("sales", "support"), "en")
+    async with aiohttp.ClientSession() as http:
+        performer = Performer(
+            cast(AgiSession, asterisk),
+            PocketsphinxRecogniser(),
+            Recordings(PurePosixPath(tmp_path), tmp_path),
+            http,
+        )
+        with pytest.raises(AgiHangup):
+            await performer.ask(ask)
+    assert len(asterisk.recorded) == 1
+    assert not asterisk.recorded[0].exists()  # a caller's voice is not kept
 
 
 async def _crm(request: web.Request) -> web.Response:

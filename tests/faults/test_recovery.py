@@ -209,9 +209,22 @@ async def test_after_a_reconnect_a_caller_no_longer_in_asterisk_is_abandoned(
     rig: Rig,
 ) -> None:
     rig.legs.add_caller("1700000050.1", "PJSIP/carrier-00000001", "sales", "")  # gone
-    await rig.recover()
+    ended = rig.legs.add_caller("1700000051.1", "PJSIP/carrier-00000009", "sales", "")
+    ended.connected_to, ended.released = "1001", True  # the agent had ended it: told
+    found = await rig.recover()
     assert CallAbandoned("1700000050.1") in rig.fed.items
     assert "1700000050.1" not in rig.legs.callers
+    assert found.gone == ("1700000050.1",)  # repaired: journaled by the server
+
+
+async def test_a_known_caller_is_not_read_again(rig: Rig) -> None:
+    """Reconciliation runs every few seconds: callers followed already cost no Getvar."""
+    rig.legs.add_caller("1700000300.7", "PJSIP/carrier-00000007", "sales", "")
+    rig.legs.add_caller("1700000100.3", "PJSIP/carrier-00000003", "support", "")
+    found = await rig.recover()
+    assert found == Recovered(2, (), (), ())
+    asked = {a.get("Channel") for a in rig.peer.actions("Getvar")}
+    assert asked == {"PJSIP/carrier-00000004", "PJSIP/carrier-00000005"}
 
 
 async def test_a_caller_already_known_is_not_restored_twice(rig: Rig) -> None:

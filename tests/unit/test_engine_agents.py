@@ -21,6 +21,7 @@ from acd.core.engine.events import (
     CallReattached,
     CallTransferred,
     ConfigReloaded,
+    ConnectFailed,
     PhoneState,
     PhoneStateChanged,
 )
@@ -28,6 +29,8 @@ from acd.core.engine.facts import (
     AgentStateChanged,
     CallAnswered,
     CallCompleted,
+    CallConnectFailed,
+    CallEntered,
     CallLeftQueue,
     CallReattachedFact,
     CallTransferredOut,
@@ -200,3 +203,29 @@ def test_a_reattach_for_a_busy_or_unknown_agent_is_refused() -> None:
     d.send(CallReattached("c1", "q", "1001", 0, 1), at=2)
     assert "cannot be reattached" in d.send(CallReattached("c2", "q", "1001", 0, 1)).rejected[0]
     assert "cannot be reattached" in d.send(CallReattached("c3", "q", "9999", 0, 1)).rejected[0]
+
+
+def test_a_bridge_asterisk_refused_puts_the_caller_back_at_their_place() -> None:
+    d = Driver(Engine(CONFIG))
+    d.bring_in("1001", "1002")
+    d.send(CallArrived("c1", "q", 0), at=0)
+    first = next(c for c in d.commands if isinstance(c, RingAgent)).agent_id
+    d.send(AgentAnswered("c1", first), at=1)
+    d.send(ConnectFailed("c1", first), at=2)
+    failed = d.seen(CallConnectFailed)
+    assert [(f.call_id, f.agent_id) for f in failed] == [("c1", first)]
+    assert len(d.seen(CallEntered)) == 1  # the same entry, not a new one
+    rings = [c.agent_id for c in d.commands if isinstance(c, RingAgent)]
+    other = "1002" if first == "1001" else "1001"
+    assert rings == [first, other]  # offered to the other agent, not again to the same
+    assert [s for s, _ in states(d, first)][-1] == "ready"
+    d.send(AgentAnswered("c1", other), at=3)
+    answered = [f for f in d.seen(CallAnswered) if f.agent_id == other]
+    assert answered[0].wait_s == 3  # counted from the first entry
+
+
+def test_a_connect_failure_for_a_call_not_connected_is_refused() -> None:
+    d = Driver(Engine(CONFIG))
+    d.bring_in("1001")
+    d.send(CallArrived("c1", "q", 0), at=0)
+    assert "not connected" in d.send(ConnectFailed("c1", "1001"), at=1).rejected[0]

@@ -34,7 +34,7 @@ def test_booked_callbacks_come_back_in_their_order_without_new_journal_facts(
         facts.extend(batch)
 
     runner = EngineRunner(Engine(config), commands.append, record, clock=lambda: 1000.0)
-    assert restore_callbacks(path, runner) == 2
+    assert len(restore_callbacks(path, runner)) == 2
     for event in (PhoneStateChanged("1001", PhoneState.NOT_INUSE), AgentLoggedIn("1001")):
         runner.feed(event)
     while not runner._inbox.empty():

@@ -38,7 +38,7 @@ from acd.core.engine.commands import (
     RingAgent,
 )
 from acd.core.engine.config import OverflowTo
-from acd.core.engine.events import AgentMissed, CustomerUnreachable, EngineEvent
+from acd.core.engine.events import AgentMissed, ConnectFailed, CustomerUnreachable, EngineEvent
 from acd.core.facts import Fact
 
 log = logging.getLogger(__name__)
@@ -89,12 +89,32 @@ class Executor:
         self._customers = CustomerDialer(ami, clock, record)
         self._feed = feed  # back into the engine's inbox
         self._tasks: set[asyncio.Task[None]] = set()
+        self._on_line: dict[str, asyncio.Task[None]] = {}  # call id -> its last line command
 
     def execute(self, command: Command) -> None:
-        """Starts the AMI work for ``command`` and returns at once (the engine never waits)."""
-        task = asyncio.create_task(self._run(command))
+        """Starts the AMI work for ``command`` and returns at once (the engine never waits).
+
+        Commands that move one caller's line (bridge, redirect, hang up) run one after
+        the other, in the engine's order: a redirect to an announcement decided before a
+        bridge must not land after it and pull the caller out of the call."""
+        if isinstance(command, _ON_THE_CALLERS_LINE):
+            previous = self._on_line.get(command.call_id)
+            task = asyncio.create_task(self._after(previous, command))
+            self._on_line[command.call_id] = task
+            task.add_done_callback(lambda done: self._line_done(command.call_id, done))
+        else:
+            task = asyncio.create_task(self._run(command))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _after(self, previous: asyncio.Task[None] | None, command: Command) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])  # whatever became of it (its errors are logged)
+        await self._run(command)
+
+    def _line_done(self, call_id: str, task: asyncio.Task[None]) -> None:
+        if self._on_line.get(call_id) is task:
+            del self._on_line[call_id]
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -183,10 +203,14 @@ class Executor:
             await self._ami.action(
                 "Bridge", {"Channel1": caller.channel, "Channel2": leg.leg_id, "Tone": "no"}
             )
-        except AmiError:
+        except AmiError as exc:
+            log.warning("could not connect call %s to agent %s: %s", cmd.call_id, cmd.agent_id, exc)
+            caller.connected_to = ""
+            self._legs.drop_agent_leg(leg.leg_id)
             with contextlib.suppress(AmiError):  # still waiting: the heartbeat rule applies
                 await self._ami.action("Setvar", {**mark, "Value": ""})
-            raise
+                await self._ami.action("Hangup", {"Channel": leg.leg_id, "Cause": "16"})
+            self._feed(ConnectFailed(cmd.call_id, cmd.agent_id))  # the caller keeps their place
 
     async def _release(self, cmd: ReleaseCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)
@@ -303,6 +327,17 @@ class Executor:
         await self._ami.action(
             "Redirect", {"Channel": channel, "Context": context, "Exten": "s", "Priority": "1"}
         )
+
+
+# Commands that act on the caller's own channel; each call's run in order (see execute).
+_ON_THE_CALLERS_LINE = (
+    ConnectCall,
+    Announce,
+    RemoveCaller,
+    OverflowCaller,
+    MoveCaller,
+    ReleaseCaller,
+)
 
 
 def bridge_mark(agent_id: str, leg_id: str, at: float) -> str:

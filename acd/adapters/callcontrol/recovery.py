@@ -45,6 +45,7 @@ class Recovered:
     phones: int
     callers: tuple[str, ...]  # call ids given back their place
     reattached: tuple[str, ...] = ()  # call ids found connected to an agent
+    gone: tuple[str, ...] = ()  # call ids whose line Asterisk no longer has (ended)
 
 
 async def recover(
@@ -68,15 +69,23 @@ async def recover(
     present = {
         value for item in channels.events for value in (item.get("Channel"), item.get("Uniqueid"))
     }
+    gone: list[str] = []
     for leg in known:
-        if leg.channel not in present and leg.call_id not in present:
-            for event in translator.caller_gone(leg):
-                feed(event)
+        if leg.channel in present or leg.call_id in present:
+            continue
+        events = translator.caller_gone(leg)
+        for event in events:
+            feed(event)
+        if events:  # not a line the agent had ended already
+            gone.append(leg.call_id)
     reattached: list[str] = []
+    followed = {leg.channel for leg in legs.callers.values()}
     for channel in channels.events:
         if channel.get("Context") not in WAITING_CONTEXTS:
             continue
         name = channel.get("Channel") or ""
+        if name in followed or legs.caller_for(channel.get("Uniqueid") or "") is not None:
+            continue  # followed already: nothing to read (reconciliation runs often)
         read = await _caller_on(ami, name)
         if read is None or read[0].call_id in legs.callers:
             continue
@@ -92,7 +101,12 @@ async def recover(
     for arrived, name in found:
         legs.add_caller(arrived.call_id, name, arrived.queue, arrived.caller)
         feed_restored(arrived)
-    return Recovered(phones, tuple(arrived.call_id for arrived, _ in found), tuple(reattached))
+    return Recovered(
+        phones,
+        tuple(arrived.call_id for arrived, _ in found),
+        tuple(reattached),
+        tuple(gone),
+    )
 
 
 @dataclass(frozen=True)

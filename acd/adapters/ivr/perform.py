@@ -123,9 +123,9 @@ class Performer:
         fmt = "wav16" if wideband else "wav"
         where = str(self._recordings.in_asterisk / name)
         longest_ms = _ms(ask.timeout_s) + _ANSWER_EXTRA_MS
-        recorded = await self._agi.record_file(where, fmt, ANY_KEY, longest_ms, SILENCE_S)
         path = self._recordings.here / f"{name}.{fmt}"
-        try:
+        try:  # deleted whatever happens, a caller hanging up mid-answer too
+            recorded = await self._agi.record_file(where, fmt, ANY_KEY, longest_ms, SILENCE_S)
             if recorded.digit is not None:
                 return KeysEntered(await self._more_digits(recorded.digit, ask))
             pcm, rate = read_wav(path)

@@ -82,6 +82,38 @@ def waiting_calls(db: sqlite3.Connection, since: float) -> list[WaitingCall]:
     return sorted(waiting.values(), key=lambda call: (call.entered_at, call.call_id))
 
 
+@dataclass(frozen=True)
+class ConnectedCall:
+    """A call answered (CONNECT) with no end yet (COMPLETE or TRANSFER)."""
+
+    call_id: str
+    queue: str
+    agent_id: str
+    answered_at: float
+    wait_s: float
+
+
+_OPEN_CONNECTS = """
+SELECT c.call_id, c.queue, c.agent_id, c.at, c.data FROM facts AS c
+WHERE c.kind = 'CONNECT' AND NOT EXISTS (
+    SELECT 1 FROM facts AS t
+    WHERE t.call_id = c.call_id AND t.id > c.id AND t.kind IN ('COMPLETE', 'TRANSFER'))
+ORDER BY c.id
+"""
+
+
+def connected_calls(db: sqlite3.Connection) -> list[ConnectedCall]:
+    found = []
+    for call_id, queue, agent_id, at, data in db.execute(_OPEN_CONNECTS):
+        try:
+            wait_s = float(json.loads(data).get("wait_s", 0.0))
+        except (ValueError, TypeError, AttributeError) as exc:
+            log.error("journal: answer of call %s unreadable, skipped: %s", call_id, exc)
+            continue
+        found.append(ConnectedCall(call_id, queue or "", agent_id or "", at, wait_s))
+    return found
+
+
 class PendingCallback(NamedTuple):
     """A booked callback not yet connected, failed or merged: to be served after a restart."""
 

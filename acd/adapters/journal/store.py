@@ -31,7 +31,7 @@ from acd.adapters.journal.errors import (
     JournalOpenError,
     JournalWriteError,
 )
-from acd.adapters.journal.restore import PendingCallback, WaitingCall
+from acd.adapters.journal.restore import ConnectedCall, PendingCallback, WaitingCall
 from acd.adapters.journal.schema import migrate
 from acd.core.facts import Fact
 
@@ -140,6 +140,20 @@ class Journal:
     def waiting_calls(self, since: float = 0.0) -> list[WaitingCall]:
         """Calls that entered a queue at or after ``since`` and have no outcome yet."""
         return restore.waiting_calls(self._connection(), since)
+
+    def connected_calls(self) -> list[ConnectedCall]:
+        """Calls answered and not yet ended (a restart finds them in Asterisk, or not)."""
+        return restore.connected_calls(self._connection())
+
+    def callback_calls(self) -> set[str]:
+        """Calls that booked a callback (their outcome is the callback's, not the wait's)."""
+        sql = "SELECT DISTINCT call_id FROM facts WHERE kind = 'CALLBACK'"
+        return {row[0] for row in self._connection().execute(sql)}
+
+    def last_fact_at(self) -> float:
+        """The time of the latest fact (0.0 for an empty journal)."""
+        row = self._connection().execute("SELECT MAX(at) FROM facts").fetchone()
+        return float(row[0] or 0.0)
 
     def pending_callbacks(self) -> list[PendingCallback]:
         """Booked callbacks with no outcome yet (a restarted server serves them)."""

@@ -61,24 +61,26 @@ def arrive(w: World, event: CallArrived) -> None:
     enter(w, call)
 
 
-def enter(w: World, call: Call) -> None:
+def enter(w: World, call: Call, again: bool = False) -> None:
     """The caller takes their place in ``call.queue`` (arrival, or overflow from another
     queue with the original entry time): closed-hours rules first, then an agent if one
-    is free, then the other overflow rules for a caller left waiting."""
+    is free, then the other overflow rules for a caller left waiting. ``again``: back in
+    the same queue (a bridge that failed): not a new entry."""
     queue = call.queue
     w.calls[call.call_id] = call
     w.in_queue[queue.name].add(call.key)
-    call.original_position = position(w, call)
-    w.emit(
-        CallEntered(
-            at=w.now,
-            call_id=call.call_id,
-            queue=queue.name,
-            position=call.original_position,
-            priority=call.priority,
-            caller=call.caller,
+    if not again:
+        call.original_position = position(w, call)
+        w.emit(
+            CallEntered(
+                at=w.now,
+                call_id=call.call_id,
+                queue=queue.name,
+                position=call.original_position,
+                priority=call.priority,
+                caller=call.caller,
+            )
         )
-    )
     if _overflow(w, call, closed_only=True):
         return
     limit = call.max_wait_s or queue.max_wait_s

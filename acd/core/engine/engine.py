@@ -33,6 +33,7 @@ from acd.core.engine.events import (
     CallReattached,
     CallTransferred,
     ConfigReloaded,
+    ConnectFailed,
     CustomerAnswered,
     CustomerUnreachable,
     EngineEvent,
@@ -53,6 +54,7 @@ class Engine:
         self._on_event: dict[type, Callable[[Any], None]] = {
             CallArrived: lambda e: callers.arrive(self._w, e),
             CallReattached: lambda e: offers.reattach(self._w, e),
+            ConnectFailed: self._connect_failed,
             CallAbandoned: self._abandoned,
             CallerPressedExitKey: self._exit_key,
             AgentLoggedIn: lambda e: self._for_agent(e.agent_id, agents.log_in),
@@ -132,6 +134,11 @@ class Engine:
             offers.complete(self._w, call, "caller")  # hung up as the bridge was made
         elif call is not None:
             callers.abandon(self._w, call)
+
+    def _connect_failed(self, event: ConnectFailed) -> None:
+        call, agent = self._known_call(event.call_id), self._w.agents.get(event.agent_id)
+        if call is not None and agent is not None:
+            offers.connect_failed(self._w, call, agent)
 
     def _exit_key(self, event: CallerPressedExitKey) -> None:
         call = self._known_call(event.call_id)

@@ -63,6 +63,14 @@ class CallReattached:
 
 
 @dataclass(frozen=True, slots=True)
+class ConnectFailed:
+    """Asterisk could not bridge the caller with the agent who answered."""
+
+    call_id: str
+    agent_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class CallAbandoned:
     """The caller hung up while waiting (or while an agent's phone was ringing)."""
 
@@ -173,6 +181,7 @@ class ConfigReloaded:
 EngineEvent = (
     CallArrived
     | CallReattached
+    | ConnectFailed
     | CallAbandoned
     | CallerPressedExitKey
     | AgentLoggedIn

@@ -197,6 +197,18 @@ class AgentStateChanged:
 
 # Everything the engine reports (the journal adds the other cores' facts: acd/core/facts.py).
 @dataclass(frozen=True)
+class CallConnectFailed:
+    """Asterisk refused the bridge of a caller with the agent who answered: the caller
+    is back at their place (the CONNECT before it did not happen)."""
+
+    kind: ClassVar[str] = "CONNECTFAIL"
+    at: float
+    call_id: str
+    queue: str
+    agent_id: str
+
+
+@dataclass(frozen=True)
 class CallReattachedFact:
     """A repair after a restart: a connected call found in Asterisk is followed again."""
 
@@ -225,6 +237,7 @@ EngineFact = (
     | CallTransferredOut
     | AgentStateChanged
     | CallReattachedFact
+    | CallConnectFailed
 )
 ENGINE_FACTS = (
     CallEntered,
@@ -242,4 +255,5 @@ ENGINE_FACTS = (
     CallTransferredOut,
     AgentStateChanged,
     CallReattachedFact,
+    CallConnectFailed,
 )

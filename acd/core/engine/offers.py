@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from acd.core.engine import callbacks
+from acd.core.engine import callbacks, callers
 from acd.core.engine.bits import bit
 from acd.core.engine.commands import ConnectCall, PauseAgent, ReleaseCaller
 from acd.core.engine.config import AUTO_PAUSE_REASON
@@ -12,6 +12,7 @@ from acd.core.engine.events import CallReattached
 from acd.core.engine.facts import (
     CallAnswered,
     CallCompleted,
+    CallConnectFailed,
     CallReattachedFact,
     CallTransferredOut,
     OfferMissed,
@@ -90,6 +91,20 @@ def reattach(w: World, event: CallReattached) -> None:
     w.set_agent_state(agent, AgentState.ON_CALL)
     reason = "bridged in Asterisk at restart"
     w.emit(CallReattachedFact(w.now, call.call_id, queue.name, agent.id, call.answered_at, reason))
+
+
+def connect_failed(w: World, call: Call, agent: Agent) -> None:
+    """Asterisk could not bridge them: the caller goes back to their place (same entry
+    time, timers again), the agent is free and not offered this caller again at once."""
+    if call.state is not CallState.CONNECTED or call.agent_id != agent.id:
+        w.reject(f"call {call.call_id} is not connected to agent {agent.id}")
+        return
+    w.emit(CallConnectFailed(w.now, call.call_id, call.queue.name, agent.id))
+    call.state, call.agent_id, call.answered_at = CallState.WAITING, "", 0.0
+    agent.call_id = ""
+    _exclude(w, call, agent)
+    callers.enter(w, call, again=True)  # the agent is still on_call: not offered it
+    make_ready(w, agent)
 
 
 def _count_answer(w: World, call: Call, waited: float) -> None:

@@ -1,9 +1,11 @@
 """How long each agent spent in each state during a period, from AGENTSTATE facts. Pure.
 
 An agent is in a state from one AGENTSTATE fact to their next; the time is cut to the
-period, and to ``now`` for a period not over yet. The facts must start with each agent's
-last state change before the period (Journal.agent_states_before), so an agent logged in
-since the night before counts from the period's start. Without it, time before the
+period, and to ``now`` for a period not over yet. A server restart (RESTART) ends every
+state at the server's last sign of life: the time it was away is counted nowhere.
+The facts must start with each agent's last state change before the period
+(Journal.agent_states_before), so an agent logged in since the night before counts from
+the period's start. Without it, time before the
 agent's first fact in the period is not counted: the journal cannot tell what it was.
 """
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 from acd.core.engine.facts import AgentStateChanged
 from acd.core.facts import Fact
+from acd.core.lifecycle import ServerRestarted
 from acd.core.report.period import Period
 
 LOGGED_OUT, PAUSED, ON_CALL, WRAP_UP = "logged_out", "paused", "on_call", "wrap_up"
@@ -54,6 +57,11 @@ def agent_times(facts: Iterable[Fact], period: Period, now: float) -> dict[str, 
     times: dict[str, AgentTime] = defaultdict(AgentTime)
     current: dict[str, _Current] = {}
     for fact in facts:
+        if isinstance(fact, ServerRestarted):  # the time it was away is nobody's state
+            for agent_id, span in current.items():
+                _count(times[agent_id], span, min(fact.down_since, end), period.since)
+            current.clear()
+            continue
         if not isinstance(fact, AgentStateChanged):
             continue
         if (before := current.get(fact.agent_id)) is not None:

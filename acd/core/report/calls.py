@@ -32,6 +32,7 @@ from acd.core.engine.facts import (
     OfferMissed,
 )
 from acd.core.facts import Fact
+from acd.core.lifecycle import ServerRestarted
 
 WAITING, ANSWERED, ABANDONED, EXITED, REFUSED, OVERFLOWED = (
     "waiting",
@@ -120,6 +121,9 @@ class _Visits:
                     self.last_completed[fact.agent_id] = visit
             case AgentStateChanged():
                 self._agent_state(fact)
+            case ServerRestarted():  # a wrap-up ends with the server: not the time away
+                for agent_id in list(self.wrapping):
+                    self._end_wrap(agent_id, fact.down_since)
 
     def _new(self, visit: Visit) -> Visit:
         self.all.append(visit)

@@ -40,6 +40,9 @@ class SipSettings:
     port: int
     rtp_start: int
     rtp_end: int
+    # Networks the agents' phones call from, besides this machine (loopback): with the
+    # trunks' addresses, the only ones whose SIP requests Asterisk reads (an ACL).
+    allow: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def _api(node: Node) -> Endpoint:
 
 
 def _sip(node: Node) -> SipSettings:
-    fields = y.mapping(node, set(), {"bind", "port", "rtp_ports"})
+    fields = y.mapping(node, set(), {"bind", "port", "rtp_ports", "allow"})
     bind = _loopback_or_ip(fields["bind"]) if "bind" in fields else "127.0.0.1"
     port = y.integer(fields["port"], 1, 65535) if "port" in fields else 5060
     start, end = 10000, 20000
@@ -203,7 +206,14 @@ def _sip(node: Node) -> SipSettings:
         if len(bounds) != 2 or bounds[0] >= bounds[1]:
             raise fields["rtp_ports"].error("expected [first, last] with first < last")
         start, end = bounds
-    return SipSettings(bind, port, start, end)
+    allow = y.listed(fields["allow"], _network) if "allow" in fields else ()
+    if not ipaddress.ip_address(bind).is_loopback and not allow:
+        raise (fields.get("allow") or fields["bind"]).error(
+            f"SIP listens on {bind}: say where the agents' phones are with sip.allow "
+            "(e.g. [192.168.1.0/24]); requests from elsewhere than the trunks and those "
+            "networks are refused (docs/security.md)"
+        )
+    return SipSettings(bind, port, start, end, allow)
 
 
 def _trunk(node: Node) -> Trunk:
