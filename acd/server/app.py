@@ -372,12 +372,14 @@ class Server:
             len(found.reattached),
         )
         if self._down_since is not None:  # once, after the first recovery of a restart
-            await self._close_open_calls(self._down_since)
+            await self._close_open_calls(self._down_since, found.present)
             self._down_since = None
 
-    async def _close_open_calls(self, down_since: float) -> None:
+    async def _close_open_calls(self, down_since: float, in_asterisk: frozenset[str]) -> None:
+        """Only calls whose line Asterisk no longer has: a line still there (somewhere
+        recovery does not look) is followed by the reconciliation, never closed twice."""
         offset = self.runner.clock() - time.time()  # Asterisk's times are the real clock's
-        still_here = {*self.legs.callers, *self._callbacks}
+        still_here = {*self.legs.callers, *self._callbacks, *in_asterisk}
         try:
             facts = await downtime.close_open_calls(
                 self.ami,

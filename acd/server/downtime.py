@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from acd.adapters.callcontrol.legs import CALLBACK_LEG_PREFIX
 from acd.adapters.journal import Journal
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Var
@@ -68,11 +69,11 @@ async def close_open_calls(
     Asterisk's times (the real clock) into the server's (`acd run --clock-start`)."""
     with Journal.open(journal_path) as journal:
         waiting, connected = journal.waiting_calls(), journal.connected_calls()
-        callbacks = journal.callback_calls()  # their outcome is the callback's
-    still_here = {*still_here, *callbacks}
+        callbacks = journal.callback_calls()  # their wait's outcome is the callback's
+    still_here = set(still_here)
     facts: list[Fact] = []
     for call in waiting:
-        if call.call_id in still_here:
+        if call.call_id in callbacks or _here(call.call_id, still_here):
             continue
         ended, how = await _ended_at(ami, call.call_id, down_since, from_wall)
         wait_s = max(0.0, ended - call.entered_at)
@@ -84,7 +85,7 @@ async def close_open_calls(
             CallRepaired(clock(), call.call_id, call.queue, "abandoned", ended, _reason(how))
         )
     for answered in connected:
-        if answered.call_id in still_here:
+        if _here(answered.call_id, still_here):
             continue
         ended, how = await _ended_at(ami, answered.call_id, down_since, from_wall)
         talk_s = max(0.0, ended - answered.answered_at)
@@ -112,6 +113,12 @@ async def _ended_at(
     with contextlib.suppress(AmiError):
         await ami.action("Setvar", {"Variable": name, "Value": ""})
     return ended, True
+
+
+def _here(call_id: str, still_here: set[str]) -> bool:
+    """The call's line, or a callback's customer leg (acd-cb-<call id>-<n>), is there."""
+    leg = f"{CALLBACK_LEG_PREFIX}{call_id}-"
+    return call_id in still_here or any(name.startswith(leg) for name in still_here)
 
 
 def _reason(known: bool) -> str:

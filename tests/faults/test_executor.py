@@ -393,7 +393,7 @@ async def test_confirm_callback_answers_the_dialog_waiting_for_it(rig: Rig) -> N
 async def test_dial_customer_originates_on_the_trunk_into_the_callback_leg(rig: Rig) -> None:
     rig.peer.on("Originate", originate_outcome("Success", "4"))
     rig.legs.drop_caller(CALL)  # a booked callback has no caller channel
-    await rig.run(DialCustomer(CALL, AGENT, "+33612345678", "sales"))
+    await rig.run(DialCustomer(CALL, AGENT, "+33612345678", "sales", 1732397000.5))
     (sent,) = rig.sent("Originate")
     customer = rig.legs.callers[CALL]
     assert (customer.channel, customer.answered) == (sent.get("ChannelId"), False)
@@ -403,7 +403,12 @@ async def test_dial_customer_originates_on_the_trunk_into_the_callback_leg(rig: 
         "acd-callback-leg",
         "s",
     )
-    assert sent.get_all("Variable") == [f"ACD_CALL_ID={CALL}"]
+    # What a restarted server needs to find the call once bridged (recovery.py).
+    assert sent.get_all("Variable") == [
+        f"ACD_CALL_ID={CALL}",
+        "ACD_QUEUE=sales",
+        "ACD_ENTERED=1732397000.500000",
+    ]
     assert (sent.get("CallerID"), sent.get("Timeout")) == ("+33142000000", "25000")
     assert rig.fed.items == []
 

@@ -314,6 +314,8 @@ class Executor:
             caller_id=dialling.caller_id,
             ring_s=dialling.ring_s,
             context=Context.CALLBACK_LEG,
+            # As on a caller's line: once bridged, a restarted server finds the call.
+            variables={Var.QUEUE: cmd.queue, Var.ENTERED: f"{cmd.entered_at:.6f}"},
         )
         dialled = await self._customers.dial(call, self._check_callback)
         if not dialled.answered:

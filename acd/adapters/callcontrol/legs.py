@@ -11,6 +11,8 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+CALLBACK_LEG_PREFIX = "acd-cb-"  # + call id: a callback's customer leg (its Uniqueid)
+
 
 @dataclass
 class CallerLeg:
@@ -52,7 +54,7 @@ class Legs:
 
     def new_customer_leg(self, call_id: str, queue: str, number: str) -> CallerLeg:
         """The caller side of a callback: the customer's leg, dialled by us."""
-        leg_id = f"acd-cb-{call_id}-{next(self._numbers)}"
+        leg_id = f"{CALLBACK_LEG_PREFIX}{call_id}-{next(self._numbers)}"
         self.customer_legs[leg_id] = call_id
         leg = self.add_caller(call_id, leg_id, queue, number)
         leg.answered = False
@@ -65,11 +67,20 @@ class Legs:
         return leg
 
     def reattach(
-        self, call_id: str, channel: str, queue: str, number: str, agent_id: str, leg_id: str
+        self,
+        call_id: str,
+        channel: str,
+        uniqueid: str,
+        queue: str,
+        number: str,
+        agent_id: str,
+        leg_id: str,
     ) -> None:
-        """A call found connected after a restart: its caller, and its agent's leg if that
-        is still up (``leg_id`` "": gone)."""
+        """A call found connected after a restart: its caller (or a callback's customer
+        leg), and its agent's leg if that is still up (``leg_id`` "": gone)."""
         self.add_caller(call_id, channel, queue, number).connected_to = agent_id
+        if uniqueid != call_id:  # a callback's customer leg: its events map back
+            self.customer_legs[uniqueid] = call_id
         if leg_id:
             self.agent_legs[leg_id] = AgentLeg(leg_id, call_id, agent_id)
 

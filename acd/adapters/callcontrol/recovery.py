@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from acd.adapters.callcontrol.entry import decode_skills
-from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.callcontrol.legs import CALLBACK_LEG_PREFIX, Legs
 from acd.adapters.callcontrol.translate import Translator
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Context, Var
@@ -27,7 +27,9 @@ from acd.core.engine.events import CallArrived, CallEnded, CallReattached, Engin
 
 log = logging.getLogger(__name__)
 
-WAITING_CONTEXTS = (Context.HOLD, Context.ANNOUNCE)
+# Where a caller of the ACD may be found waiting (or, bridged from there, talking): on
+# hold, hearing their position, or answering the callback offer.
+WAITING_CONTEXTS = (Context.HOLD, Context.ANNOUNCE, Context.CALLBACK_OFFER)
 _VARIABLES = (
     Var.CALL_ID,
     Var.BRIDGED,
@@ -46,6 +48,7 @@ class Recovered:
     callers: tuple[str, ...]  # call ids given back their place
     reattached: tuple[str, ...] = ()  # call ids found connected to an agent
     gone: tuple[str, ...] = ()  # call ids whose line Asterisk no longer has (ended)
+    present: frozenset[str] = frozenset()  # every channel name and unique id Asterisk has
 
 
 async def recover(
@@ -83,18 +86,18 @@ async def recover(
     for channel in channels.events:
         if channel.get("Context") not in WAITING_CONTEXTS:
             continue
-        name = channel.get("Channel") or ""
-        if name in followed or legs.caller_for(channel.get("Uniqueid") or "") is not None:
+        name, uniqueid = channel.get("Channel") or "", channel.get("Uniqueid") or ""
+        if name in followed or legs.caller_for(uniqueid) is not None:
             continue  # followed already: nothing to read (reconciliation runs often)
         read = await _caller_on(ami, name)
         if read is None or read[0].call_id in legs.callers:
             continue
         arrived, bridged = read
-        if bridged is None:
-            found.append((arrived, name))
-        else:  # talking to an agent (a bridged channel keeps its context): followed
-            _reattach(legs, feed, arrived, name, bridged, present)
+        if bridged is not None:  # talking to an agent (a bridged channel keeps its context)
+            _reattach(legs, feed, arrived, (name, uniqueid), bridged, present)
             reattached.append(arrived.call_id)
+        elif not uniqueid.startswith(CALLBACK_LEG_PREFIX):  # a callback's: from the journal
+            found.append((arrived, name))
     # Given back in order of entry (Asterisk lists channels in no useful order): a free
     # agent takes the first caller the engine hears of, who must be the longest waiting.
     found.sort(key=lambda pair: (pair[0].entered_at, pair[0].call_id))
@@ -106,6 +109,7 @@ async def recover(
         tuple(arrived.call_id for arrived, _ in found),
         tuple(reattached),
         tuple(gone),
+        frozenset(value for value in present if value),
     )
 
 
@@ -122,14 +126,14 @@ def _reattach(
     legs: Legs,
     feed: Callable[[EngineEvent], None],
     arrived: CallArrived,
-    channel: str,
+    line: tuple[str, str],  # the caller's channel: name, unique id
     bridged: Bridged,
     present: set[str | None],
 ) -> None:
     leg_up = bridged.leg_id in present
     legs.reattach(
         arrived.call_id,
-        channel,
+        *line,
         arrived.queue,
         arrived.caller,
         bridged.agent_id,

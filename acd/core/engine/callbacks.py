@@ -82,7 +82,9 @@ def agent_answered(w: World, call: Call, agent: Agent) -> None:
     call.state, call.agent_id = CallState.DIALING, agent.id
     agent.call_id, agent.missed_in_row = call.call_id, 0
     w.set_agent_state(agent, AgentState.ON_CALL)
-    w.command(DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name))
+    w.command(
+        DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name, call.entered_at)
+    )
 
 
 def customer_on_line(w: World, call: Call) -> None:

@@ -97,6 +97,7 @@ class DialCustomer:
     agent_id: str
     number: str
     queue: str
+    entered_at: float = 0.0  # the first entry (kept on the leg: a restart finds it)
 
 
 @dataclass(frozen=True, slots=True)

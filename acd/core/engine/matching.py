@@ -120,7 +120,9 @@ def _dial_customer_first(
     customer is dialled; when the customer answers, the agent is rung for them."""
     call.state, call.agent_id, agent.call_id = CallState.DIALING, agent.id, call.call_id
     w.set_agent_state(agent, AgentState.RESERVED)
-    w.command(DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name))
+    w.command(
+        DialCustomer(call.call_id, agent.id, call.callback_number, call.queue.name, call.entered_at)
+    )
     w.emit(
         CallOffered(
             at=w.now,
