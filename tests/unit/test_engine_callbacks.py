@@ -59,7 +59,7 @@ def test_the_callback_keeps_its_place_and_later_callers_do_not_overtake_it() -> 
     d.send(CallEnded("busy-1001", "agent"), at=30)
     assert d.seen(RingAgent)[-1].call_id == "cb"  # the agent first
     d.send(AgentAnswered("cb", "1001"), at=32)
-    assert d.seen(DialCustomer) == [DialCustomer("cb", "1001", "+33612345678", "q", 1)]  # entered at 1
+    assert d.seen(DialCustomer) == [DialCustomer("cb", "1001", "+33612345678", "q", entered_at=1)]
     assert not [c for c in d.seen(ConnectCall) if c.call_id == "cb"]
     d.send(CustomerAnswered("cb"), at=40)
     assert d.seen(ConnectCall)[-1] == ConnectCall("cb", "1001")
@@ -129,7 +129,7 @@ def test_customer_first_dials_the_customer_then_rings_the_agent_kept_for_them() 
     book(d, "cb", "+33612345678", at=1)
     d.send(CallArrived("later", "q", 20), at=20)
     d.send(CallEnded("busy-1001", "agent"), at=30)
-    assert d.seen(DialCustomer) == [DialCustomer("cb", "1001", "+33612345678", "q", 1)]  # entered at 1
+    assert d.seen(DialCustomer) == [DialCustomer("cb", "1001", "+33612345678", "q", entered_at=1)]
     assert [r.call_id for r in d.seen(RingAgent)][-1] != "cb"  # not rung yet: kept
     d.send(CustomerAnswered("cb"), at=35)
     assert d.seen(RingAgent)[-1] == RingAgent("cb", "1001", "q", 15.0, "")  # now a live call
