@@ -243,12 +243,16 @@ class Server:
         await self.ami.start()
         await self._connected()
         # The real clock, as Asterisk's: held callers leave when this lease runs out.
-        alive = lambda: downtime.mark_alive(journal_path, self.runner.clock())  # noqa: E731
-        self._tasks.spawn("the heartbeat", beat(self.ami, time.time, mark=alive), forever=True)
+        beats = beat(self.ami, time.time, mark=self._mark_alive)
+        self._tasks.spawn("the heartbeat", beats, forever=True)
         self._tasks.spawn("the reconciliation with Asterisk", self._reconcile(), forever=True)
         services.callback(self.outbound.book.close)
         resume(self.outbound, self.runner.clock())
         self._tasks.spawn("the dialer", self.outbound.dialer.serve(), forever=True)
+
+    def _mark_alive(self) -> None:
+        """The server's own alive mark (its clock, as its journal's): RESTART reads it."""
+        downtime.mark_alive(self.settings.journal.path, self.runner.clock())
 
     def _prepare_asterisk_files(self) -> None:
         """The folder for callers' spoken answers, and the prompts the configuration
@@ -323,18 +327,17 @@ class Server:
             if not self.ami.connected:
                 continue
             try:
-                async with self._recovering:
-                    found = await recover(
-                        self.ami,
-                        self.legs,
-                        self.translator,
-                        self.runner.feed,
-                        self.runner.feed_restored,
-                    )
+                found = await self._compare_with_asterisk()
             except AmiError as exc:
                 log.info("reconciliation with Asterisk skipped: %s", exc)
                 continue
             self._journal_repairs(found)
+
+    async def _compare_with_asterisk(self) -> Recovered:
+        async with self._recovering:  # one comparison at a time
+            return await recover(
+                self.ami, self.legs, self.translator, self.runner.feed, self.runner.feed_restored
+            )
 
     def _journal_repairs(self, found: Recovered) -> None:
         now = self.runner.clock()
@@ -352,14 +355,7 @@ class Server:
 
     async def _recover(self) -> None:
         try:
-            async with self._recovering:
-                found = await recover(
-                    self.ami,
-                    self.legs,
-                    self.translator,
-                    self.runner.feed,
-                    self.runner.feed_restored,
-                )
+            found = await self._compare_with_asterisk()
         except AmiError as exc:
             log.warning("could not read Asterisk's state after connecting: %s", exc)
             return

@@ -14,7 +14,8 @@ import yaml
 
 from acd.adapters.journal import Journal
 from acd.core.facts import Fact
-from testbed.phones import AgentPhone, AgentPhoneSpec
+from testbed.phones import AgentPhone, AgentPhoneSpec, CallerScript
+from testbed.phones.audio import PCMU, silence_frames
 from testbed.sandbox import Sandbox
 from tests.conftest import PROJECT
 from tests.e2e.server_process import ServerProcess
@@ -36,6 +37,12 @@ def write_config(tmp: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     path = tmp / "acd.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True))
     return path
+
+
+def book_callback() -> CallerScript:
+    """A caller who waits for the callback offer, presses 1, then 1 again to confirm the
+    number they call from (tests/e2e/test_callbacks.py)."""
+    return CallerScript().say(PCMU, silence_frames(5000)).press("1").pause(2600).press("1")
 
 
 def queue(config: dict[str, Any], name: str) -> dict[str, Any]:

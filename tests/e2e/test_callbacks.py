@@ -23,11 +23,11 @@ from acd.core.engine.facts import (
     CallLeftQueue,
 )
 from testbed.phones import CallerPhone, CallerScript
-from testbed.phones.audio import PCMU, silence_frames
 from testbed.phones.remote import RemotePhone
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    book_callback,
     facts,
     login,
     queue,
@@ -59,11 +59,6 @@ def _callbacks(config: dict[str, Any]) -> None:
     )
 
 
-def _book() -> CallerScript:
-    """Press 1 during the offer, then 1 to confirm the number the caller calls from."""
-    return CallerScript().say(PCMU, silence_frames(5000)).press("1").pause(2600).press("1")
-
-
 async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
@@ -82,13 +77,13 @@ async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
             await blocker.dial("100", CallerScript(), hold_ms=60_000)  # the agent is busy
             await until(server, lambda s: _agent_state(s, "1001") == "on_call")
             asker = CallerPhone(phones_dir, CUSTOMER, ip="127.0.0.3")
-            await asker.dial("100", _book(), hold_ms=30_000)
+            await asker.dial("100", book_callback(), hold_ms=30_000)
             await asyncio.sleep(1)
             later = CallerPhone(phones_dir, "0611000003", ip="127.0.0.4")
             await later.dial("100", CallerScript(), hold_ms=120_000)  # hears the offer, waits
             await asyncio.sleep(2)
             again = CallerPhone(phones_dir, CUSTOMER, ip="127.0.0.5", caller_name="Same")
-            await again.dial("100", _book(), hold_ms=30_000)
+            await again.dial("100", book_callback(), hold_ms=30_000)
             await asyncio.gather(asker.finished(40), again.finished(40))  # told, hung up
             await asyncio.gather(blocker.finished(90), later.finished(150))
             await until(server, lambda s: _queue(s)["waiting"] == 0, timeout_s=30)
@@ -146,7 +141,7 @@ async def test_kill_9_with_three_booked_callbacks_each_happens_once(
                 CallerPhone(phones_dir, n, ip=f"127.0.0.{2 + i}") for i, n in enumerate(numbers)
             ]
             for asker in askers:
-                await asker.dial("100", _book(), hold_ms=30_000)
+                await asker.dial("100", book_callback(), hold_ms=30_000)
                 await asyncio.sleep(0.5)
             await asyncio.gather(*(a.finished(40) for a in askers))  # all booked, hung up
             await until(server, lambda s: _queue(s)["waiting"] == 3)
@@ -192,7 +187,7 @@ async def test_customer_first_dials_the_customer_before_ringing_the_agent(
             await login(server, "1001")
             await server.request("POST", "/api/agents/1001/pause", {"reason": "lunch"})
             asker = CallerPhone(phones_dir, "0611000031", ip="127.0.0.3")
-            await asker.dial("100", _book(), hold_ms=30_000)
+            await asker.dial("100", book_callback(), hold_ms=30_000)
             await asker.finished(40)
             await server.request("POST", "/api/agents/1001/ready")
             await until(server, lambda s: _queue(s)["answered"] == 1, timeout_s=30)
@@ -224,7 +219,7 @@ async def test_a_number_on_the_do_not_call_list_is_refused_and_the_caller_keeps_
         await login(server, "1001")
         await server.request("POST", "/api/agents/1001/pause", {"reason": "lunch"})
         asker = CallerPhone(phones_dir, "0611000041", ip="127.0.0.3")
-        await asker.dial("100", _book(), hold_ms=22_000)  # then gives up, still waiting
+        await asker.dial("100", book_callback(), hold_ms=22_000)  # then gives up, still waiting
         await asker.finished(40)
         await until(server, lambda s: _queue(s)["waiting"] == 0)
     journal = facts(tmp_path)

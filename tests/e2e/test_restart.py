@@ -6,8 +6,11 @@ was away are abandoned with their real waits, the others are served in order, an
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +112,52 @@ async def test_kill_9_with_five_connected_and_five_waiting(
     assert TALK_S - 1.5 < sales["aht_s"] < TALK_S + 2.0  # talk + 0.5 s wrap-up, no time away
 
 
+def _all_ready(status: dict[str, Any]) -> bool:
+    return all(a["state"] == "ready" for a in status["agents"] if a["agent_id"] in AGENTS[:3])
+
+
 def _report(config: Path) -> dict[str, Any]:
     argv = [sys.executable, "-m", "acd", "--config", str(config), "report"]
     argv += ["--from", "yesterday", "--to", "today", "--format", "json"]
     out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
-    import json
-
     return dict(json.loads(out.stdout))
+
+
+async def test_an_asterisk_restart_with_calls_up_leaves_no_agent_stuck(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path
+) -> None:
+    """Asterisk killed and started again under the server: every call dies with it. After
+    the server's resync, each agent's state matches Asterisk's (no call: ready) within
+    10 s, and the calls are ended once, at the server's resync (the time Asterisk took
+    to restart counts in their talk: docs/reliability.md)."""
+    config = write_config(tmp_path, _sales_for_all)
+    phones = {agent: {"ring_ms": 200, "talk_ms": 60_000} for agent in AGENTS[:3]}
+    callers = [CallerPhone(phones_dir, f"06552000{n:02d}", ip=f"127.0.0.{2 + n}") for n in range(3)]
+    async with (
+        agent_phones(sandbox, phones_dir, phones) as registered,
+        running_server(config, tmp_path) as server,
+    ):
+        await login(server, *AGENTS[:3])
+        for caller in callers:
+            await caller.dial("100", CallerScript(), hold_ms=60_000)
+        await until(server, lambda s: _counts(s) == (3, 0))
+        await sandbox.restart(boot_timeout_s=90, hard=True)  # as in a crash
+        restarted_at = time.time()
+        for phone in registered.values():
+            await phone.register()  # the phones register again, as real ones do
+        await until(server, lambda s: s["asterisk"] == "connected", timeout_s=60)
+        resynced_at = time.time()
+        status = await until(server, lambda s: _all_ready(s), timeout_s=10)
+        settled_at = time.time()
+        for caller in callers:
+            await caller.hang_up()  # their lines died with Asterisk
+    journal = facts(tmp_path)
+
+    ready = {a["agent_id"]: a["state"] for a in status["agents"] if a["agent_id"] in AGENTS[:3]}
+    assert set(ready.values()) == {"ready"}
+    assert settled_at - resynced_at < 10
+    completed = Counter(f.call_id for f in journal if isinstance(f, CallCompleted))
+    assert len(completed) == 3
+    assert set(completed.values()) == {1}  # each ended once
+    ends = [f.at for f in journal if isinstance(f, CallCompleted)]
+    assert all(restarted_at - 60 < at <= settled_at for at in ends)  # at the resync

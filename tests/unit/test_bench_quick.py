@@ -79,7 +79,7 @@ KEYS: dict[str, set[str]] = {
         "details",
     },
 }
-NOT_HERE = {"vs_app_queue", "answer_to_agent"}  # need the sandbox: end-to-end tests
+NOT_HERE = {"vs_app_queue", "answer_to_agent", "load"}  # need the sandbox: end-to-end tests
 
 
 def test_every_benchmark_has_its_quick_test() -> None:
