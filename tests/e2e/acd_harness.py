@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -109,3 +112,11 @@ def _agent(status: dict[str, Any], agent: str) -> dict[str, Any]:
 def facts(tmp: Path) -> list[Fact]:
     with Journal.open(tmp / "journal.sqlite3", create=False) as journal:
         return [row.fact for row in journal.read(0, 2**40)]
+
+
+def report_json(config: Path) -> dict[str, Any]:
+    """`acd report` as an operator runs it; yesterday too, in case midnight just passed."""
+    argv = [sys.executable, "-m", "acd", "--config", str(config), "report"]
+    argv += ["--from", "yesterday", "--to", "today", "--format", "json"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
+    return dict(json.loads(out.stdout))

@@ -4,9 +4,6 @@ SIGKILL while callers wait, then started again."""
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +27,7 @@ from tests.e2e.acd_harness import (
     facts,
     login,
     queue,
+    report_json,
     running_server,
     until,
     write_config,
@@ -132,34 +130,13 @@ async def test_kill_9_with_ten_callers_waiting(
     completed = [f.call_id for f in journal if isinstance(f, CallCompleted)]
     assert len(entered) == len(set(entered)) == 10  # counted once, not again at restart
     assert sorted(answered) == sorted(completed) == sorted(entered)
-    sales = _report(config)["queues"][0]
+    sales = report_json(config)["queues"][0]
     assert (sales["queue"], sales["offered"], sales["answered"]) == ("sales", 10, 10)
     offered = list(dict.fromkeys(f.call_id for f in journal if isinstance(f, CallOffered)))
     assert offered == entered  # offered in their original order, across the restart
     # Their wait runs from their first entry, before the kill: the place was kept.
     waits = {f.call_id: f.wait_s for f in journal if isinstance(f, CallAnswered)}
     assert all(waits[call] >= killed_at - at for call, at in entry_times.items())
-
-
-def _report(config: Path) -> dict[str, Any]:
-    """`acd report` as an operator runs it; yesterday too, in case midnight just passed."""
-    argv = [
-        sys.executable,
-        "-m",
-        "acd",
-        "--config",
-        str(config),
-        "report",
-        "--from",
-        "yesterday",
-        "--to",
-        "today",
-        "--format",
-        "json",
-    ]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
-    report: dict[str, Any] = json.loads(out.stdout)
-    return report
 
 
 async def test_kill_9_during_a_call_the_restarted_server_follows_it_to_its_end(

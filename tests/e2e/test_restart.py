@@ -6,9 +6,6 @@ was away are abandoned with their real waits, the others are served in order, an
 from __future__ import annotations
 
 import asyncio
-import json
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -31,6 +28,7 @@ from tests.e2e.acd_harness import (
     facts,
     login,
     queue,
+    report_json,
     running_server,
     until,
     write_config,
@@ -107,20 +105,13 @@ async def test_kill_9_with_five_connected_and_five_waiting(
 
     talks = [f.talk_s for f in journal if isinstance(f, CallCompleted)]
     assert all(abs(t - TALK_S) < 1.5 for t in talks), talks
-    sales = _report(config)["queues"][0]
+    sales = report_json(config)["queues"][0]
     assert (sales["offered"], sales["answered"], sales["abandoned"]) == (10, 8, 2)
     assert TALK_S - 1.5 < sales["aht_s"] < TALK_S + 2.0  # talk + 0.5 s wrap-up, no time away
 
 
 def _all_ready(status: dict[str, Any]) -> bool:
     return all(a["state"] == "ready" for a in status["agents"] if a["agent_id"] in AGENTS[:3])
-
-
-def _report(config: Path) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "acd", "--config", str(config), "report"]
-    argv += ["--from", "yesterday", "--to", "today", "--format", "json"]
-    out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=30)
-    return dict(json.loads(out.stdout))
 
 
 async def test_an_asterisk_restart_with_calls_up_leaves_no_agent_stuck(
