@@ -43,6 +43,7 @@ from tests.fakes.ami_peer import (
     WAIT_LIMIT,
     FakeAmiPeer,
     Handler,
+    PeerConnection,
     ReceivedAction,
     Recorder,
     make_client,
@@ -260,6 +261,21 @@ async def test_a_refused_bridge_gives_the_caller_back_their_place(
     assert marks[-1] == ("ACD_BRIDGED", "")  # waiting again: the heartbeat rule applies
     assert [a.get("Channel") for a in rig.sent("Hangup")] == [leg.leg_id]
     assert rig.legs.callers[CALL].connected_to == ""
+
+
+async def test_a_bridge_refused_after_the_agent_leg_ended_is_not_told_twice(rig: Rig) -> None:
+    leg = rig.legs.new_agent_leg(CALL, AGENT)
+
+    async def agent_leg_ended_meanwhile(conn: PeerConnection, action: ReceivedAction) -> None:
+        rig.legs.callers[CALL].connected_to = ""  # what the translator does then
+        await conn.reply(action, "Error", ("Message", "Channel2 does not exist"))
+
+    rig.peer.on("Bridge", agent_leg_ended_meanwhile)
+    await rig.run(ConnectCall(CALL, AGENT))
+    assert rig.fed.items == []  # the translator told the engine already
+    marks = [(a.get("Variable"), a.get("Value")) for a in rig.sent("Setvar")]
+    assert marks[-1] == ("ACD_BRIDGED", "")
+    assert leg.leg_id not in rig.legs.agent_legs
 
 
 async def test_commands_on_one_callers_line_run_in_the_engines_order(rig: Rig) -> None:

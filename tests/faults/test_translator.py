@@ -19,6 +19,7 @@ from acd.core.engine.events import (
     CallAbandoned,
     CallEnded,
     CallerPressedExitKey,
+    ConnectFailed,
     CustomerAnswered,
     EngineEvent,
     PhoneState,
@@ -140,6 +141,7 @@ async def test_the_agent_hanging_up_first_ends_the_call_once_and_keeps_the_calle
     leg = rig.legs.new_agent_leg(CALLER[0], "1002")
     rig.legs.callers[CALLER[0]].connected_to = "1002"
     await rig.send(
+        bridge("BridgeEnter", leg.leg_id, "PJSIP/1002-00000004"),
         bridge("BridgeLeave", leg.leg_id, "PJSIP/1002-00000004"),
         hangup(leg.leg_id, "PJSIP/1002-00000004"),
     )
@@ -148,6 +150,23 @@ async def test_the_agent_hanging_up_first_ends_the_call_once_and_keeps_the_calle
     assert caller.released
     await rig.send(bridge("BridgeLeave", *CALLER), hangup(*CALLER))
     assert rig.fed.items == [CallEnded(CALLER[0], "agent")]  # told once
+
+
+async def test_an_agent_leg_that_ends_before_joining_its_caller_is_a_failed_connection(
+    rig: Rig,
+) -> None:
+    """The agent's phone hangs up while the Bridge is on its way: the caller never talked
+    to them, so the call is not ended (and its caller not hung up) but the connection
+    failed: the caller keeps their place."""
+    rig.legs.add_caller(*CALLER, "sales", "")
+    leg = rig.legs.new_agent_leg(CALLER[0], "1002")
+    rig.legs.callers[CALLER[0]].connected_to = "1002"  # the executor's Bridge, not yet done
+    await rig.send(hangup(leg.leg_id, "PJSIP/1002-00000004"))
+    assert rig.fed.items == [ConnectFailed(CALLER[0], "1002")]
+    caller = rig.legs.callers[CALLER[0]]
+    assert (caller.connected_to, caller.released) == ("", False)  # waiting on
+    await rig.send(hangup(*CALLER))
+    assert rig.fed.items[1:] == [CallAbandoned(CALLER[0])]
 
 
 async def test_callers_who_leave_while_waiting_abandon_and_keys_are_exit_candidates(

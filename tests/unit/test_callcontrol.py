@@ -51,6 +51,7 @@ def test_agent_answer_then_agent_hangup_ends_the_call(legs: Legs) -> None:
     answered = ami("UserEvent", UserEvent="AcdAgentAnswered", Uniqueid=leg.leg_id)
     assert translator.translate(answered) == [AgentAnswered("1700.1", "1001")]
     legs.callers["1700.1"].connected_to = "1001"  # the executor bridged them
+    assert translator.translate(ami("BridgeEnter", Uniqueid=leg.leg_id)) == []
     assert translator.translate(ami("Hangup", Uniqueid=leg.leg_id)) == [
         CallEnded("1700.1", "agent")
     ]
@@ -127,6 +128,7 @@ def test_first_leg_to_leave_the_bridge_is_who_hung_up(legs: Legs) -> None:
     translator = Translator(legs, {"1001"})
     leg = legs.new_agent_leg("1700.1", "1001")
     legs.callers["1700.1"].connected_to = "1001"
+    assert translator.translate(ami("BridgeEnter", Uniqueid=leg.leg_id)) == []
     assert translator.translate(ami("BridgeLeave", Uniqueid=leg.leg_id)) == [
         CallEnded("1700.1", "agent")
     ]

@@ -12,6 +12,7 @@ from acd.core.engine.facts import (
     CallAnswered,
     CallbackBooked,
     CallCompleted,
+    CallConnectFailed,
     CallEntered,
     CallLeftQueue,
     CallOverflowed,
@@ -127,6 +128,14 @@ def test_an_entry_journaled_again_after_a_restart_counts_once() -> None:
 def test_a_call_still_waiting_or_talking() -> None:
     q = queue_kpis([entered(1100, "w"), entered(1100, "t"), answered(1100, "t", 3.0)])
     assert (q.offered, q.waiting, q.answered, q.handled, q.aht_s) == (2, 1, 1, 0, None)
+
+
+def test_an_answer_asterisk_could_not_connect_is_waiting_again() -> None:
+    failed = CallConnectFailed(1104.0, "f", "q", "1001")
+    q = queue_kpis([entered(1100, "f"), answered(1100, "f", 3.0), failed])
+    assert (q.offered, q.waiting, q.answered) == (1, 1, 0)
+    q = queue_kpis([entered(1100, "f"), answered(1100, "f", 3.0), failed, abandoned(1100, "f", 9)])
+    assert (q.offered, q.waiting, q.answered, q.abandoned) == (1, 0, 0, 1)
 
 
 def test_aht_adds_the_wrap_up_that_follows_the_call() -> None:

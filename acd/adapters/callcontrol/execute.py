@@ -205,12 +205,14 @@ class Executor:
             )
         except AmiError as exc:
             log.warning("could not connect call %s to agent %s: %s", cmd.call_id, cmd.agent_id, exc)
+            told = caller.connected_to != cmd.agent_id  # the agent's leg ended first: known
             caller.connected_to = ""
             self._legs.drop_agent_leg(leg.leg_id)
             with contextlib.suppress(AmiError):  # still waiting: the heartbeat rule applies
                 await self._ami.action("Setvar", {**mark, "Value": ""})
                 await self._ami.action("Hangup", {"Channel": leg.leg_id, "Cause": "16"})
-            self._feed(ConnectFailed(cmd.call_id, cmd.agent_id))  # the caller keeps their place
+            if not told:
+                self._feed(ConnectFailed(cmd.call_id, cmd.agent_id))  # the caller keeps their place
 
     async def _release(self, cmd: ReleaseCaller) -> None:
         caller = self._legs.drop_caller(cmd.call_id)

@@ -20,7 +20,8 @@ class CallerLeg:
     channel: str
     queue: str
     number: str  # the caller's number, shown on the agent's phone
-    connected_to: str = ""  # agent id once bridged
+    connected_to: str = ""  # agent id once the bridge is asked for
+    bridged: bool = False  # Asterisk put the agent's leg in the bridge (BridgeEnter)
     announcing: bool = False  # an announcement is playing: never cut it with the next one
     in_dialog: bool = False  # answering the callback offer: no announcement cuts it
     answered: bool = True  # a callback's customer leg: False until the customer answers
@@ -78,7 +79,8 @@ class Legs:
     ) -> None:
         """A call found connected after a restart: its caller (or a callback's customer
         leg), and its agent's leg if that is still up (``leg_id`` "": gone)."""
-        self.add_caller(call_id, channel, queue, number).connected_to = agent_id
+        caller = self.add_caller(call_id, channel, queue, number)
+        caller.connected_to, caller.bridged = agent_id, True
         if uniqueid != call_id:  # a callback's customer leg: its events map back
             self.customer_legs[uniqueid] = call_id
         if leg_id:

@@ -13,6 +13,7 @@ from acd.core.engine.events import (
     CallAbandoned,
     CallEnded,
     CallerPressedExitKey,
+    ConnectFailed,
     CustomerAnswered,
     EngineEvent,
     PhoneState,
@@ -40,6 +41,7 @@ class Translator:
         self._agents = agent_ids
         self._by_name: dict[str, Callable[[AmiEvent], list[EngineEvent]]] = {
             "Hangup": self._hangup,
+            "BridgeEnter": self._bridge_enter,
             "BridgeLeave": self._bridge_leave,
             "UserEvent": self._user_event,
             "DeviceStateChange": self._device_state,
@@ -86,6 +88,14 @@ class Translator:
             return []
         return [AgentAnswered(leg.call_id, leg.agent_id)]
 
+    def _bridge_enter(self, event: AmiEvent) -> list[EngineEvent]:
+        """The agent's leg joined its caller: from now on its end is the call's end."""
+        leg = self._legs.agent_legs.get(event.get("Uniqueid") or "")
+        caller = self._legs.callers.get(leg.call_id) if leg is not None else None
+        if leg is not None and caller is not None and caller.connected_to == leg.agent_id:
+            caller.bridged = True
+        return []
+
     def _bridge_leave(self, event: AmiEvent) -> list[EngineEvent]:
         """The first leg to leave the caller-agent bridge is the one that hung up (Hangup
         events of the two legs can arrive in either order)."""
@@ -99,11 +109,16 @@ class Translator:
 
     def _ended_by_agent(self, leg: AgentLeg) -> list[EngineEvent]:
         """The agent's leg left: if it was bridged with its caller, the agent ended the call
-        (the caller's line stays known until the engine's ReleaseCaller hangs it up)."""
-        bridged = self._legs.callers.get(leg.call_id)
-        if bridged is None or bridged.connected_to != leg.agent_id or bridged.released:
+        (the caller's line stays known until the engine's ReleaseCaller hangs it up). If it
+        ended before it joined the caller (the agent's phone hung up as the bridge was being
+        made), the caller never talked to them: the connection failed, the caller waits on."""
+        caller = self._legs.callers.get(leg.call_id)
+        if caller is None or caller.connected_to != leg.agent_id or caller.released:
             return []
-        bridged.released = True
+        if not caller.bridged:
+            caller.connected_to = ""  # the executor's failing Bridge then feeds nothing more
+            return [ConnectFailed(leg.call_id, leg.agent_id)]
+        caller.released = True
         return [CallEnded(leg.call_id, "agent")]
 
     def _hangup(self, event: AmiEvent) -> list[EngineEvent]:

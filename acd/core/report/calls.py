@@ -24,6 +24,7 @@ from acd.core.engine.facts import (
     CallAnswered,
     CallbackBooked,
     CallCompleted,
+    CallConnectFailed,
     CallEntered,
     CallLeftQueue,
     CallOverflowed,
@@ -108,6 +109,9 @@ class _Visits:
                 if (visit := self.open.get(fact.call_id)) is not None:
                     visit.outcome, visit.wait_s = ANSWERED, fact.wait_s
                     visit.agent_id = fact.agent_id
+            case CallConnectFailed():  # never talked: waiting again, from the same entry
+                if (visit := self.open.get(fact.call_id)) is not None:
+                    visit.outcome, visit.agent_id = WAITING, ""
             case CallAbandonedInQueue() | CallLeftQueue():
                 self._end_wait(fact)
             case CallOverflowed() if fact.to != "callback":  # a callback offer keeps the place
