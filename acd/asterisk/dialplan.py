@@ -101,4 +101,25 @@ LEASE_S = 15  # the heartbeat's lease: a server silent this long is gone
 BEAT_LATE_S = 3  # a beat older than this (one a second): the server may be gone
 HOLD_CHECK_S = 5  # [acd-hold] looks at the heartbeat this often (music resumes where it was)
 
+# The AMI events the server reads: the call events the translator turns into the engine's
+# (translate.py), the call log's (callflow.py), an async Originate's outcome, the end of a
+# login. manager.conf lets only these reach the server's AMI user: Asterisk also sends,
+# for every call, each dialplan step, variable set, AGI command and RTCP report - most of
+# the events of a busy system, which the server would read, parse and drop.
+SERVER_EVENTS = (
+    "Hangup",
+    "BridgeEnter",
+    "BridgeLeave",
+    "UserEvent",
+    "DeviceStateChange",
+    "DTMFEnd",
+    "Newchannel",
+    "ContactStatus",
+    "OriginateResponse",
+    "FullyBooted",
+)
+# The sandbox's second AMI user, for the tests and benchmarks that watch Asterisk: every
+# event, and the same rights as the server's user (never "system").
+OBSERVER_USER = "acd-observer"
+
 VAR_PREFIX = "ACD_VAR_"  # + the name of a variable an IVR menu set, for the dialplan

@@ -80,6 +80,8 @@ def _measured(fact: CallOverflowed) -> str:
 class CallLog:
     """Turns AMI events into one line per step of a call, for the operator's console."""
 
+    EVENTS = frozenset({"ContactStatus", "Newchannel", "Hangup", "BridgeEnter"})
+
     def __init__(self, agent_ids: set[str]) -> None:
         self._agents = agent_ids
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acd.asterisk.ami import AmiClient
+from acd.asterisk.dialplan import OBSERVER_USER
 from acd.asterisk.render import render_all
 from acd.asterisk.secrets import AsteriskSecrets, load_or_create
 from acd.core.settings import Settings
@@ -132,12 +133,16 @@ class Sandbox:
         finally:
             await client.close()
 
-    def ami_client(self, ping_interval: float = 5.0, ping_timeout: float = 3.0) -> AmiClient:
+    def ami_client(
+        self, ping_interval: float = 5.0, ping_timeout: float = 3.0, *, as_server: bool = False
+    ) -> AmiClient:
+        """An AMI client that sees every event (the sandbox's observer user), or with
+        ``as_server`` the server's own user: its rights, and only the events it reads."""
         ami = self.settings.ami
         return AmiClient(
             ami.host,
             ami.port,
-            self.settings.ami_username,
+            self.settings.ami_username if as_server else OBSERVER_USER,
             self.secrets().ami_secret,
             ping_interval=ping_interval,
             ping_timeout=ping_timeout,

@@ -1,17 +1,20 @@
 """The edge on the sandbox Asterisk: an INVITE from an address that is not a trunk's,
 with "From: carrier" (a trunk's name) or an agent's user name and no credentials, is
 refused by Asterisk (401/403 seen at the SIPp side) and never reaches the server; the
-AMI user the server logs in with cannot Originate Application=System; the rendered
+AMI users (the server's, the sandbox's observer) cannot Originate Application=System,
+and the server's receives only the events it reads; the rendered
 files that hold secrets are readable by their owner only."""
 
 from __future__ import annotations
 
+import asyncio
 import stat
 from pathlib import Path
 
 import pytest
 
 from acd.asterisk.ami import AmiClient, AmiError
+from acd.asterisk.dialplan import SERVER_EVENTS
 from acd.core.engine.facts import CallEntered
 from testbed.phones import CallerPhone, CallerScript, sipp
 from testbed.phones.ports import free_media_port, free_udp_port
@@ -49,11 +52,46 @@ async def test_a_stranger_calling_as_the_trunk_or_an_agent_is_refused(
     assert not [f for f in facts(tmp_path) if isinstance(f, CallEntered)]
 
 
-async def test_the_servers_ami_user_cannot_run_a_shell_command(ami: AmiClient) -> None:
-    with pytest.raises(AmiError):
-        await ami.originate(
-            "Local/s@acd-test", application="System", data="touch /tmp/acd-pwned", timeout_ms=3000
-        )
+@pytest.mark.parametrize("as_server", [True, False], ids=["server", "observer"])
+async def test_the_ami_users_cannot_run_a_shell_command(sandbox: Sandbox, as_server: bool) -> None:
+    ami = sandbox.ami_client(as_server=as_server)
+    await ami.start()
+    try:
+        await ami.wait_connected(10)
+        with pytest.raises(AmiError):
+            await ami.originate(
+                "Local/s@acd-test",
+                application="System",
+                data="touch /tmp/acd-pwned",
+                timeout_ms=3000,
+            )
+    finally:
+        await ami.close()
+
+
+async def test_the_servers_ami_user_gets_only_the_events_it_reads(
+    sandbox: Sandbox, ami: AmiClient
+) -> None:
+    """manager.conf filters the server's stream: a call's dialplan steps, variables and
+    the like (which the observer user sees) never reach it."""
+    server = sandbox.ami_client(as_server=True)
+    to_server: list[str] = []
+    to_observer: list[str] = []
+    hung_up = asyncio.Event()
+    server.subscribe(lambda e: to_server.append(e.name))
+    server.subscribe(lambda e: hung_up.set(), "Hangup")
+    ami.subscribe(lambda e: to_observer.append(e.name))
+    await server.start()
+    try:
+        await server.wait_connected(10)
+        # A Local channel pair that plays a prompt, then hangs up: some 40 events.
+        await ami.originate("Local/audio@acd-test", application="Wait", data="0.1")
+        await asyncio.wait_for(hung_up.wait(), 15)
+    finally:
+        await server.close()
+    assert "Newchannel" in to_server
+    assert set(to_server) <= set(SERVER_EVENTS), set(to_server) - set(SERVER_EVENTS)
+    assert {"Newexten", "Newstate"} <= set(to_observer)
 
 
 def test_files_with_secrets_are_readable_by_their_owner_only(sandbox: Sandbox) -> None:

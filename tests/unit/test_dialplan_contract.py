@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from acd.asterisk.dialplan import Context, Script, Var
+from acd.adapters.callcontrol.legs import Legs
+from acd.adapters.callcontrol.translate import Translator
+from acd.asterisk.dialplan import OBSERVER_USER, SERVER_EVENTS, Context, Script, Var
 from acd.asterisk.render import render_all
 from acd.asterisk.secrets import AsteriskSecrets
 from acd.core.settings import load_settings
+from acd.server.callflow import CallLog
 from tests.conftest import PROJECT
 
 TEMPLATES = PROJECT / "config" / "asterisk"
@@ -57,3 +60,12 @@ def test_names_read_as_plain_strings() -> None:
     assert Var.CALL_ID.ref == "${ACD_CALL_ID}"
     fields: dict[str, str] = {Var.QUEUE: "sales"}
     assert fields["ACD_QUEUE"] == "sales"
+
+
+def test_the_servers_ami_user_is_sent_every_event_the_server_reads(tmp_path: Path) -> None:
+    read = Translator(Legs(), set()).events | CallLog.EVENTS | {"OriginateResponse"}
+    assert read <= set(SERVER_EVENTS), read - set(SERVER_EVENTS)
+    server_user = _rendered(tmp_path)["manager.conf"].split("\n[")[2]  # after [general]
+    filters = re.findall(r"^eventfilter\(name\((\w+)\)\) =$", server_user, re.MULTILINE)
+    assert filters == list(SERVER_EVENTS)
+    assert OBSERVER_USER not in server_user  # the observer is the sandbox's only

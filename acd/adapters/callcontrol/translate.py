@@ -48,6 +48,11 @@ class Translator:
             "DTMFEnd": self._dtmf,
         }
 
+    @property
+    def events(self) -> frozenset[str]:
+        """The AMI events it reads (manager.conf must let them reach the server)."""
+        return frozenset(self._by_name)
+
     def translate(self, event: AmiEvent) -> list[EngineEvent]:
         handler = self._by_name.get(event.name)
         return handler(event) if handler else []
