@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import shutil
 import statistics
 import sys
 import tempfile
@@ -52,8 +51,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from _quick import parse_args
+from _sandbox_config import agent_ids, write_many_agents_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -70,7 +69,6 @@ from tests.e2e.dialer_harness import CLOCK, acd, settled
 from tests.e2e.server_process import ServerProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
-SANDBOX_KEYS = ("language", "asterisk", "trunks", "voicemail")
 QUICK = {"people": 20}
 GOAL_MS = 300.0
 WAIT_S = 2.0  # a person's wait for an agent before the information message (by design)
@@ -104,8 +102,8 @@ class Case:
 async def main(people: int, agents: int, rate: float) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="answer-to-agent-"))
     api_port = free_tcp_port()
-    config = _write_config(work, agents, api_port)
-    ids = [f"{1001 + n}" for n in range(agents)]
+    config = write_many_agents_config(work, agents, api_port, number="100")
+    ids = agent_ids(agents)
     cases = (
         Case("agent", _numbers("4", people), 0, 30_000),
         # The person hangs up 2 s into the message: fewer lines up at once, same figure.
@@ -153,41 +151,6 @@ def _phone_ip(n: int) -> str:
 def _numbers(block: str, people: int) -> tuple[str, ...]:
     """Mobile numbers ending in 1: a person who answers (testbed/phones/customers.py)."""
     return tuple(f"+33612{block}{n:04d}1" for n in range(people))
-
-
-def _write_config(work: Path, agents: int, api_port: int) -> Path:
-    example: dict[str, Any] = yaml.safe_load((PROJECT / "config" / "acd.yaml").read_text())
-    config = {key: example[key] for key in SANDBOX_KEYS if key in example}
-    asterisk = config["asterisk"]
-    asterisk["files"] = str(PROJECT / asterisk["files"])
-    # A copy of the secrets: the same AMI secret, and the extra agents' passwords stay here.
-    secrets = work / "secrets.json"
-    shutil.copy(PROJECT / asterisk["secrets"], secrets)
-    asterisk["secrets"] = str(secrets)
-    ids = [f"{1001 + n}" for n in range(agents)]
-    config["agents"] = [{"id": i, "name": f"Agent {i}", "auto_pause_after": 0} for i in ids]
-    (work / "ivr").mkdir(exist_ok=True)
-    config.update(
-        queues=[
-            {
-                "name": "bench",
-                "members": ids,
-                "strategy": "longest-idle",
-                "wrap_up_s": 0,
-                "announce_every_s": 0,
-                "join_empty": [],
-                "max_wait_s": 0,
-                "ring_timeout_s": 15,
-            }
-        ],
-        numbers={"100": {"queue": "bench"}},
-        journal={"path": str(work / "journal.sqlite3"), "queue_log": str(work / "ql")},
-        api={"host": "127.0.0.1", "port": api_port},
-        ivr={"menus": str(work / "ivr"), "sounds": str(work / "sounds")},
-    )
-    path = work / "acd.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True))
-    return path
 
 
 def _add_campaign(config: Path, case: Case, rate: float) -> None:

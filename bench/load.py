@@ -51,7 +51,6 @@ import csv
 import json
 import math
 import os
-import shutil
 import socket
 import sys
 import tempfile
@@ -62,8 +61,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from _quick import parse_args
+from _sandbox_config import agent_ids, write_many_agents_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -77,7 +76,6 @@ from tests.e2e.acd_harness import login, until
 from tests.e2e.server_process import ServerProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
-SANDBOX_KEYS = ("language", "asterisk", "trunks", "voicemail")
 QUICK = {"steps": "2,4", "step_s": 10.0, "soak_min": 0.5, "agents": 30}
 AGENTS_PER_ADDRESS = 25
 CALLER_IP = "127.0.0.2"  # the carrier trunk's (config/acd.yaml trunks.carrier.match)
@@ -214,8 +212,8 @@ async def main(
     work = Path(tempfile.mkdtemp(prefix="load-"))
     print(f"work folder: {work}")
     api_port = free_tcp_port()
-    config = _write_config(work, agents, api_port)
-    ids = [f"{1001 + n}" for n in range(agents)]
+    config = write_many_agents_config(work, agents, api_port, NUMBER)
+    ids = agent_ids(agents)
     sandbox = Sandbox(PROJECT, load_settings(config))
     server = ServerProcess(config, work / "server.log", api_port)
     phones: list[asyncio.subprocess.Process] = []  # one SIPp UAS an address
@@ -307,41 +305,6 @@ async def _agent_phones(
         phone.sip_port = where.local_port  # its contact: the address's UAS
         await phone.register()
     return uas, audio
-
-
-def _write_config(work: Path, agents: int, api_port: int) -> Path:
-    example: dict[str, Any] = yaml.safe_load((PROJECT / "config" / "acd.yaml").read_text())
-    config = {key: example[key] for key in SANDBOX_KEYS if key in example}
-    asterisk = config["asterisk"]
-    asterisk["files"] = str(PROJECT / asterisk["files"])
-    # A copy of the secrets: the same AMI secret, and the extra agents' passwords stay here.
-    secrets = work / "secrets.json"
-    shutil.copy(PROJECT / asterisk["secrets"], secrets)
-    asterisk["secrets"] = str(secrets)
-    ids = [f"{1001 + n}" for n in range(agents)]
-    config["agents"] = [{"id": i, "name": f"Agent {i}", "auto_pause_after": 0} for i in ids]
-    (work / "ivr").mkdir(exist_ok=True)
-    config.update(
-        queues=[
-            {
-                "name": "bench",
-                "members": ids,
-                "strategy": "longest-idle",
-                "wrap_up_s": 0,
-                "announce_every_s": 0,
-                "join_empty": [],
-                "max_wait_s": 0,
-                "ring_timeout_s": 15,
-            }
-        ],
-        numbers={NUMBER: {"queue": "bench"}},
-        journal={"path": str(work / "journal.sqlite3"), "queue_log": str(work / "ql")},
-        api={"host": "127.0.0.1", "port": api_port},
-        ivr={"menus": str(work / "ivr"), "sounds": str(work / "sounds")},
-    )
-    path = work / "acd.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True))
-    return path
 
 
 async def _run(

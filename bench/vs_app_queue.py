@@ -28,10 +28,9 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
-import yaml
 from _quick import parse_args
+from _sandbox_config import sandbox_settings, write_bench_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -69,34 +68,13 @@ async def main(samples: int) -> dict[str, float]:
     return _summary(results)
 
 
-SANDBOX_KEYS = ("language", "asterisk", "trunks", "agents", "voicemail")
 QUICK = {"samples": 3}
 
 
 def _our_config(work: Path, api_port: int) -> Path:
-    example: dict[str, Any] = yaml.safe_load((PROJECT / "config" / "acd.yaml").read_text())
-    config = {key: example[key] for key in SANDBOX_KEYS if key in example}
-    (work / "ivr").mkdir(exist_ok=True)  # no IVR menu: number 100 goes straight to the queue
-    config.update(
-        queues=[
-            {
-                "name": "bench",
-                "members": [AGENT],
-                "strategy": "longest-idle",
-                "wrap_up_s": 0,
-                "announce_every_s": 0,
-                "join_empty": [],
-                "max_wait_s": 0,
-            }
-        ],
-        numbers={"100": {"queue": "bench"}},
-        journal={"path": str(work / "journal.sqlite3"), "queue_log": str(work / "ql")},
-        api={"host": "127.0.0.1", "port": api_port},
-        ivr={"menus": str(work / "ivr"), "sounds": str(work / "sounds")},
-    )
-    path = work / "acd.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True))
-    return path
+    """The sandbox's own agents (AGENT among them); no IVR menu: number 100 goes straight
+    to the queue."""
+    return write_bench_config(work, api_port, sandbox_settings("agents"), [AGENT], "100")
 
 
 def _phone(sandbox: Sandbox, work: Path, talk_ms: int) -> AgentPhone:

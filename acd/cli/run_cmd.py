@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import uvloop
+
 from acd.adapters.journal import JournalError
 from acd.asterisk.secrets import ami_secret
 from acd.cli.dialer_cmd import campaigns_dir
@@ -69,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
 
         demo = DemoRun(project_dir(), settings, args.calls)
     try:
-        return asyncio.run(_main(settings, demo, campaigns, clock))
+        # uvloop: the same asyncio API on libuv; a busy server spends much of its time in
+        # the event loop itself (sockets, tasks, timers), which it runs about twice as fast.
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            return runner.run(_main(settings, demo, campaigns, clock))
     except (StartupError, JournalError) as exc:
         print(f"acd run: cannot start: {exc}", file=sys.stderr)
         return 1

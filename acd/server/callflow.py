@@ -89,12 +89,14 @@ class CallLog:
         name = event.get("Event")
         if name == "ContactStatus":
             self._contact(event)
+        elif not log.isEnabledFor(logging.DEBUG):
+            return  # each leg's steps: with -v only (the facts' lines tell the call's story)
         elif name == "Newchannel" and (event.get("Channel") or "").startswith("PJSIP/"):
-            log.info("new call leg %s from %s", event.get("Channel"), event.get("CallerIDNum"))
+            log.debug("new call leg %s from %s", event.get("Channel"), event.get("CallerIDNum"))
         elif name == "Hangup":
-            log.info("%s hung up (%s)", event.get("Channel"), event.get("Cause-txt"))
+            log.debug("%s hung up (%s)", event.get("Channel"), event.get("Cause-txt"))
         elif name == "BridgeEnter" and event.get("BridgeNumChannels") == "2":
-            log.info("%s connected in a call", event.get("Channel"))
+            log.debug("%s connected in a call", event.get("Channel"))
 
     def _contact(self, event: Event) -> None:
         aor = event.get("AOR") or ""

@@ -8,14 +8,13 @@ tells a test which numbers were dialled (asserted at the SIPp side), with which 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from testbed.phones import sipp
 from testbed.phones.audio import silence_frames, tone_frames
 from testbed.phones.pcap import RtpStream
 from testbed.phones.ports import free_media_port
-from testbed.phones.remote import Invite, invites_in
+from testbed.phones.remote import TracedUas
 
 PERSON, MACHINE, ABSENT, BUSY, CONGESTED = "1", "2", "3", "4", "5"  # a number's last digit
 PRESSES_ONE, PRESSES_NINE = "6", "7"
@@ -57,7 +56,7 @@ def _machine() -> RtpStream:
     return stream
 
 
-class Customers:
+class Customers(TracedUas):
     def __init__(
         self,
         workdir: Path,
@@ -68,10 +67,9 @@ class Customers:
         hold_ms: int = 30_000,
         asterisk: str = "127.0.0.1:5060",
     ) -> None:
+        super().__init__(workdir / "customers")
         self.ip, self.port = ip, port
         self._ring_ms, self._hold_ms, self._asterisk = ring_ms, hold_ms, asterisk
-        self._workdir = workdir / "customers"
-        self._uas: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         self._workdir.mkdir(parents=True, exist_ok=True)
@@ -88,18 +86,4 @@ class Customers:
         )
         where = sipp.SippEndpoint(self._asterisk, self.ip, self.port)
         extra = ["-l", "100", "-bind_local", "-mi", self.ip, "-mp", str(free_media_port(self.ip))]
-        extra += ["-trace_msg", "-message_file", str(self.messages_file)]
-        self._uas = await sipp.start(scenario, where, extra, self._workdir / "uas.log")
-
-    @property
-    def messages_file(self) -> Path:
-        return self._workdir / "uas.messages"
-
-    def invites(self) -> list[Invite]:
-        """Every INVITE received so far, in order: the numbers dialled."""
-        return invites_in(self.messages_file)
-
-    async def stop(self) -> None:
-        if self._uas is not None:
-            await sipp.stop(self._uas)
-            self._uas = None
+        await self._start_uas(scenario, where, extra)

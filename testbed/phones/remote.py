@@ -25,7 +25,35 @@ class Invite:
     asserted: str  # P-Asserted-Identity's user part, "" if absent
 
 
-class RemotePhone:
+class TracedUas:
+    """A SIPp UAS that the server calls out to, keeping a message trace (-trace_msg) that
+    tells a test which INVITEs reached it: the numbers dialled, with which caller ID.
+    RemotePhone and the campaigns' Customers (testbed/phones/customers.py) are one each;
+    they differ in the scenario they play, not in how they are traced and stopped."""
+
+    def __init__(self, workdir: Path) -> None:
+        self._workdir = workdir
+        self._uas: asyncio.subprocess.Process | None = None
+
+    async def _start_uas(self, scenario: Path, where: sipp.SippEndpoint, extra: list[str]) -> None:
+        trace = ["-trace_msg", "-message_file", str(self.messages_file)]
+        self._uas = await sipp.start(scenario, where, [*extra, *trace], self._workdir / "uas.log")
+
+    @property
+    def messages_file(self) -> Path:
+        return self._workdir / "uas.messages"
+
+    def invites(self) -> list[Invite]:
+        """Every INVITE received so far, in order."""
+        return invites_in(self.messages_file)
+
+    async def stop(self) -> None:
+        if self._uas is not None:
+            await sipp.stop(self._uas)
+            self._uas = None
+
+
+class RemotePhone(TracedUas):
     def __init__(
         self,
         workdir: Path,
@@ -37,12 +65,11 @@ class RemotePhone:
         talk_ms: int = 3000,
         asterisk: str = "127.0.0.1:5060",
     ) -> None:
+        super().__init__(workdir / name)
         self.ip, self.port, self.name = ip, port, name
         self._ring_ms, self._talk_ms, self._asterisk = ring_ms, talk_ms, asterisk
-        self._workdir = workdir / name
         self._rtp_port = free_media_port(ip)
         self.audio: RtpSink | None = None
-        self._uas: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         self.audio = await RtpSink.open(self.ip, self._rtp_port)
@@ -57,30 +84,10 @@ class RemotePhone:
             rtp_port=self._rtp_port,
         )
         where = sipp.SippEndpoint(self._asterisk, self.ip, self.port)
-        extra = [
-            "-l",
-            "40",
-            "-bind_local",
-            "-mi",
-            self.ip,
-            "-trace_msg",
-            "-message_file",
-            str(self.messages_file),
-        ]
-        self._uas = await sipp.start(scenario, where, extra, self._workdir / "uas.log")
-
-    @property
-    def messages_file(self) -> Path:
-        return self._workdir / "uas.messages"
-
-    def invites(self) -> list[Invite]:
-        """Every INVITE received so far, in order."""
-        return invites_in(self.messages_file)
+        await self._start_uas(scenario, where, ["-l", "40", "-bind_local", "-mi", self.ip])
 
     async def stop(self) -> None:
-        if self._uas is not None:
-            await sipp.stop(self._uas)
-            self._uas = None
+        await super().stop()
         if self.audio is not None:
             self.audio.close()
 

@@ -90,7 +90,7 @@ async def unregister(sandbox: Sandbox, workdir: Path, agent: str) -> None:
 async def login(server: ServerProcess, *agents: str) -> None:
     for agent in agents:
         await server.request("POST", f"/api/agents/{agent}/login")
-    await until(server, lambda s: all(_agent(s, a)["state"] == "ready" for a in agents))
+    await until(server, lambda s: all(agent_state(s, a) == "ready" for a in agents))
 
 
 async def until(
@@ -105,8 +105,21 @@ async def until(
             await asyncio.sleep(0.1)
 
 
-def _agent(status: dict[str, Any], agent: str) -> dict[str, Any]:
-    return next(a for a in status["agents"] if a["agent_id"] == agent)
+def agent_status(status: dict[str, Any], agent: str) -> dict[str, Any]:
+    """The agent's row in /api/status (state, reason, phone...)."""
+    row: dict[str, Any] = next(a for a in status["agents"] if a["agent_id"] == agent)
+    return row
+
+
+def agent_state(status: dict[str, Any], agent: str) -> str:
+    """The agent's state in /api/status: what most of the tests wait for."""
+    return str(agent_status(status, agent)["state"])
+
+
+def queue_status(status: dict[str, Any], name: str) -> dict[str, Any]:
+    """The queue's row in /api/status (waiting, answered...)."""
+    row: dict[str, Any] = next(q for q in status["queues"] if q["name"] == name)
+    return row
 
 
 def facts(tmp: Path) -> list[Fact]:

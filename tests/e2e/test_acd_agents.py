@@ -17,6 +17,8 @@ from testbed.phones import CallerPhone, CallerScript
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    agent_state,
+    agent_status,
     facts,
     login,
     queue,
@@ -64,7 +66,7 @@ async def test_missed_call_keeps_the_callers_place_and_pauses_the_agent(
         await first.dial("100", CallerScript(), hold_ms=60000)
         # The first caller is answered by 1002 after 1001 missed it; the second caller is
         # then offered to 1001 (linear: 1001 first), who misses again: auto-pause.
-        await until(server, lambda s: _state(s, "1002") == "on_call")
+        await until(server, lambda s: agent_state(s, "1002") == "on_call")
         await second.dial("100", CallerScript(), hold_ms=60000)
         await asyncio.sleep(0.5)  # the third caller arrives while the second is ringing 1001
         await third.dial("100", CallerScript(), hold_ms=60000)
@@ -87,10 +89,6 @@ async def test_missed_call_keeps_the_callers_place_and_pauses_the_agent(
     assert [(p.agent_id, p.reason) for p in paused] == [("1001", "auto")]
 
 
-def _state(status: dict[str, Any], agent: str) -> str:
-    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])
-
-
 async def test_feature_codes_from_the_agents_phone(
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
@@ -109,21 +107,21 @@ async def test_feature_codes_from_the_agents_phone(
     ):
         phone = phones["1003"]
         await phone.dial("*41")
-        await until(server, lambda s: _state(s, "1003") == "ready")
+        await until(server, lambda s: agent_state(s, "1003") == "ready")
         await phone.dial("*432")  # pause, reason 2 = training
-        status = await until(server, lambda s: _state(s, "1003") == "paused")
-        assert _agent(status, "1003")["reason"] == "training"
+        status = await until(server, lambda s: agent_state(s, "1003") == "paused")
+        assert agent_status(status, "1003")["reason"] == "training"
         await phone.dial("*439")  # no reason 9: a spoken error, nothing changes
         await phone.dial("*44")
-        await until(server, lambda s: _state(s, "1003") == "ready")
+        await until(server, lambda s: agent_state(s, "1003") == "ready")
         # The phone re-registers (e.g. restarted): the agent stays logged in and ready.
         await phone.unregister()
-        await until(server, lambda s: _agent(s, "1003")["phone"] == "unavailable")
+        await until(server, lambda s: agent_status(s, "1003")["phone"] == "unavailable")
         await phone.register()
-        status = await until(server, lambda s: _agent(s, "1003")["phone"] == "not_inuse")
-        assert _state(status, "1003") == "ready"
+        status = await until(server, lambda s: agent_status(s, "1003")["phone"] == "not_inuse")
+        assert agent_state(status, "1003") == "ready"
         await phone.dial("*42")
-        await until(server, lambda s: _state(s, "1003") == "logged_out")
+        await until(server, lambda s: agent_state(s, "1003") == "logged_out")
 
     spoken = [prompt for channel, prompt in prompts if channel.startswith("PJSIP/1003-")]
     assert spoken == [
@@ -139,8 +137,3 @@ async def test_feature_codes_from_the_agents_phone(
         if isinstance(f, AgentStateChanged) and f.agent_id == "1003"
     ]
     assert states == [("ready", ""), ("paused", "training"), ("ready", ""), ("logged_out", "")]
-
-
-def _agent(status: dict[str, Any], agent: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(a for a in status["agents"] if a["agent_id"] == agent)
-    return found

@@ -22,6 +22,7 @@ from testbed.phones import CallerPhone, CallerScript
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    agent_status,
     facts,
     login,
     queue,
@@ -75,7 +76,7 @@ async def test_twenty_callers_five_agents_two_queues(
     ):
         # 1004 is logged in but its phone is not registered yet; 1005 is on a lunch break.
         await unregister(sandbox, phones_dir, "1004")
-        await until(server, lambda s: _phone(s, "1004") == "unavailable")
+        await until(server, lambda s: agent_status(s, "1004")["phone"] == "unavailable")
         await login(server, "1001", "1002", "1003", "1004", "1005")
         await server.request("POST", "/api/agents/1005/pause", {"reason": "lunch"})
         callers = [
@@ -106,10 +107,6 @@ async def test_twenty_callers_five_agents_two_queues(
     by_agent = {f.agent_id for f in answered.values()}
     assert by_agent == {"1001", "1002", "1003", "1004", "1005"}
     assert {f.agent_id for f in answered.values() if f.queue == "support"} <= {"1001", "1002"}
-
-
-def _phone(status: dict[str, Any], agent: str) -> str:
-    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["phone"])
 
 
 def _assert_served_in_priority_then_arrival_order(

@@ -24,9 +24,11 @@ from testbed.phones import CallerPhone, CallerScript
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    agent_state,
     facts,
     login,
     queue,
+    queue_status,
     report_json,
     running_server,
     until,
@@ -95,7 +97,7 @@ async def _next_announcement(events: asyncio.Queue[AmiEvent]) -> AmiEvent:
 
 
 def _waiting(status: dict[str, Any], name: str) -> int:
-    return int(next(q for q in status["queues"] if q["name"] == name)["waiting"])
+    return int(queue_status(status, name)["waiting"])
 
 
 async def test_kill_9_with_ten_callers_waiting(
@@ -154,12 +156,12 @@ async def test_kill_9_during_a_call_the_restarted_server_follows_it_to_its_end(
         await login(server, "1001")
         caller = CallerPhone(phones_dir, "0633100001", ip="127.0.0.2")
         await caller.dial("100", CallerScript(), hold_ms=60000)
-        await until(server, lambda s: _state(s, "1001") == "on_call")
+        await until(server, lambda s: agent_state(s, "1001") == "on_call")
         await server.kill_9()
         await server.start()
-        await until(server, lambda s: _state(s, "1001") == "on_call")
+        await until(server, lambda s: agent_state(s, "1001") == "on_call")
         await caller.finished(talk_s + 10)  # the agent hangs up; the server ends the line
-        await until(server, lambda s: _state(s, "1001") in ("wrap_up", "ready"))
+        await until(server, lambda s: agent_state(s, "1001") in ("wrap_up", "ready"))
     journal = facts(tmp_path)
 
     answered = [f for f in journal if isinstance(f, CallAnswered)]
@@ -169,7 +171,3 @@ async def test_kill_9_during_a_call_the_restarted_server_follows_it_to_its_end(
     assert completed[0].by == "agent"
     assert abs(completed[0].talk_s - talk_s) < 1.5  # the phone's talk, across the restart
     assert not [f for f in journal if isinstance(f, CallEntered)][1:]  # not queued again
-
-
-def _state(status: dict[str, Any], agent: str) -> str:
-    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])

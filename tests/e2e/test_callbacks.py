@@ -27,10 +27,12 @@ from testbed.phones.remote import RemotePhone
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    agent_state,
     book_callback,
     facts,
     login,
     queue,
+    queue_status,
     running_server,
     until,
     write_config,
@@ -75,7 +77,7 @@ async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
             await login(server, "1001")
             blocker = CallerPhone(phones_dir, "0611000001", ip="127.0.0.2")
             await blocker.dial("100", CallerScript(), hold_ms=60_000)  # the agent is busy
-            await until(server, lambda s: _agent_state(s, "1001") == "on_call")
+            await until(server, lambda s: agent_state(s, "1001") == "on_call")
             asker = CallerPhone(phones_dir, CUSTOMER, ip="127.0.0.3")
             await asker.dial("100", book_callback(), hold_ms=30_000)
             await asyncio.sleep(1)
@@ -86,7 +88,7 @@ async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
             await again.dial("100", book_callback(), hold_ms=30_000)
             await asyncio.gather(asker.finished(40), again.finished(40))  # told, hung up
             await asyncio.gather(blocker.finished(90), later.finished(150))
-            await until(server, lambda s: _queue(s)["waiting"] == 0, timeout_s=30)
+            await until(server, lambda s: queue_status(s, "sales")["waiting"] == 0, timeout_s=30)
     finally:
         await customer.stop()
     journal = facts(tmp_path)
@@ -118,14 +120,6 @@ async def test_a_booked_callback_keeps_its_place_and_is_dialled_after_the_agent(
     assert legs[customer_leg] == legs[agent_leg]
 
 
-def _agent_state(status: dict[str, Any], agent: str) -> str:
-    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])
-
-
-def _queue(status: dict[str, Any]) -> dict[str, Any]:
-    return dict(next(q for q in status["queues"] if q["name"] == "sales"))
-
-
 async def test_kill_9_with_three_booked_callbacks_each_happens_once(
     sandbox: Sandbox, tmp_path: Path, phones_dir: Path
 ) -> None:
@@ -144,16 +138,17 @@ async def test_kill_9_with_three_booked_callbacks_each_happens_once(
                 await asker.dial("100", book_callback(), hold_ms=30_000)
                 await asyncio.sleep(0.5)
             await asyncio.gather(*(a.finished(40) for a in askers))  # all booked, hung up
-            await until(server, lambda s: _queue(s)["waiting"] == 3)
+            await until(server, lambda s: queue_status(s, "sales")["waiting"] == 3)
             await server.kill_9()
         async with (
             running_server(config, tmp_path) as server,
             agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 7000}}),
         ):
-            await until(server, lambda s: _queue(s)["waiting"] == 3)  # back from the journal
+            # The three booked callbacks are back from the journal.
+            await until(server, lambda s: queue_status(s, "sales")["waiting"] == 3)
             await server.request("POST", "/api/agents/1001/ready")
-            await until(server, lambda s: _queue(s)["waiting"] == 0, timeout_s=90)
-            await until(server, lambda s: _agent_state(s, "1001") == "ready", timeout_s=30)
+            await until(server, lambda s: queue_status(s, "sales")["waiting"] == 0, timeout_s=90)
+            await until(server, lambda s: agent_state(s, "1001") == "ready", timeout_s=30)
     finally:
         await customer.stop()
     journal = facts(tmp_path)
@@ -190,8 +185,8 @@ async def test_customer_first_dials_the_customer_before_ringing_the_agent(
             await asker.dial("100", book_callback(), hold_ms=30_000)
             await asker.finished(40)
             await server.request("POST", "/api/agents/1001/ready")
-            await until(server, lambda s: _queue(s)["answered"] == 1, timeout_s=30)
-            await until(server, lambda s: _agent_state(s, "1001") == "ready", timeout_s=30)
+            await until(server, lambda s: queue_status(s, "sales")["answered"] == 1, timeout_s=30)
+            await until(server, lambda s: agent_state(s, "1001") == "ready", timeout_s=30)
     finally:
         await customer.stop()
     journal = facts(tmp_path)
@@ -221,7 +216,7 @@ async def test_a_number_on_the_do_not_call_list_is_refused_and_the_caller_keeps_
         asker = CallerPhone(phones_dir, "0611000041", ip="127.0.0.3")
         await asker.dial("100", book_callback(), hold_ms=22_000)  # then gives up, still waiting
         await asker.finished(40)
-        await until(server, lambda s: _queue(s)["waiting"] == 0)
+        await until(server, lambda s: queue_status(s, "sales")["waiting"] == 0)
     journal = facts(tmp_path)
 
     assert not [f for f in journal if isinstance(f, CallbackBooked)]

@@ -20,6 +20,7 @@ from testbed.phones.customers import Customers
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    agent_status,
     facts,
     login,
     queue,
@@ -51,7 +52,7 @@ def _sales(config: dict[str, Any]) -> None:
 
 
 def _state(status: dict[str, Any], agent: str) -> tuple[str, str]:
-    (row,) = [a for a in status["agents"] if a["agent_id"] == agent]
+    row = agent_status(status, agent)
     return row["state"], row.get("reason") or ""
 
 

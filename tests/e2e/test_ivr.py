@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,12 @@ from testbed.phones.ports import free_tcp_port
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     agent_phones,
+    agent_state,
     facts,
     login,
     queue,
+    queue_status,
+    report_json,
     running_server,
     until,
     write_config,
@@ -74,6 +75,13 @@ def _menu(tmp: Path, name: str, text: str) -> None:
     (tmp / "ivr" / f"{name}.yaml").write_text(text)
 
 
+def _config_with_menu(tmp: Path, name: str, text: str) -> Path:
+    """The test's acd.yaml (callers may wait with no agent) and the one menu it is about."""
+    config = write_config(tmp, _waiting_allowed)
+    _menu(tmp, name, text)
+    return config
+
+
 def _steps(all_facts: list[Fact], call_id: str) -> list[tuple[str, str, str]]:
     return [
         (f.node, f.outcome, f.detail)
@@ -94,8 +102,7 @@ def _start() -> CallerScript:
 async def test_two_level_french_menu_and_the_fallback_after_three_failed_tries(
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
-    config = write_config(tmp_path, _waiting_allowed)
-    _menu(tmp_path, "accueil", FRENCH_MENU)
+    config = _config_with_menu(tmp_path, "accueil", FRENCH_MENU)
     language_set: list[AmiEvent] = []
     ami.subscribe(language_set.append, "VarSet")
     async with running_server(config, tmp_path) as server:
@@ -161,8 +168,7 @@ nodes:
 async def test_voice_menu_wideband_word_routes_and_narrowband_falls_back_to_keys(
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
-    config = write_config(tmp_path, _waiting_allowed)
-    _menu(tmp_path, "voice", VOICE_MENU)
+    config = _config_with_menu(tmp_path, "voice", VOICE_MENU)
     variables: list[AmiEvent] = []
     ami.subscribe(variables.append, "VarSet")
     async with running_server(config, tmp_path) as server:
@@ -276,7 +282,7 @@ async def test_crm_lookup_puts_a_vip_first_and_a_slow_or_dead_crm_takes_the_fall
             await login(server, "1001")
             blocker = CallerPhone(phones_dir, "0611000020", ip="127.0.0.2")
             await blocker.dial("100", CallerScript(), hold_ms=30_000)  # keeps 1001 busy
-            await until(server, lambda s: _agent_state(s, "1001") == "on_call")
+            await until(server, lambda s: agent_state(s, "1001") == "on_call")
             normal = CallerPhone(phones_dir, "0611000022", ip="127.0.0.3")
             await normal.dial("300", CallerScript(), hold_ms=25_000)
             await until(server, lambda s: _waiting(s) == 1)
@@ -330,8 +336,7 @@ nodes:
 async def test_after_the_agent_hangs_up_the_caller_keys_a_score_kept_in_the_journal(
     sandbox: Sandbox, tmp_path: Path, phones_dir: Path
 ) -> None:
-    config = write_config(tmp_path, _waiting_allowed)
-    _menu(tmp_path, "survey", SURVEY_MENU)
+    config = _config_with_menu(tmp_path, "survey", SURVEY_MENU)
     async with (
         running_server(config, tmp_path) as server,
         agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 3000}}),
@@ -343,19 +348,7 @@ async def test_after_the_agent_hangs_up_the_caller_keys_a_score_kept_in_the_jour
         await caller.finished(40)  # the server hangs up after the thanks
     scores = [f for f in facts(tmp_path) if isinstance(f, SurveyAnswered)]
     assert [(s.scale, s.score, s.menu, s.node) for s in scores] == [("csat", 4, "survey", "csat")]
-    report = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "acd",
-        "--config",
-        str(config),
-        "report",
-        "--format",
-        "json",
-        stdout=asyncio.subprocess.PIPE,
-    )
-    out, _ = await report.communicate()
-    surveys = json.loads(out)["surveys"]
+    surveys = report_json(config)["surveys"]
     assert surveys == [
         {
             "menu": "survey",
@@ -387,8 +380,7 @@ nodes:
 async def test_a_broken_edit_is_refused_during_calls_and_a_valid_one_serves_the_next_call(
     sandbox: Sandbox, tmp_path: Path, phones_dir: Path
 ) -> None:
-    config = write_config(tmp_path, _waiting_allowed)
-    _menu(tmp_path, "live", RELOAD_V1)
+    config = _config_with_menu(tmp_path, "live", RELOAD_V1)
     async with running_server(config, tmp_path) as server:
         first = (await server.get("/api/status"))["ivr"]["version"]
         waiting = CallerPhone(phones_dir, "0611000041", ip="127.0.0.2")
@@ -408,7 +400,10 @@ async def test_a_broken_edit_is_refused_during_calls_and_a_valid_one_serves_the_
         await until(server, lambda s: _waiting(s) == 3, timeout_s=20)
         # Nobody was dropped: all three still wait, in the queues their version chose.
         final = await server.get("/api/status")
-        assert (_queue(final, "sales")["waiting"], _queue(final, "support")["waiting"]) == (2, 1)
+        assert (
+            queue_status(final, "sales")["waiting"],
+            queue_status(final, "support")["waiting"],
+        ) == (2, 1)
         await asyncio.gather(*(p.finished(40) for p in (waiting, old, new)))
     entered = _entered(facts(tmp_path))
     assert [entered[n].queue for n in ("0611000041", "0611000042", "0611000043")] == [
@@ -425,15 +420,6 @@ async def test_a_broken_edit_is_refused_during_calls_and_a_valid_one_serves_the_
 
 def _answered(status: dict[str, Any]) -> int:
     return sum(int(q["answered"]) for q in status.get("queues", []))
-
-
-def _agent_state(status: dict[str, Any], agent: str) -> str:
-    return str(next(a for a in status["agents"] if a["agent_id"] == agent)["state"])
-
-
-def _queue(status: dict[str, Any], name: str) -> dict[str, Any]:
-    found: dict[str, Any] = next(q for q in status["queues"] if q["name"] == name)
-    return found
 
 
 def _last_reload(status: dict[str, Any]) -> dict[str, Any]:

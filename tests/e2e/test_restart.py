@@ -28,6 +28,7 @@ from tests.e2e.acd_harness import (
     facts,
     login,
     queue,
+    queue_status,
     report_json,
     running_server,
     until,
@@ -46,7 +47,7 @@ def _sales_for_all(config: dict[str, Any]) -> None:
 
 
 def _counts(status: dict[str, Any]) -> tuple[int, int]:
-    sales = next(q for q in status["queues"] if q["name"] == "sales")
+    sales = queue_status(status, "sales")
     on_call = sum(1 for a in status["agents"] if a["state"] == "on_call")
     return on_call, int(sales["waiting"])
 
