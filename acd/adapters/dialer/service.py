@@ -410,7 +410,7 @@ class Dialer:
                     self.ended(fact.call_id, DialOutcome.ANSWERED)
                 case AgentStateChanged():
                     self._pacing.agent_changed(fact, self.runs.values())
-        self._wake.set()  # agents' states changed too
+        self._wake_if_dialling()  # agents' states changed too
 
     def line_down(self, call_id: str) -> None:
         """The leg's channel hung up (AMI Hangup): its line is free. A call answered and
@@ -420,4 +420,10 @@ class Dialer:
         found = self.flight(call_id)
         if found is not None and found[1].answered:
             self.ended(call_id, DialOutcome.ANSWERED if found[1].queued else DialOutcome.FAILED)
-        self._wake.set()
+        self._wake_if_dialling()
+
+    def _wake_if_dialling(self) -> None:
+        """A turn of the loop, if a campaign runs: every fact and hangup of a busy inbound
+        centre would otherwise wake a dialer that has nothing to dial."""
+        if any(run.state is RunState.RUNNING for run in self.runs.values()):
+            self._wake.set()
