@@ -183,7 +183,8 @@ class Server:
         self.ready = asyncio.Event()
         self._recovering = asyncio.Lock()  # one comparison with Asterisk at a time
         self._down_since: float | None = None  # set at a restart, until open calls are closed
-        self._callbacks: tuple[str, ...] = ()
+        self._callbacks: tuple[str, ...] | None = None  # the journal's, once restored
+        self._dialling: set[str] = set()  # restored callbacks whose customer's phone rang
 
     def status(self) -> dict[str, object]:
         """The engine's snapshot, Asterisk's link and the menus in force, as they are: the
@@ -223,8 +224,6 @@ class Server:
             self.journal.submit([restart])
             self._down_since = restart.down_since
         restore_agents(journal_path, self.runner, self.runner.clock())
-        self._callbacks = restore_callbacks(journal_path, self.runner)
-        log.info("%d booked callbacks back at their place", len(self._callbacks))
         self.ami.subscribe(self._on_ami_event)
         self.ami.on_state(self._on_ami_state)
         await asyncio.to_thread(self._prepare_asterisk_files)
@@ -332,6 +331,7 @@ class Server:
                 log.info("reconciliation with Asterisk skipped: %s", exc)
                 continue
             self._journal_repairs(found)
+            self._restore_callbacks(found)
 
     async def _compare_with_asterisk(self) -> Recovered:
         async with self._recovering:  # one comparison at a time
@@ -361,6 +361,7 @@ class Server:
             return
         if found.gone:
             self._journal_repairs(dataclasses.replace(found, callers=(), reattached=()))
+        self._restore_callbacks(found)
         log.info(
             "found %d agent phones, %d waiting callers and %d connected calls in Asterisk",
             found.phones,
@@ -371,11 +372,29 @@ class Server:
             await self._close_open_calls(self._down_since, found.present)
             self._down_since = None
 
+    def _restore_callbacks(self, found: Recovered) -> None:
+        """The journal's booked callbacks, once Asterisk has been read: none whose
+        customer's line is up (answered: recovery made them a waiting caller; still
+        ringing: restored once that phone stops ringing unanswered). Never dialled twice."""
+        if self._callbacks is not None and not self._dialling:
+            return
+        on_line = {*found.dialling, *self.legs.callers}
+        first = self._callbacks is None
+        restored, left = restore_callbacks(
+            self.settings.journal.path,
+            self.runner,
+            lambda call_id: call_id not in on_line and (first or call_id in self._dialling),
+        )
+        if first:
+            self._callbacks = (*restored, *left)
+            log.info("%d booked callbacks back at their place", len(restored))
+        self._dialling = {call_id for call_id in left if call_id in found.dialling}
+
     async def _close_open_calls(self, down_since: float, in_asterisk: frozenset[str]) -> None:
         """Only calls whose line Asterisk no longer has: a line still there (somewhere
         recovery does not look) is followed by the reconciliation, never closed twice."""
         offset = self.runner.clock() - time.time()  # Asterisk's times are the real clock's
-        still_here = {*self.legs.callers, *self._callbacks, *in_asterisk}
+        still_here = {*self.legs.callers, *(self._callbacks or ()), *in_asterisk}
         try:
             facts = await downtime.close_open_calls(
                 self.ami,

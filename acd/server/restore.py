@@ -1,13 +1,16 @@
 """After a restart, agents are as they were: logged in, paused (with their reason), or
 logged out, from their last state in the journal; booked callbacks are back at their
-place (they have no channel in Asterisk: the journal is their only memory). Phones'
-states and the callers still on the line come from Asterisk (callcontrol/recovery.py).
+place (the journal is their memory) once Asterisk has been read: one whose customer
+answered before the restart is a caller on the line, and one whose customer's phone
+still rings waits for that dial's outcome, never dialled twice. Phones' states and the
+callers still on the line come from Asterisk (callcontrol/recovery.py).
 
 Words used across the code: "restore" is rebuilding from the journal (here and in
 journal/restore.py); "recover" is rebuilding from what Asterisk reports (recovery.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from acd.adapters.journal import Journal
@@ -34,11 +37,15 @@ def restore_agents(journal_path: Path, runner: EngineRunner, now: float) -> int:
     return restored
 
 
-def restore_callbacks(journal_path: Path, runner: EngineRunner) -> tuple[str, ...]:
-    """Feeds the engine every booked callback with no outcome yet, with its original
-    entry time and the dials already made; returns their call ids."""
+def restore_callbacks(
+    journal_path: Path, runner: EngineRunner, wanted: Callable[[str], bool]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Feeds the engine every booked callback with no outcome yet that is ``wanted`` (by
+    call id), with its original entry time and the dials already made. Returns the call
+    ids restored, and those left out."""
     with Journal.open(journal_path) as journal:
-        pending = journal.pending_callbacks()
+        every = journal.pending_callbacks()
+    pending = [p for p in every if wanted(p.booked.call_id)]
     for booked, attempts in pending:
         arrived = CallArrived(
             call_id=booked.call_id,
@@ -48,8 +55,10 @@ def restore_callbacks(journal_path: Path, runner: EngineRunner) -> tuple[str, ..
             skills=booked.skills,
             caller=booked.caller,
             language=booked.language,
+            callback_offered=True,  # booked: no offer again before the booking is back
         )
         runner.feed_restored(
             arrived, callback=CallbackRequested(booked.call_id, booked.number, attempts)
         )
-    return tuple(booked.call_id for booked, _ in pending)
+    restored = tuple(booked.call_id for booked, _ in pending)
+    return restored, tuple(p.booked.call_id for p in every if p.booked.call_id not in restored)

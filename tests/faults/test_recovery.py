@@ -337,3 +337,30 @@ async def test_a_disconnect_mid_list_surfaces_as_disconnected(rig: Rig) -> None:
         await rig.recover()
     assert rig.restored.items == []
     assert rig.legs.callers == {}
+
+
+async def test_a_callback_customer_dialled_before_a_restart_is_not_dialled_again(
+    rig: Rig,
+) -> None:
+    """One customer answered and waits on hold: a caller like any other, their events
+    mapped back. The other's phone still rings: reported, for the journal's callback to
+    wait for that dial's outcome."""
+
+    def customer(name: str, uniqueid: str, context: str) -> Fields:
+        return (("Channel", name), ("Uniqueid", uniqueid), ("Context", context))
+
+    listed = [
+        customer("PJSIP/carrier-00000009", "acd-cb-1700000500.9-3", "acd-hold"),
+        customer("PJSIP/carrier-0000000a", "acd-cb-1700000600.1-0", "acd-callback-leg"),
+    ]
+    rig.peer.on(
+        "CoreShowChannels", list_answer("CoreShowChannel", listed, "CoreShowChannelsComplete")
+    )
+    answered = {"PJSIP/carrier-00000009": acd_variables("1700000500.9", "sales", "1700000500.5")}
+    rig.peer.on("Getvar", channel_variables(answered))
+    found = await rig.recover()
+    assert found.callers == ("1700000500.9",)
+    assert found.dialling == frozenset({"1700000600.1"})
+    assert rig.legs.caller_for("acd-cb-1700000500.9-3") is rig.legs.callers["1700000500.9"]
+    restored = [(a.entered_at, a.callback_offered) for a in rig.restored.items]
+    assert restored == [(1700000500.5, True)]  # their place; never offered a callback again

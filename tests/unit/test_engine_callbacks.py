@@ -19,6 +19,7 @@ from acd.core.engine.events import (
     CallArrived,
     CallbackRequested,
     CallEnded,
+    ConnectFailed,
     CustomerAnswered,
     CustomerUnreachable,
 )
@@ -121,6 +122,22 @@ def test_an_agent_who_hangs_up_before_the_customer_answers_costs_no_attempt() ->
     d.send(CallEnded("cb", "agent"), at=12)  # the agent gave up on the dial
     assert d.seen(CallbackAttempt) == []
     assert d.seen(RingAgent)[-1] == RingAgent("cb", "1001", "q", 15.0, "", callback=True)  # at once
+
+
+def test_a_customer_left_without_the_agent_waits_on_the_line_and_is_not_dialled_again() -> None:
+    d = driver(agents=2, reoffer_delay_s=10)
+    busy(d, "1001")
+    busy(d, "1002")
+    book(d, "cb", "+33612345678", at=1)
+    d.send(CallEnded("busy-1001", "agent"), at=10)
+    d.send(AgentAnswered("cb", "1001"), at=11)
+    d.send(CustomerAnswered("cb"), at=15)
+    d.send(ConnectFailed("cb", "1001"), at=16)  # the agent's leg ended before the bridge
+    d.send(CallEnded("busy-1002", "agent"), at=17)
+    assert d.seen(RingAgent)[-1] == RingAgent("cb", "1002", "q", 15.0, "")  # a live caller now
+    d.send(AgentAnswered("cb", "1002"), at=18)
+    assert len(d.seen(DialCustomer)) == 1  # their line is up: never dialled twice
+    assert d.seen(ConnectCall)[-1] == ConnectCall("cb", "1002")
 
 
 def test_customer_first_dials_the_customer_then_rings_the_agent_kept_for_them() -> None:

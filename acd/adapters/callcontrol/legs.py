@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 CALLBACK_LEG_PREFIX = "acd-cb-"  # + call id: a callback's customer leg (its Uniqueid)
 
 
+def callback_of(uniqueid: str) -> str:
+    """The call id a callback's customer leg was dialled for ("" if not such a leg)."""
+    if not uniqueid.startswith(CALLBACK_LEG_PREFIX):
+        return ""
+    return uniqueid.removeprefix(CALLBACK_LEG_PREFIX).rpartition("-")[0]
+
+
 @dataclass
 class CallerLeg:
     call_id: str
@@ -52,6 +59,11 @@ class Legs:
         """The caller side of a call from a channel's Uniqueid: the caller's own channel,
         or the customer leg dialled for a callback."""
         return self.callers.get(self.customer_legs.get(uniqueid, uniqueid))
+
+    def adopt_customer_leg(self, call_id: str, channel: str, uniqueid: str, queue: str) -> None:
+        """A customer leg dialled before a restart, found answered and waiting."""
+        self.add_caller(call_id, channel, queue, "")
+        self.customer_legs[uniqueid] = call_id
 
     def new_customer_leg(self, call_id: str, queue: str, number: str) -> CallerLeg:
         """The caller side of a callback: the customer's leg, dialled by us."""

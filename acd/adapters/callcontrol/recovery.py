@@ -7,6 +7,9 @@
 * every call still connected (a bridged caller keeps [acd-hold] as their context, with
   the mark ACD_BRIDGED: agent, agent's leg, answer time): followed again to its end, and
   ended at once if the agent's leg is gone;
+* every callback customer dialled before a restart who answered and waits: served as a
+  waiting caller, at their place (never dialled again); one whose phone still rings is
+  reported, so the journal's callback waits for the outcome instead of dialling again;
 * every caller this server knew whose line is no longer in Asterisk (the Hangup was
   missed while the link was down): the call ended, or the caller abandoned, so no agent
   is rung for a line that is gone.
@@ -14,12 +17,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from acd.adapters.callcontrol.entry import decode_skills
-from acd.adapters.callcontrol.legs import CALLBACK_LEG_PREFIX, Legs
+from acd.adapters.callcontrol.legs import Legs, callback_of
 from acd.adapters.callcontrol.translate import Translator
 from acd.asterisk.ami import AmiClient, AmiError
 from acd.asterisk.dialplan import Context, Var
@@ -49,6 +53,7 @@ class Recovered:
     reattached: tuple[str, ...] = ()  # call ids found connected to an agent
     gone: tuple[str, ...] = ()  # call ids whose line Asterisk no longer has (ended)
     present: frozenset[str] = frozenset()  # every channel name and unique id Asterisk has
+    dialling: frozenset[str] = frozenset()  # callbacks whose customer leg rings, not followed
 
 
 async def recover(
@@ -67,7 +72,7 @@ async def recover(
             feed(change)
             phones += 1
     known = [leg for leg in legs.callers.values() if leg.answered]  # before the list
-    found: list[tuple[CallArrived, str]] = []
+    found: list[tuple[CallArrived, str, str]] = []
     channels = await ami.list_action("CoreShowChannels")
     present = {
         value for item in channels.events for value in (item.get("Channel"), item.get("Uniqueid"))
@@ -96,20 +101,26 @@ async def recover(
         if bridged is not None:  # talking to an agent (a bridged channel keeps its context)
             _reattach(legs, feed, arrived, (name, uniqueid), bridged, present)
             reattached.append(arrived.call_id)
-        elif not uniqueid.startswith(CALLBACK_LEG_PREFIX):  # a callback's: from the journal
-            found.append((arrived, name))
+        else:  # waiting (a callback's customer too: answered, so a caller like any other)
+            found.append((arrived, name, uniqueid))
     # Given back in order of entry (Asterisk lists channels in no useful order): a free
     # agent takes the first caller the engine hears of, who must be the longest waiting.
-    found.sort(key=lambda pair: (pair[0].entered_at, pair[0].call_id))
-    for arrived, name in found:
-        legs.add_caller(arrived.call_id, name, arrived.queue, arrived.caller)
+    found.sort(key=lambda item: (item[0].entered_at, item[0].call_id))
+    for arrived, name, uniqueid in found:
+        if callback_of(uniqueid):  # called back: never offered a callback again
+            arrived = dataclasses.replace(arrived, callback_offered=True)
+            legs.adopt_customer_leg(arrived.call_id, name, uniqueid, arrived.queue)
+        else:
+            legs.add_caller(arrived.call_id, name, arrived.queue, arrived.caller)
         feed_restored(arrived)
+    dialling = {callback_of(value or "") for value in present} - {"", *legs.callers}
     return Recovered(
         phones,
-        tuple(arrived.call_id for arrived, _ in found),
+        tuple(arrived.call_id for arrived, _, _ in found),
         tuple(reattached),
         tuple(gone),
         frozenset(value for value in present if value),
+        frozenset(dialling),
     )
 
 

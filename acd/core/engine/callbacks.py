@@ -93,15 +93,21 @@ def customer_on_line(w: World, call: Call) -> None:
     first caller in the global order, which is them (unless someone of higher priority
     came meanwhile)."""
     agent = w.agents.get(call.agent_id)
-    call.agent_id, call.callback_number = "", ""
-    call.state = CallState.WAITING
-    w.pools.get(call.queue.name, call.requirement).add(call)
+    customer_waits(w, call)
     if agent is not None and agent.call_id == call.call_id:
         agent.call_id = ""
         if agent.state is AgentState.RESERVED:
             make_ready(w, agent)
     if call.state is CallState.WAITING:
         match_call(w, call)
+
+
+def customer_waits(w: World, call: Call) -> None:
+    """The customer is on the line with no agent: from now on a caller like any other,
+    at their original place. Never dialled again (their line is up)."""
+    call.agent_id, call.callback_number = "", ""
+    call.state = CallState.WAITING
+    w.pools.get(call.queue.name, call.requirement).add(call)
 
 
 def customer_unreachable(w: World, call: Call, reason: str) -> None:

@@ -57,6 +57,7 @@ def arrive(w: World, event: CallArrived) -> None:
         requirement=needs,
         original_position=0,
         max_wait_s=event.max_wait_s,
+        callback_offered=event.callback_offered,
     )
     enter(w, call)
 

@@ -45,6 +45,7 @@ class CallArrived:
     caller: str = ""
     language: str = ""
     max_wait_s: float = 0.0  # 0: the queue's own
+    callback_offered: bool = False  # after a restart: offered (or booked) before, not again
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,7 +95,9 @@ def reattach(w: World, event: CallReattached) -> None:
 
 def connect_failed(w: World, call: Call, agent: Agent) -> None:
     """Asterisk could not bridge them: the caller goes back to their place (same entry
-    time, timers again), the agent is free and not offered this caller again at once."""
+    time, timers again), the agent is free and not offered this caller again at once.
+    A callback's customer, who has answered, waits on the line for the next agent: they
+    are not dialled again."""
     if call.state is not CallState.CONNECTED or call.agent_id != agent.id:
         w.reject(f"call {call.call_id} is not connected to agent {agent.id}")
         return
@@ -103,7 +105,12 @@ def connect_failed(w: World, call: Call, agent: Agent) -> None:
     call.state, call.agent_id, call.answered_at = CallState.WAITING, "", 0.0
     agent.call_id = ""
     _exclude(w, call, agent)
-    callers.enter(w, call, again=True)  # the agent is still on_call: not offered it
+    if call.callback_number:  # the agent is still on_call: not offered it
+        w.in_queue[call.queue.name].add(call.key)
+        callbacks.customer_waits(w, call)
+        match_call(w, call)
+    else:
+        callers.enter(w, call, again=True)
     make_ready(w, agent)
 
 
