@@ -15,8 +15,16 @@ STAMP_PY := $(VENV)/.installed
 run: deps
 	$(BIN)/acd run --demo
 
+# The unit and fault tests (CPU-bound, about 75 s) run beside the end-to-end tests,
+# which mostly wait on phones and timers; their report is printed after the e2e one.
 test: deps lint
-	$(BIN)/pytest -q
+	@mkdir -p .cache
+	@$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/faults > .cache/unit-tests.log 2>&1 & \
+	unit=$$!; \
+	$(BIN)/pytest -q tests/e2e; e2e=$$?; \
+	wait $$unit; units=$$?; \
+	echo "--- unit and fault tests ---"; cat .cache/unit-tests.log; \
+	test $$e2e -eq 0 && test $$units -eq 0
 
 lint: deps
 	$(BIN)/ruff check acd ivr dialer testbed tests bench

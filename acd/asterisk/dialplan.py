@@ -83,6 +83,7 @@ class Var(StrEnum):
     AMD = "ACD_AMD"  # AMD()'s arguments, comma-separated; empty: no detection
     EXIT_PROMPT = "ACD_EXIT_PROMPT"  # played in [acd-exit] instead of the apology
     PEER = "ACD_PEER"  # preview: the agent's channel the answered customer is bridged with
+    CB_OFFERED = "ACD_CB_OFFERED"  # 1: the caller heard the callback offer (not again)
     BRIDGED = "ACD_BRIDGED"  # the agent a caller was bridged with: out of it, no fallback
     AGI_REFUSED = "ACD_AGI_REFUSED"  # set by our FastAGI server when it is too busy
     # Global, the server's heartbeat: the Unix time until which it answers for the

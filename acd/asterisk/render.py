@@ -29,16 +29,20 @@ from acd.core.settings import Settings
 from acd.core.settings.fallback_model import DEFAULT_MESSAGE
 
 # A queue's copy in app_queue, for when the server cannot take calls ([acd-fallback]):
-# the nearest of app_queue's strategies (it has no skills: the longest idle rings first).
+# the nearest of app_queue's strategies that never sticks to one phone. Not leastrecent
+# nor fewestcalls: a registered phone that nobody answers stays the least recent (and
+# has the fewest calls), so app_queue rings it again after every timeout. Seen in the
+# fault campaign: a caller rang one unattended phone for 4 minutes while three agents
+# were free. rrmemory moves on to the next phone after each unanswered ring.
 APP_QUEUE_STRATEGY = {
-    Strategy.LONGEST_IDLE: "leastrecent",
+    Strategy.LONGEST_IDLE: "rrmemory",
     Strategy.ROUND_ROBIN: "rrmemory",
-    Strategy.FEWEST_CALLS: "fewestcalls",
-    Strategy.LEAST_TALK_TIME: "leastrecent",
+    Strategy.FEWEST_CALLS: "rrmemory",
+    Strategy.LEAST_TALK_TIME: "rrmemory",
     Strategy.RANDOM: "random",
     Strategy.LINEAR: "linear",
     Strategy.RING_ALL: "ringall",
-    Strategy.SKILLS: "leastrecent",
+    Strategy.SKILLS: "rrmemory",
 }
 
 

@@ -1,4 +1,4 @@
-"""A predictive campaign end to end on the sandbox Asterisk: 60 SIPp customers (a third
+"""A predictive campaign end to end on the sandbox Asterisk: 30 SIPp customers (a third
 answer, the others ring out or are busy) and 4 registered agent phones; every person who
 answers is put through to an agent or given the information message within 2 s (timed
 from AMI: the customer's channel up, then the bridge or the message); the abandon rate of
@@ -6,8 +6,8 @@ from AMI: the customer's channel up, then the bridge or the message); the abando
 journaled pacing decision; and a blended agent takes an inbound caller while the campaign
 still has leads to dial.
 
-60 leads bring 20 live answers: fewer than the pacer needs before dialling ahead of its
-agents (and 3 % of 20 allows no abandon), so it paces as progressive does, as the law
+30 leads bring 10 live answers: fewer than the pacer needs before dialling ahead of its
+agents (and 3 % of 10 allows no abandon), so it paces as progressive does, as the law
 wants of a campaign that has no history yet. Dialling ahead is measured by
 bench/dialer_efficiency.py, on the same pacing code."""
 
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.e2e
 
 AGENTS = ("1001", "1002", "1003", "1004")
 BEHAVIOURS = ("1", "3", "4")  # a person, nobody answers, busy (testbed/phones/customers.py)
-LEADS = tuple(f"+33612370{i:02d}{BEHAVIOURS[i % 3]}" for i in range(60))
+LEADS = tuple(f"+33612370{i:02d}{BEHAVIOURS[i % 3]}" for i in range(30))
 CAMPAIGN = """
 mode: predictive
 queue: sales
@@ -88,7 +88,7 @@ async def test_a_predictive_campaign_puts_every_answer_through_or_informs_it_in_
     sandbox: Sandbox, ami: AmiClient, tmp_path: Path, phones_dir: Path
 ) -> None:
     config = write_config(tmp_path, _sales)
-    assert "60 leads added" in add_campaign(config, "outbound", CAMPAIGN, _csv()).stdout
+    assert "30 leads added" in add_campaign(config, "outbound", CAMPAIGN, _csv()).stdout
     seen = Seen(ami)
     customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=20_000)
     await customers.start()
@@ -104,7 +104,7 @@ async def test_a_predictive_campaign_puts_every_answer_through_or_informs_it_in_
             # A customer calls the sales line mid-campaign: inbound comes first.
             caller = CallerPhone(phones_dir, "0700000099", ip="127.0.0.2")
             await caller.dial("100", CallerScript(), hold_ms=8000)
-            await settled(server, "outbound", calls=60, timeout_s=300)
+            await settled(server, "outbound", calls=30, timeout_s=300)
             status = acd(config, "dialer", "status").stdout
             await caller.finished(60)
     finally:

@@ -72,7 +72,7 @@ def _mix(config: dict[str, Any]) -> None:
 
 async def _kill_and_restart(server: Any, rng: random.Random) -> None:
     for _ in range(KILLS):
-        await asyncio.sleep(rng.uniform(2.0, 5.0))  # a random instant of the mix
+        await asyncio.sleep(rng.uniform(1.0, 3.0))  # a random instant of the mix
         await server.kill_9()
         await server.start()
 

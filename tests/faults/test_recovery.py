@@ -56,6 +56,7 @@ def acd_variables(call_id: str, queue: str, entered: str, **more: str) -> dict[s
         "ACD_PRIORITY": more.get("priority", "0"),
         "ACD_SKILLS": more.get("skills", ""),
         "ACD_BRIDGED": more.get("bridged", ""),
+        "ACD_CB_OFFERED": more.get("offered", ""),
         "CHANNEL(language)": more.get("language", "en"),
         "CALLERID(num)": more.get("caller", ""),
     }
@@ -364,3 +365,14 @@ async def test_a_callback_customer_dialled_before_a_restart_is_not_dialled_again
     assert rig.legs.caller_for("acd-cb-1700000500.9-3") is rig.legs.callers["1700000500.9"]
     restored = [(a.entered_at, a.callback_offered) for a in rig.restored.items]
     assert restored == [(1700000500.5, True)]  # their place; never offered a callback again
+
+
+async def test_a_caller_who_heard_the_callback_offer_is_not_offered_it_again(rig: Rig) -> None:
+    heard = {
+        "PJSIP/carrier-00000007": acd_variables("1700000300.7", "sales", "1.0", offered="1"),
+        "PJSIP/carrier-00000003": acd_variables("1700000100.3", "support", "2.0"),
+    }
+    rig.peer.on("Getvar", channel_variables(heard))
+    await rig.recover()
+    offered = {a.call_id: a.callback_offered for a in rig.restored.items}
+    assert offered == {"1700000300.7": True, "1700000100.3": False}

@@ -145,3 +145,14 @@ def test_a_call_the_server_did_not_take_goes_to_the_fallback(tmp_path: Path) -> 
     assert "MusicOnHold(default,5)" in hold  # never an endless hold
     assert "GLOBAL(ACD_ALIVE_UNTIL)" in hold
     assert "acd-fallback" in hold
+
+
+@pytest.mark.parametrize("strategy", ["longest-idle", "fewest-calls", "least-talk-time"])
+def test_the_fallback_copy_never_sticks_to_a_phone_nobody_answers(
+    tmp_path: Path, strategy: str
+) -> None:
+    """app_queue's leastrecent and fewestcalls ring the same unanswered phone again and
+    again: the copy moves on to the next phone instead."""
+    settings = parse_settings(BASE.replace("strategy: round-robin", f"strategy: {strategy}"))
+    copy = _render(settings, tmp_path)["queues.conf"].split("[acd-fallback-sales]", 1)[1]
+    assert "strategy = rrmemory" in copy.split("\n[", 1)[0]

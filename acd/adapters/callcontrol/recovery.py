@@ -3,7 +3,8 @@
 * every agent phone's device state (DeviceStateList);
 * every caller still waiting in [acd-hold] or [acd-announce], with the queue, priority,
   skills and *original* entry time read from the channel's ACD_* variables, so a
-  restarted server gives each caller back their place;
+  restarted server gives each caller back their place (and does not offer a callback
+  again to one who heard the offer);
 * every call still connected (a bridged caller keeps [acd-hold] as their context, with
   the mark ACD_BRIDGED: agent, agent's leg, answer time): followed again to its end, and
   ended at once if the agent's leg is gone;
@@ -41,6 +42,7 @@ _VARIABLES = (
     Var.ENTERED,
     Var.PRIORITY,
     Var.SKILLS,
+    Var.CB_OFFERED,
     "CHANNEL(language)",
     "CALLERID(num)",
 )
@@ -212,4 +214,5 @@ def _arrived(channel: str, values: dict[str, str]) -> CallArrived | None:
         skills=decode_skills(values[Var.SKILLS]),
         caller=values["CALLERID(num)"],
         language=values["CHANNEL(language)"],
+        callback_offered=values[Var.CB_OFFERED] == "1",
     )

@@ -115,7 +115,9 @@ class Correlator:
         return CLAIMED
 
     def _event(self, event: Event) -> Done | Claimed | None:
-        action_id = event.get("ActionID")
+        # Exact spelling: Asterisk writes ActionID so on the events that answer an action,
+        # and most events answer none (a lookup without case would index each of them).
+        action_id = event.exact("ActionID")
         pending = self._pending.get(action_id) if action_id is not None else None
         if pending is None or pending.expect is Expect.RESPONSE:
             return None

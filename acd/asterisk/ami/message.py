@@ -63,16 +63,10 @@ class AmiMessage:
         Looked up in the spelling given first (Asterisk's own spelling is what callers
         write, and list.index finds it without building anything), then without case. So
         if one message carried a key in two spellings, the exact spelling would win."""
+        value = self.exact(key)
+        if value is not None:
+            return value
         flat = self._flat
-        start = 0
-        try:
-            while True:
-                found = flat.index(key, start)
-                if found % 3 == 0:  # a key, not a value that happens to read the same
-                    return flat[found + 1]
-                start = found + 1
-        except ValueError:
-            pass
         index = self._index
         if index is None:
             index = {}
@@ -80,6 +74,20 @@ class AmiMessage:
                 index.setdefault(k.lower(), v)
             self._index = index
         return index.get(key.lower(), default)
+
+    def exact(self, key: str) -> str | None:
+        """The value of `key` spelt exactly so, else None: for a key Asterisk always
+        spells one way (ActionID), on every event, without building the index."""
+        flat = self._flat
+        start = 0
+        try:
+            while True:
+                found = flat.index(key, start)
+                if found % 3 == 0:
+                    return flat[found + 1]
+                start = found + 1
+        except ValueError:
+            return None
 
     def get_all(self, key: str) -> list[str]:
         """Every value of `key` (any case), in order; empty if absent."""
