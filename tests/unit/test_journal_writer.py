@@ -151,3 +151,14 @@ async def test_a_fact_that_cannot_be_stored_costs_that_fact_only(tmp_path: Path)
     assert read_all(str(tmp_path / "j.sqlite3")) == [fact(1), fact(3), fact(4)]
     assert writer.dropped == 1
     await writer.close()
+
+
+async def test_batches_submitted_close_together_share_one_commit(tmp_path: Path) -> None:
+    """Group commit: batches within the gathering window go in one transaction."""
+    journal = FlakyJournal(Journal.open(tmp_path / "j.sqlite3"))
+    writer = AsyncJournal(journal, gather_s=5.0)  # longer than the test needs: never reached
+    for n in range(3):
+        writer.submit([fact(n)])
+    await writer.close()  # the stop ends the gathering: written at once, together
+    assert journal.calls == 1
+    assert read_all(str(tmp_path / "j.sqlite3")) == [fact(0), fact(1), fact(2)]

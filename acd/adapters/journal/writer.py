@@ -6,8 +6,9 @@ for a disk.
     ...
     await journal.close()        # writes what is queued, then closes the file
 
-Batches are written in the order they were submitted. When the writer falls behind, the
-batches queued meanwhile are written together in one transaction (one fsync). After a
+Batches are written in the order they were submitted. The batches that come within
+GATHER_S of one another, or queue while the writer is behind, are written together in
+one transaction (one fsync). After a
 commit, each sink (the queue_log) gets the same facts, in the same thread.
 
 Failures: a batch that cannot be written is retried every ``retry_s`` seconds, never
@@ -24,6 +25,7 @@ import contextlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +37,12 @@ log = logging.getLogger(__name__)
 
 Sink = Callable[[Sequence[Fact]], None]
 MAX_FACTS_PER_TRANSACTION = 5000
+# Group commit: the batches submitted within this long of the first are written in its
+# transaction (one fsync, one queue_log flush). Under load, a call's facts come in several
+# batches a few ms apart (about 110 commits a second at 80 calls a second without it); with
+# it, at most 1 / GATHER_S commits a second whatever the load. A fact waits at most this
+# long more to be durable.
+GATHER_S = 0.01
 _STOP = None
 
 
@@ -53,8 +61,10 @@ class AsyncJournal:
         sinks: Sequence[Sink] = (),
         max_pending: int = 10_000,
         retry_s: float = 1.0,
+        gather_s: float = GATHER_S,
     ) -> None:
         self._journal = journal  # owned from now on: the worker closes it
+        self._gather_s = gather_s
         self._sinks = tuple(sinks)
         self._max_pending = max_pending
         self._retry_s = retry_s
@@ -141,8 +151,12 @@ class AsyncJournal:
         if first is None:
             return None
         batches, size = [first], len(first[1])
-        while size < MAX_FACTS_PER_TRANSACTION and not self._inbox.empty():
-            more = self._inbox.get_nowait()
+        gather_until = time.monotonic() + self._gather_s
+        while size < MAX_FACTS_PER_TRANSACTION:
+            try:
+                more = self._inbox.get(timeout=max(0.0, gather_until - time.monotonic()))
+            except queue.Empty:
+                break
             if more is None:
                 self._inbox.put(_STOP)  # handled once these batches are written
                 break
