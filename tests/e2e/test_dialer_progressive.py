@@ -42,7 +42,7 @@ def _number(index: int, behaviour: str) -> str:
     return f"+33612350{index:02d}{behaviour}"
 
 
-PEOPLE = tuple(_number(i, "1") for i in range(24))
+PEOPLE = tuple(_number(i, "1") for i in range(12))
 MACHINES = tuple(_number(i, "2") for i in range(30, 33))
 ABSENT = tuple(_number(i, "3") for i in range(40, 43))
 BUSY = tuple(_number(i, "4") for i in (50, 51))
@@ -124,13 +124,13 @@ async def test_a_progressive_campaign_runs_to_the_end(
 
     ami.subscribe(on_bridge, "BridgeEnter")
     imported = acd(config, "dialer", "import", "renewals", str(tmp_path / "leads.csv"))
-    assert "40 leads added" in imported.stdout
+    assert "28 leads added" in imported.stdout
     assert "1 rows rejected" in imported.stdout
-    assert "leads.csv:42: 'not a number' is not a phone number" in imported.stderr
+    assert "leads.csv:30: 'not a number' is not a phone number" in imported.stderr
     scrub_args = ("dialer", "scrub", "renewals", "--json", "--at", MONDAY)
     scrub = json.loads(acd(config, *scrub_args).stdout)
     blocked = {"do_not_call": 5, "consent": 1, "calling_window": 1}
-    assert scrub == {"leads": 40, "dialable": 33, "blocked": blocked}
+    assert scrub == {"leads": 28, "dialable": 21, "blocked": blocked}
 
     customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=20_000)
     await customers.start()
@@ -142,8 +142,8 @@ async def test_a_progressive_campaign_runs_to_the_end(
         ):
             await login(server, *AGENTS)
             acd(config, "dialer", "start", "renewals")
-            # 24 people, 3 machines, nobody 3 x 2, busy 2 x 2, congestion once.
-            await settled(server, "renewals", calls=38, timeout_s=360)
+            # 12 people, 3 machines, nobody 3 x 2, busy 2 x 2, congestion once.
+            await settled(server, "renewals", calls=26, timeout_s=360)
             status = acd(config, "dialer", "status").stdout
             # Dispositions at wrap-up: from the phone (*45, digit 1: sale) and the CLI.
             await phones["1001"].dial("*451")
@@ -164,7 +164,7 @@ async def test_a_progressive_campaign_runs_to_the_end(
     journal = facts(tmp_path)
     ended = {(f.number, f.attempt): f for f in journal if isinstance(f, LeadCallEnded)}
     outcomes = Counter(f.outcome for f in ended.values())
-    assert outcomes == Counter(answered=24, machine=3, no_answer=6, busy=4, congestion=1)
+    assert outcomes == Counter(answered=12, machine=3, no_answer=6, busy=4, congestion=1)
     assert len([f for f in journal if isinstance(f, LeadDialled)]) == sum(dialled.values())
     # Each person reached an agent, their leg and the agent's in one bridge.
     answered = {f.call_id: f.agent_id for f in journal if isinstance(f, CallAnswered)}
@@ -198,7 +198,7 @@ async def test_a_progressive_campaign_runs_to_the_end(
     report = json.loads(acd(config, *report_args).stdout)
     (row,) = report["campaigns"]
     assert row["dials"] == sum(dialled.values())
-    assert row["right_party_contacts"] == 24
+    assert row["right_party_contacts"] == 12
     assert row["abandoned"] == 0
     assert row["dispositions"] == {"do_not_call": 1, "not_interested": 1, "sale": 1}
 
