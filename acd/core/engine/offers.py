@@ -105,13 +105,13 @@ def connect_failed(w: World, call: Call, agent: Agent) -> None:
     call.state, call.agent_id, call.answered_at = CallState.WAITING, "", 0.0
     agent.call_id = ""
     _exclude(w, call, agent)
-    if call.callback_number:  # the agent is still on_call: not offered it
+    if call.callback_number:  # the customer's line is up: they wait, not dialled again
         w.in_queue[call.queue.name].add(call.key)
         callbacks.customer_waits(w, call)
         match_call(w, call)
     else:
         callers.enter(w, call, again=True)
-    make_ready(w, agent)
+    make_ready(w, agent)  # after the match: the agent, still on_call, is not offered it
 
 
 def _count_answer(w: World, call: Call, waited: float) -> None:
