@@ -14,6 +14,14 @@ counts the call as failed. One SIPp UAS answers for the 25 agents of an address 
 of them would take most of a core from the Asterisk being measured. The agents' audio
 goes to sockets nobody reads (the kernel drops it).
 
+Talking calls (--talking): every caller sends audio for the whole call (SIPp's
+rtp_stream, a second of noise looped) and every agent's phone sends back what it hears
+(SIPp's -rtp_echo), so that Asterisk relays a conversation's audio both ways, 50 packets a
+second each way and leg, as it does in production; with talk times of tens of seconds the
+ramp is one of concurrent calls, where Asterisk's media work, not the call rate, sets the
+limit. Without it, nobody sends audio and the short calls make the ramp one of call rate,
+where the server's work per call counts most.
+
 Ramp: steps of --steps calls/s, --step-s seconds each, then the step's calls drain and
 every agent is ready again. A step is clean when no call is lost: every call SIPp placed
 succeeded and the server's journal has it entered, answered by an agent (CallAnswered)
@@ -24,10 +32,11 @@ loses a call, where Asterisk uses >= 90 % of a core, where SIPp cannot place the
 at the rate asked (< 95 %), or before a step the agents could not carry (--agents <
 calls/s x a call's agent time x 1.25). The highest clean step is the figure: calls/s
 placed, concurrent calls (SIPp's CurrentCall, mean and peak over the step), and the CPU
-over the step's steady part (its first 5 s left out) from /proc/<pid>/stat (utime +
-stime, all threads), as a fraction of one core: the server process, Asterisk, every SIPp
-(callers and agents' phones), the bench itself, and the whole machine (of its cores) -
-which shows what saturated and how much of the machine others used.
+over the step's steady part (its first 5 s, or a call's length, left out) from
+/proc/<pid>/stat (utime + stime, all threads), as a fraction of one core: the server
+process, Asterisk, every SIPp (callers and agents' phones), the bench itself, and the
+whole machine (of its cores) - which shows what saturated and how much of the machine
+others used.
 
 Soak: --soak-min minutes at 70 % of the highest clean rate; the server's RSS (VmRSS)
 after the first minute (the warm-up: caches, pools, the journal's pages) and at the end
@@ -39,6 +48,8 @@ config/acd.yaml are put back at the end. The run's folder (printed) keeps the ca
 statistics (SIPp -trace_stat), the server's log and journal. The last line is JSON.
 
     .venv/bin/python bench/load.py [--steps 2,5,10,...] [--step-s 60] [--soak-min 30]
+    .venv/bin/python bench/load.py --talking --talk-ms 30000 --steps 2,4,6,8,10,12 \
+        --step-s 90 --agents 500             # concurrent talking calls
     .venv/bin/python bench/load.py --quick   # two 10 s steps, a 30 s soak: checks it runs
 """
 
@@ -51,6 +62,7 @@ import csv
 import json
 import math
 import os
+import random
 import socket
 import sys
 import tempfile
@@ -114,7 +126,7 @@ o=caller 53655765 2353687637 IN IP[local_ip_type] [local_ip]
 s=-
 c=IN IP[media_ip_type] [media_ip]
 t=0 0
-m=audio [media_port] RTP/AVP 0 101
+m=audio {{ '[rtpstream_audio_port]' if audio else '[media_port]' }} RTP/AVP 0 101
 a=rtpmap:0 PCMU/8000
 a=rtpmap:101 telephone-event/8000
 a=fmtp:101 0-16
@@ -140,6 +152,10 @@ Max-Forwards: 70
 Content-Length: 0
 
 ]]></send>
+{% if audio %}
+  <!-- A caller who talks: their audio, looped, until the call ends. -->
+  <nop><action><exec rtp_stream="{{ audio }},-1,0"/></action></nop>
+{% endif %}
   <recv request="BYE" timeout="{{ max_wait_ms }}" ontimeout="gave_up"/>
   <send next="end"><![CDATA[
 SIP/2.0 200 OK
@@ -201,6 +217,35 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Calls:
+    """What every call of the run does: the agent's phone rings ``ring_ms``, then caller
+    and agent talk ``talk_ms``. When ``talking``, the caller sends audio (VOICE, looped)
+    for the whole call and the agent's phone sends back what it hears, so that Asterisk
+    relays audio both ways as in a real conversation; else neither sends any."""
+
+    ring_ms: int
+    talk_ms: int
+    talking: bool = False
+
+    @property
+    def agent_s(self) -> float:
+        """Seconds a call takes an agent."""
+        return (self.ring_ms + self.talk_ms) / 1000 + CALL_SETUP_S
+
+    @property
+    def max_wait_ms(self) -> int:
+        """A caller with no BYE by then (MAX_WAIT_MS beyond ring and talk) hangs up."""
+        return MAX_WAIT_MS + self.ring_ms + self.talk_ms
+
+    def warm_s(self, step_s: float) -> float:
+        """The start of a step left out of its figures: calls that talk long need a call's
+        time before as many are up at once as the rate keeps up."""
+        if self.agent_s <= WARM_S:
+            return min(WARM_S, step_s / 4)
+        return min(self.agent_s, step_s / 2)
+
+
+@dataclass(frozen=True)
 class Pids:
     server: int
     asterisk: int
@@ -208,7 +253,7 @@ class Pids:
 
 
 async def main(
-    steps: list[float], step_s: float, soak_min: float, agents: int, ring_ms: int, talk_ms: int
+    steps: list[float], step_s: float, soak_min: float, agents: int, calls: Calls
 ) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="load-"))
     print(f"work folder: {work}")
@@ -219,7 +264,7 @@ async def main(
     server = ServerProcess(config, work / "server.log", api_port)
     phones: list[asyncio.subprocess.Process] = []  # one SIPp UAS an address
     holders: list[socket.socket] = []
-    agent_s = (ring_ms + talk_ms) / 1000 + CALL_SETUP_S
+    agent_s = calls.agent_s
     ramp: list[Step] = []
     soak: Step | None = None
     stopped = "the last step asked"
@@ -231,11 +276,10 @@ async def main(
         assert asterisk is not None
         pids = Pids(server._proc.pid, asterisk, work)
         for n in range(0, agents, AGENTS_PER_ADDRESS):
-            uas, holder = await _agent_phones(
-                sandbox, work, ids[n : n + AGENTS_PER_ADDRESS], ring_ms, talk_ms
-            )
+            uas, holder = await _agent_phones(sandbox, work, ids[n : n + AGENTS_PER_ADDRESS], calls)
             phones.append(uas)
-            holders.append(holder)
+            if holder is not None:
+                holders.append(holder)
         await login(server, *ids)
         print(f"{agents} agents ready; a call takes an agent about {agent_s:.1f} s")
         print(_HEADER)
@@ -245,7 +289,7 @@ async def main(
                 print(f"stop: {stopped}")
                 break
             step = Step(f"ramp {cps:g}", f"0170{n:02d}", cps, step_s)
-            await _run(step, work, pids, server)
+            await _run(step, work, pids, server, calls)
             ramp.append(step)
             print(_line(step))
             stopped = _saturated(step) or stopped
@@ -257,7 +301,8 @@ async def main(
             rate = round(SOAK_SHARE * clean[-1].cps, 1)
             soak = Step("soak", "017099", rate, soak_min * 60)
             print(f"soak: {soak_min:g} min at {rate:g} calls/s")
-            await _run(soak, work, pids, server, rss_after_s=min(SOAK_WARM_S, soak.seconds / 4))
+            rss_after_s = max(min(SOAK_WARM_S, soak.seconds / 4), calls.warm_s(soak.seconds))
+            await _run(soak, work, pids, server, calls, rss_after_s)
             print(_line(soak))
     finally:
         await asyncio.gather(*(sipp.stop(uas) for uas in phones))
@@ -272,8 +317,8 @@ async def main(
 
 
 async def _agent_phones(
-    sandbox: Sandbox, work: Path, ids: list[str], ring_ms: int, talk_ms: int
-) -> tuple[asyncio.subprocess.Process, socket.socket]:
+    sandbox: Sandbox, work: Path, ids: list[str], calls: Calls
+) -> tuple[asyncio.subprocess.Process, socket.socket | None]:
     """Up to AGENTS_PER_ADDRESS agents' phones on one address (from 127.0.0.10 up: the
     carrier trunk's addresses, 127.0.0.2-9, are not phones): one SIPp UAS answering for
     all of them (testbed/phones' agent scenario), and each agent's own SIP account
@@ -281,43 +326,60 @@ async def _agent_phones(
     would cost the machine a core's quarter for 100 idle phones (SIPp polls all the
     time); one an address costs little. The phones' audio goes to a socket nobody reads
     (the kernel drops what overflows its buffer): the testbed's RtpSink would spend the
-    bench's CPU on every packet."""
+    bench's CPU on every packet. Agents who talk (``calls.talking``) send back what they
+    hear instead: their SIPp's echo (-rtp_echo, one socket for all its calls)."""
     ip = f"127.0.0.{10 + (int(ids[0]) - 1001) // AGENTS_PER_ADDRESS}"
     folder = work / "agents" / ip
-    audio = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    audio.bind((ip, free_media_port(ip)))
-    rtp_port = audio.getsockname()[1]
+    sink: socket.socket | None = None
+    extra = ["-l", str(4 * len(ids)), "-bind_local", "-mi", ip]
+    if not calls.talking:
+        sink = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sink.bind((ip, free_media_port(ip)))
+        rtp_port = sink.getsockname()[1]
+    else:
+        rtp_port = free_media_port(ip)
+        extra += ["-mp", str(rtp_port), "-rtp_echo"]
     scenario = sipp.render(
         "agent.xml.j2",
         folder,
         "agent",
         user=ids[0],  # only in the Contact of its answers: Asterisk's BYE comes back here
-        ring_ms=ring_ms,
-        talk_ms=talk_ms,
+        ring_ms=calls.ring_ms,
+        talk_ms=calls.talk_ms,
         rtp_ip=ip,
         rtp_port=rtp_port,
+        direction="sendrecv" if calls.talking else "recvonly",
     )
     where = sipp.SippEndpoint("127.0.0.1:5060", ip, free_udp_port(ip))
-    extra = ["-l", str(4 * len(ids)), "-bind_local", "-mi", ip]
     uas = await sipp.start(scenario, where, extra, folder / "uas.log")
     passwords = sandbox.secrets().agent_passwords
     for agent in ids:
         phone = AgentPhone(AgentPhoneSpec(agent, passwords[agent], ip=ip), folder)
         phone.sip_port = where.local_port  # its contact: the address's UAS
         await phone.register()
-    return uas, audio
+    return uas, sink
 
 
 async def _run(
-    step: Step, work: Path, pids: Pids, server: ServerProcess, rss_after_s: float | None = None
+    step: Step,
+    work: Path,
+    pids: Pids,
+    server: ServerProcess,
+    calls: Calls,
+    rss_after_s: float | None = None,
 ) -> None:
     """One step: its calls placed at its rate, CPU (and RSS) sampled, then drained."""
     folder = work / step.name.replace(" ", "-")
     folder.mkdir(parents=True, exist_ok=True)
     scenario = folder / "caller.xml"
-    scenario.write_text(SCENARIO.render(number=NUMBER, prefix=step.prefix, max_wait_ms=MAX_WAIT_MS))
-    calls = max(1, round(step.cps * step.seconds))
-    limit = max(20, math.ceil(step.cps * MAX_WAIT_MS / 1000 * 1.5))
+    audio = str(_voice(work)) if calls.talking else ""
+    scenario.write_text(
+        SCENARIO.render(
+            number=NUMBER, prefix=step.prefix, max_wait_ms=calls.max_wait_ms, audio=audio
+        )
+    )
+    count = max(1, round(step.cps * step.seconds))
+    limit = max(20, math.ceil(step.cps * calls.max_wait_ms / 1000 * 1.5))
     where = sipp.SippEndpoint("127.0.0.1:5060", CALLER_IP, free_udp_port(CALLER_IP))
     stats = folder / "caller_stats.csv"
     extra = [
@@ -331,7 +393,7 @@ async def _run(
         "-l",
         str(limit),
         "-m",
-        str(calls),
+        str(count),
         "-trace_stat",
         "-stf",
         str(stats),
@@ -341,7 +403,7 @@ async def _run(
     since = time.time() - 1
     proc = await sipp.start(scenario, where, extra, folder / "caller.log")
     started = time.monotonic()
-    warm = min(WARM_S, step.seconds / 4) if rss_after_s is None else rss_after_s
+    warm = calls.warm_s(step.seconds) if rss_after_s is None else rss_after_s
     await asyncio.sleep(warm)
     before, rss_start = _cpu_sample(pids), _rss_kib(pids.server)
     await asyncio.sleep(max(0.0, step.seconds - (time.monotonic() - started)))
@@ -349,7 +411,7 @@ async def _run(
     step.cpu = _cpu_between(before, after)
     step.rss_kib = (rss_start, rss_end)
     try:
-        await asyncio.wait_for(proc.wait(), MAX_WAIT_MS / 1000 + 60)
+        await asyncio.wait_for(proc.wait(), calls.max_wait_ms / 1000 + 60)
     except TimeoutError:
         await sipp.stop(proc)
     _read_stats(step, stats, warm)
@@ -357,7 +419,22 @@ async def _run(
         await until(server, lambda s: all(a["state"] == "ready" for a in s["agents"]), 60)
     except TimeoutError:  # a step that broke down: its losses are counted all the same
         print(f"{step.name}: agents still not all ready 60 s after its last call")
+    # The last calls' facts may still be on their way to the file (group commit): a
+    # count taken before they land would call those calls lost.
+    try:
+        await until(server, lambda s: s["journal"]["pending"] == 0, 10)
+    except TimeoutError:
+        print(f"{step.name}: the journal still had facts to write 10 s after the step")
     _count_journal(step, work, since)
+
+
+def _voice(work: Path) -> Path:
+    """A second of mu-law noise (not silence: nothing on the way may treat it as less),
+    raw, the file SIPp's rtp_stream loops for a talking caller; written once a run."""
+    path = work / "voice.ulaw"
+    if not path.exists():
+        path.write_bytes(random.Random(1).randbytes(8000))
+    return path
 
 
 # -- CPU and memory from /proc ---------------------------------------------------------------
@@ -604,9 +681,20 @@ if __name__ == "__main__":
     parser.add_argument("--agents", type=int, default=300)
     parser.add_argument("--ring-ms", type=int, default=100, help="agents' phones ring this long")
     parser.add_argument("--talk-ms", type=int, default=2000, help="then talk this long")
+    parser.add_argument(
+        "--talking",
+        action="store_true",
+        help="callers send audio and agents' phones send it back (Asterisk relays it)",
+    )
     args = parse_args(parser, QUICK)
     rates = [float(v) for v in args.steps.split(",")]
     figures = asyncio.run(
-        main(rates, args.step_s, args.soak_min, args.agents, args.ring_ms, args.talk_ms)
+        main(
+            rates,
+            args.step_s,
+            args.soak_min,
+            args.agents,
+            Calls(args.ring_ms, args.talk_ms, args.talking),
+        )
     )
     print(json.dumps(figures))
