@@ -50,7 +50,7 @@ statistics (SIPp -trace_stat), the server's log and journal. The last line is JS
     .venv/bin/python bench/load.py [--steps 2,5,10,...] [--step-s 60] [--soak-min 30]
     .venv/bin/python bench/load.py --talking --talk-ms 30000 --steps 2,4,6,8,10,12 \
         --step-s 90 --agents 500             # concurrent talking calls
-    .venv/bin/python bench/load.py --quick   # two 10 s steps, a 30 s soak: checks it runs
+    .venv/bin/python bench/load.py --quick   # two 6 s steps, a 15 s soak: checks it runs
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ from tests.e2e.acd_harness import login, until
 from tests.e2e.server_process import ServerProcess
 
 PROJECT = Path(__file__).resolve().parent.parent
-QUICK = {"steps": "2,4", "step_s": 10.0, "soak_min": 0.5, "agents": 30}
+QUICK = {"steps": "2,4", "step_s": 6.0, "soak_min": 0.25, "agents": 30}
 AGENTS_PER_ADDRESS = 25
 CALLER_IP = "127.0.0.2"  # the carrier trunk's (config/acd.yaml trunks.carrier.match)
 NUMBER = "100"

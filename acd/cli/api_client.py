@@ -13,6 +13,11 @@ class ServerUnreachable(Exception):
     """The server is not running, or not where the configuration says."""
 
 
+def events_url(settings: Settings) -> str:
+    """The server's event stream (server-sent events)."""
+    return f"http://{settings.api.host}:{settings.api.port}/api/events"
+
+
 async def call(settings: Settings, method: str, path: str, body: object = None) -> Any:
     url = f"http://{settings.api.host}:{settings.api.port}{path}"
     timeout = aiohttp.ClientTimeout(total=5)

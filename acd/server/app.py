@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from acd.adapters.api import ApiDeps, build_app
+from acd.adapters.api import ApiDeps, EventHub, Health, build_app, to_jsonable
 from acd.adapters.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
 from acd.adapters.callcontrol.callback_prompts import PROMPTS as CALLBACK_PROMPTS
 from acd.adapters.callcontrol.entry import QueueEntrance
@@ -42,6 +42,7 @@ from acd.asterisk.ami import AmiClient, AmiError, AmiLoginFailed, AmiState, AmiT
 from acd.asterisk.dialplan import Script
 from acd.core.compliance.calling_hours import legal_calling_hours
 from acd.core.engine import Engine
+from acd.core.engine.snapshot import Snapshot
 from acd.core.facts import Fact
 from acd.core.lifecycle import CallRepaired
 from acd.core.settings import Settings
@@ -166,6 +167,7 @@ class Server:
         self.agi = AgiServer(
             scripts, host=settings.agi.host, port=settings.agi.port, allowed=settings.agi_allow
         )
+        self.events = EventHub(encode=to_jsonable)
         deps = ApiDeps(
             agent_ids=frozenset(agent_ids),
             pause_reasons=frozenset(reasons.values()),
@@ -174,6 +176,9 @@ class Server:
             dialer=self.outbound.dialer if self.campaigns else None,
             dispose=self.outbound.dispositions.dispose if self.campaigns else None,
             preview=self.outbound.previews if self.campaigns else None,
+            snapshot=self.snapshot,
+            health=self.health,
+            events=self.events,
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
@@ -189,7 +194,7 @@ class Server:
     def status(self) -> dict[str, object]:
         """The engine's snapshot, Asterisk's link and the menus in force, as they are: the
         API turns them into JSON once."""
-        snapshot = self.engine.snapshot(self.runner.clock())
+        snapshot = self.snapshot()
         fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
         health = {
             "asterisk": self.ami_state.value,
@@ -197,6 +202,21 @@ class Server:
             "fastagi": {"sessions": self.agi.open_sessions},
         }
         return {**health, **fields, "ivr": self.menus.status()}
+
+    def snapshot(self) -> Snapshot:
+        """Queues and agents as the engine sees them now."""
+        return self.engine.snapshot(self.runner.clock())
+
+    def health(self) -> Health:
+        """Whether calls can be taken now: Asterisk's link, FastAGI, the journal."""
+        return Health(
+            asterisk=self.ami_state.value,
+            fastagi_listening=self.agi.listening,
+            fastagi_sessions=self.agi.open_sessions,
+            journal_running=self.journal.running,
+            journal_pending=self.journal.pending,
+            journal_dropped=self.journal.dropped,
+        )
 
     def reload_menus(self) -> None:
         """SIGHUP: read the IVR menus again now (they are also watched for changes)."""
@@ -230,6 +250,7 @@ class Server:
         await asyncio.to_thread(self.menus.reload)
         self._tasks.spawn("the IVR menu watcher", self.menus.watch(), forever=True)
         services.push_async_callback(self.api.cleanup)
+        services.callback(self.events.close)  # first: open event streams end, not hold it
         await self.api.setup()
         api = self.settings.api
         await _listen("the HTTP API", api, web.TCPSite(self.api, api.host, api.port).start())
@@ -297,6 +318,7 @@ class Server:
 
     def _record(self, facts: Sequence[Fact]) -> None:
         self.journal.submit(facts)
+        self.events.publish_all((fact.kind, fact) for fact in facts)
         for fact in facts:
             callflow.log_fact(fact)
         self.outbound.dialer.on_facts(facts)

@@ -62,6 +62,16 @@ class ServerProcess:
         ):
             return await response.json()
 
+    async def call(self, method: str, path: str, body: object = None) -> tuple[int, str]:
+        """The HTTP status and the body as text: for /metrics, and to check answers
+        against the OpenAPI document, errors included."""
+        url = f"http://127.0.0.1:{self._port}{path}"
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session,
+            session.request(method, url, json=body) as response,
+        ):
+            return response.status, await response.text()
+
     async def stop(self) -> None:
         if self._proc is not None and self._proc.returncode is None:
             self._proc.send_signal(signal.SIGTERM)

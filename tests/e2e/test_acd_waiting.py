@@ -4,11 +4,13 @@ SIGKILL while callers wait, then started again."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
@@ -34,6 +36,8 @@ from tests.e2e.acd_harness import (
     until,
     write_config,
 )
+from tests.e2e.server_process import ServerProcess
+from tests.openapi_contract import check_response
 
 pytestmark = pytest.mark.e2e
 
@@ -66,6 +70,7 @@ async def test_announcement_and_abandon(
         hasty = CallerPhone(phones_dir, "0622000002", ip="127.0.0.3")
         await patient.dial("100", CallerScript(), hold_ms=16000)
         await until(server, lambda s: _waiting(s, "sales") == 1)
+        await _health_and_metrics_show_the_caller(server)
         await hasty.dial("100", CallerScript(), hold_ms=3000)  # gives up after 3 s
         event = await asyncio.wait_for(_next_announcement(announced), 20)
         await asyncio.gather(patient.finished(30), hasty.finished(30))
@@ -87,6 +92,30 @@ async def test_announcement_and_abandon(
     assert (abandons[first].position, abandons[first].original_position) == (1, 1)
     assert abandons[first].wait_s >= 15.0
     assert not [f for f in journal if isinstance(f, CallAnswered)]
+
+
+async def _health_and_metrics_show_the_caller(server: ServerProcess) -> None:
+    """/health with the real links up, /metrics with the real caller waiting; the status
+    and health answers as the OpenAPI document says."""
+    status, text = await server.call("GET", "/api/status")
+    check_response("GET", "/api/status", status, json.loads(text))
+    assert json.loads(text)["queues"][0]["callers"], "the caller waiting is in the status"
+    status, text = await server.call("GET", "/health")
+    health = json.loads(text)
+    check_response("GET", "/health", status, health)
+    assert (status, health["status"], health["failing"]) == (200, "ok", [])
+    assert health["asterisk"]["link"] == "connected"
+    status, text = await server.call("GET", "/metrics")
+    assert status == 200
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    assert samples[("acd_queue_waiting", (("queue", "sales"),))] == 1
+    assert samples[("acd_queue_longest_wait_seconds", (("queue", "sales"),))] > 0
+    assert samples[("acd_asterisk_connected", ())] == 1
+    assert samples[("acd_journal_running", ())] == 1
 
 
 async def _next_announcement(events: asyncio.Queue[AmiEvent]) -> AmiEvent:

@@ -29,6 +29,8 @@ from tests.e2e.acd_harness import (
     write_config,
 )
 from tests.e2e.dialer_harness import CLOCK, acd, add_campaign, polled
+from tests.e2e.server_process import ServerProcess
+from tests.openapi_contract import check_response
 
 pytestmark = pytest.mark.e2e
 
@@ -99,6 +101,7 @@ async def test_the_agent_hears_the_lead_first_then_the_customer_is_called(
                 "C-1",
             )
             assert _step(config, "preview")["number"] == SKIPPED  # the same until decided
+            await _answers_as_documented(server, SKIPPED)
             assert _step(config, "skip")["number"] == SKIPPED
             assert _step(config, "preview")["number"] == CALLED
             assert customers.invites() == []  # nothing dialled while the agent reads
@@ -124,6 +127,21 @@ async def test_the_agent_hears_the_lead_first_then_the_customer_is_called(
     assert whispers[0].startswith("acd/tts-")
     (disposition,) = _of(tmp_path, LeadDisposition)
     assert (disposition.number, disposition.disposition) == (CALLED, "sale")
+
+
+async def _answers_as_documented(server: ServerProcess, offered: str) -> None:
+    """The dialer's API answers, good and refused, as the OpenAPI document says."""
+    for method, path, expected in [
+        ("GET", "/api/dialer", 200),
+        ("POST", "/api/dialer/winback/agents/1001/offer", 200),  # the same lead again
+        ("POST", "/api/dialer/nosuch/agents/1001/offer", 404),
+        ("POST", "/api/agents/1001/disposition", 400),  # no disposition given
+    ]:
+        status, text = await server.call(method, path, {})
+        assert status == expected, text
+        check_response(method, path, status, json.loads(text))
+        if path.endswith("winback/agents/1001/offer"):
+            assert json.loads(text)["lead"]["number"] == offered
 
 
 def _step(config: Path, step: str) -> dict[str, Any]:

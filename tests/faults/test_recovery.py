@@ -268,6 +268,34 @@ async def test_a_caller_talking_to_an_agent_is_followed_not_queued_again(rig: Ri
     assert rig.legs.agent_legs["00000008"].call_id == "1700000300.7"
 
 
+async def test_a_call_that_ends_while_asterisk_is_read_is_not_taken_back(rig: Rig) -> None:
+    """The reconciliation's race (seen in a 30-minute soak): Asterisk lists a bridged
+    call, the server ends it meanwhile (its agent hung up), then reads the list. The
+    channel is still listed and marked bridged, no longer followed: taking it back would
+    count the call twice."""
+    talking = {
+        "PJSIP/carrier-00000007": acd_variables(
+            "1700000300.7", "sales", "1.0", bridged="1001 00000008 5.5", caller="+3361"
+        ),
+    }
+    rig.peer.on("Getvar", channel_variables(talking))
+    rig.legs.add_caller("1700000300.7", "PJSIP/carrier-00000007", "sales", "+3361")
+    listed = [show_channel(name, context) for name, (context, _) in CHANNELS.items()]
+    listing = list_answer("CoreShowChannel", listed, "CoreShowChannelsComplete")
+
+    async def ended_while_listing(conn: PeerConnection, action: ReceivedAction) -> None:
+        rig.legs.drop_caller("1700000300.7")  # the call ends as Asterisk answers
+        answered = listing(conn, action)
+        assert answered is not None
+        await answered
+
+    rig.peer.on("CoreShowChannels", ended_while_listing)
+    found = await rig.recover()
+    assert "1700000300.7" not in found.reattached
+    assert not [e for e in rig.fed.items if isinstance(e, CallReattached)]
+    assert "1700000300.7" not in rig.legs.callers
+
+
 async def test_a_call_whose_agent_left_while_the_server_was_away_is_ended(rig: Rig) -> None:
     gone: Mapping[str, Mapping[str, str]] = {
         "PJSIP/carrier-00000007": acd_variables(

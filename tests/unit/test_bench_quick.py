@@ -67,6 +67,15 @@ KEYS: dict[str, set[str]] = {
         "pooled_abandon_formula",
         "systems",
     },
+    "push_fanout": {
+        "clients",
+        "events_per_s",
+        "cpu_core_fraction",
+        "idle_cpu_core_fraction",
+        "events_received_per_client_min",
+        "lost",
+        "goal_met",
+    },
     "routing": {
         "p99_us",
         "growth_ratio",

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from acd.cli.status_cmd import render
+import asyncio
+import time
+from types import SimpleNamespace
+from typing import Any, cast
 
-STATUS = {
+from aiohttp.test_utils import TestServer
+
+from acd.adapters.api import ApiDeps, EventHub, build_app, to_jsonable
+from acd.cli.status_cmd import Live, aged, render
+from acd.core.settings import Settings
+
+STATUS: dict[str, Any] = {
     "asterisk": "connected",
     "journal": {"pending": 0, "dropped": 0},
     "fastagi": {"sessions": 2},
@@ -57,3 +66,58 @@ def test_status_lines() -> None:
 def test_lost_journal_facts_are_shouted() -> None:
     status = {**STATUS, "journal": {"pending": 3, "dropped": 2}}
     assert "3 batches to write, 2 FACTS LOST" in render(status).splitlines()[0]
+
+
+def test_aged_moves_waits_and_times_in_state_on_but_not_counts() -> None:
+    moved = aged(STATUS, 10.0)
+    assert render(moved).splitlines()[3].split()[:4] == ["sales", "2", "1:25", "4"]
+    assert render(moved).splitlines()[6].split()[:3] == ["1001", "paused", "1:12"]
+    assert STATUS["queues"][0]["longest_wait_s"] == 75.2  # the status read is left as it was
+
+
+def test_aged_leaves_an_empty_queue_at_no_wait() -> None:
+    empty = {**STATUS, "queues": [{**STATUS["queues"][0], "waiting": 0, "longest_wait_s": 0.0}]}
+    assert aged(empty, 30.0)["queues"][0]["longest_wait_s"] == 0.0
+
+
+class CountedLive(Live):
+    """The live screen, its redraws counted instead of printed."""
+
+    def __init__(self, settings: Settings, every_s: float) -> None:
+        super().__init__(settings, every_s)
+        self.draws = 0
+        self.five_draws = asyncio.Event()
+
+    def _draw(self, status: dict[str, Any]) -> None:
+        self.draws += 1
+        if self.draws >= 5:
+            self.five_draws.set()
+
+
+async def test_live_reads_the_state_again_on_events_only() -> None:
+    """Against the real API and event stream: redraws every period without asking the
+    server, and asks again once an event comes."""
+    reads: list[float] = []
+    read_again = asyncio.Event()
+
+    def status() -> dict[str, Any]:
+        reads.append(time.monotonic())
+        if len(reads) == 2:
+            read_again.set()
+        return STATUS
+
+    hub = EventHub(encode=to_jsonable)
+    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, status, events=hub)
+    async with TestServer(build_app(deps)) as server:
+        api = SimpleNamespace(host=server.host, port=server.port)
+        live = CountedLive(cast(Settings, SimpleNamespace(api=api)), every_s=0.05)
+        running = asyncio.create_task(live.run())
+        try:
+            await asyncio.wait_for(live.five_draws.wait(), 5)  # quiet: redrawn, not read
+            assert len(reads) == 1
+            hub.publish("AGENTSTATE", {"agent_id": "1001", "state": "ready"})
+            await asyncio.wait_for(read_again.wait(), 5)
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+            hub.close()

@@ -12,6 +12,13 @@ can act on; the mapping of errors to HTTP statuses lives here and nowhere else.
     POST /api/dialer/{campaign}/start     also pause, stop
     POST /api/dialer/{campaign}/agents/{agent}/offer    preview: the lead to read (also
                                                         accept: call it; skip: pass)
+    GET  /health                          200 if Asterisk, FastAGI and the journal work,
+                                          else 503 naming what fails (health.py)
+    GET  /metrics                         Prometheus text format (metrics.py)
+    GET  /api/events                      server-sent events: every fact, resumable (events.py)
+    GET  /api/openapi.json                the OpenAPI document of all of the above
+                                          (openapi.json, checked against real responses
+                                          by the tests)
 """
 
 from __future__ import annotations
@@ -21,11 +28,15 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from importlib import resources
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from acd.adapters.api.events import EventHub, stream
+from acd.adapters.api.health import Health, health_body
+from acd.adapters.api.metrics import METRICS_CONTENT_TYPE, ServerCollector, render
 from acd.core.engine.events import (
     AgentLoggedIn,
     AgentLoggedOut,
@@ -33,6 +44,7 @@ from acd.core.engine.events import (
     AgentUnpaused,
     EngineEvent,
 )
+from acd.core.engine.snapshot import Snapshot
 
 
 class DialerControl(Protocol):
@@ -59,6 +71,9 @@ class ApiDeps:
     # (agent, disposition, callback_at) -> the code set; ValueError says why not
     dispose: Callable[[str, str, float | None], str] | None = None
     preview: PreviewControl | None = None
+    snapshot: Callable[[], Snapshot] | None = None  # for /metrics
+    health: Callable[[], Health] | None = None  # for /health and /metrics
+    events: EventHub | None = None  # for /api/events
 
 
 DEPS = web.AppKey("deps", ApiDeps)
@@ -72,7 +87,18 @@ def build_app(deps: ApiDeps) -> web.Application:
     app.router.add_get("/api/dialer", _dialer_status)
     app.router.add_post("/api/dialer/{campaign}/{action}", _dialer_action)
     app.router.add_post("/api/dialer/{campaign}/agents/{agent}/{step}", _preview_step)
+    app.router.add_get("/health", _health)
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_get("/api/openapi.json", _openapi)
+    app.router.add_get("/api/events", _events)
     return app
+
+
+def openapi_document() -> dict[str, Any]:
+    """The API's OpenAPI document (openapi.json, shipped with the package)."""
+    text = resources.files("acd.adapters.api").joinpath("openapi.json").read_text("utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
 
 
 class ApiError(Exception):
@@ -119,6 +145,33 @@ def _hostname(netloc: str) -> str:
 async def _status(request: web.Request) -> web.Response:
     snapshot = request.app[DEPS].status()
     return web.json_response(to_jsonable(snapshot))
+
+
+async def _events(request: web.Request) -> web.StreamResponse:
+    hub = request.app[DEPS].events
+    if hub is None:
+        raise ApiError(404, "not-found", "this server publishes no events")
+    return await stream(request, hub)
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
+async def _health(request: web.Request) -> web.Response:
+    health = request.app[DEPS].health
+    if health is None:
+        raise ApiError(404, "not-found", "this server reports no health")
+    status, body = health_body(health())
+    return web.json_response(body, status=status)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    deps = request.app[DEPS]
+    if deps.snapshot is None or deps.health is None:
+        raise ApiError(404, "not-found", "this server reports no metrics")
+    body = render(ServerCollector(deps.snapshot, deps.health))
+    return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
 async def _agent_action(request: web.Request) -> web.Response:

@@ -74,6 +74,11 @@ async def recover(
             feed(change)
             phones += 1
     known = [leg for leg in legs.callers.values() if leg.answered]  # before the list
+    # Followed when Asterisk was asked: a call that ends while the list and the reads
+    # come is still on the list, no longer followed, and is not one to take back.
+    followed_at_start = {
+        value for leg in legs.callers.values() for value in (leg.channel, leg.call_id)
+    }
     found: list[tuple[CallArrived, str, str]] = []
     channels = await ami.list_action("CoreShowChannels")
     present = {
@@ -89,7 +94,7 @@ async def recover(
         if events:  # not a line the agent had ended already
             gone.append(leg.call_id)
     reattached: list[str] = []
-    followed = {leg.channel for leg in legs.callers.values()}
+    followed = {leg.channel for leg in legs.callers.values()} | followed_at_start
     for channel in channels.events:
         if channel.get("Context") not in WAITING_CONTEXTS:
             continue
@@ -97,7 +102,7 @@ async def recover(
         if name in followed or legs.caller_for(uniqueid) is not None:
             continue  # followed already: nothing to read (reconciliation runs often)
         read = await _caller_on(ami, name)
-        if read is None or read[0].call_id in legs.callers:
+        if read is None or read[0].call_id in legs.callers or read[0].call_id in followed:
             continue
         arrived, bridged = read
         if bridged is not None:  # talking to an agent (a bridged channel keeps its context)

@@ -78,6 +78,11 @@ class AsyncJournal:
         self._thread.start()
 
     @property
+    def running(self) -> bool:
+        """True while the writer thread takes facts (False once it has stopped or died)."""
+        return self._thread.is_alive() and not self._stopped
+
+    @property
     def pending(self) -> int:
         """Batches submitted but not yet committed."""
         return self._submitted - self._committed

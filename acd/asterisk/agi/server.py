@@ -80,6 +80,11 @@ class AgiServer:
         return int(self._server.sockets[0].getsockname()[1])
 
     @property
+    def listening(self) -> bool:
+        """True while the listener accepts connections (started, not closed)."""
+        return self._server is not None and self._server.is_serving()
+
+    @property
     def open_sessions(self) -> int:
         """Connections being served (request read, handler running, or closing)."""
         return len(self._sessions)
