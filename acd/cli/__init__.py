@@ -18,6 +18,7 @@ from acd.cli import (
     report_cmd,
     run_cmd,
     status_cmd,
+    user_cmd,
     voicemail_cmd,
 )
 from acd.cli.api_client import ServerUnreachable
@@ -53,6 +54,7 @@ def build_parser(testbed: ModuleType | None = None) -> argparse.ArgumentParser:
     ivr_cmd.register(commands)
     asterisk_cmd.register(commands)
     dialer_cmd.register(commands)
+    user_cmd.register(commands)
     return parser
 
 

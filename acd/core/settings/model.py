@@ -94,6 +94,8 @@ class Settings:
     asterisk_files: Path = Path("/")
     # The AMI secret and the agents' SIP passwords, generated once (mode 0600).
     secrets_file: Path = Path("var/secrets.json")
+    # The API's users and their password hashes (`acd user`; mode 0600).
+    users_file: Path = Path("var/users.json")
 
     def outbound_trunk(self) -> str:
         """The trunk external numbers are dialled through: the first with a host."""
@@ -160,6 +162,7 @@ def _settings(root: Node) -> Settings:
         ivr=parse_ivr(top["ivr"]) if "ivr" in top else IvrSettings(),
         asterisk_files=Path(y.text(ast["files"])) if "files" in ast else Path("/"),
         secrets_file=Path(y.text(ast["secrets"])) if "secrets" in ast else Path("var/secrets.json"),
+        users_file=_users_file(top["api"]) if "api" in top else Path("var/users.json"),
     )
 
 
@@ -185,7 +188,7 @@ def _agi_allow(fields: dict[str, Node], ami_host: str) -> tuple[str, ...]:
 def _api(node: Node) -> Endpoint:
     """The HTTP API has no login yet (users and tokens come with the web console): it
     listens on this machine only, where the operating system's accounts protect it."""
-    fields = y.mapping(node, set(), {"host", "port"})
+    fields = y.mapping(node, set(), {"host", "port", "users"})
     api = _endpoint(fields, 8089)
     if not ipaddress.ip_address(api.host).is_loopback:
         raise fields["host"].error(
@@ -194,6 +197,11 @@ def _api(node: Node) -> Endpoint:
             "elsewhere, put a web server with authentication in front (docs/security.md)"
         )
     return api
+
+
+def _users_file(node: Node) -> Path:
+    fields = y.mapping(node, set(), {"host", "port", "users"})
+    return Path(y.text(fields["users"])) if "users" in fields else Path("var/users.json")
 
 
 def _sip(node: Node) -> SipSettings:
