@@ -358,8 +358,19 @@ class Server:
     async def _compare_with_asterisk(self) -> Recovered:
         async with self._recovering:  # one comparison at a time
             return await recover(
-                self.ami, self.legs, self.translator, self.runner.feed, self.runner.feed_restored
+                self.ami,
+                self.legs,
+                self.translator,
+                self.runner.feed,
+                self.runner.feed_restored,
+                self._answer_recorded,
             )
+
+    def _answer_recorded(self, call_id: str) -> bool:
+        """Asked only for a call found bridged and not followed (a restart, rarely else):
+        one indexed read on a connection of its own, the writer's being its thread's."""
+        with Journal.open(self.settings.journal.path, create=False) as journal:
+            return journal.answered(call_id)
 
     def _journal_repairs(self, found: Recovered) -> None:
         now = self.runner.clock()

@@ -112,9 +112,15 @@ class Rig:
     fed: Recorder[EngineEvent]
     restored: Recorder[CallArrived]
 
-    async def recover(self) -> Recovered:
+    async def recover(self, answered: frozenset[str] | None = None) -> Recovered:
+        """``answered``: the calls whose answer the journal has (None: every call)."""
         return await recover(
-            self.ami, self.legs, Translator(self.legs, AGENTS), self.fed, self.restored
+            self.ami,
+            self.legs,
+            Translator(self.legs, AGENTS),
+            self.fed,
+            self.restored,
+            (lambda call_id: True) if answered is None else answered.__contains__,
         )
 
 
@@ -266,6 +272,20 @@ async def test_a_caller_talking_to_an_agent_is_followed_not_queued_again(rig: Ri
     assert not [e for e in rig.fed.items if isinstance(e, CallEnded)]
     assert rig.legs.callers["1700000300.7"].connected_to == "1001"
     assert rig.legs.agent_legs["00000008"].call_id == "1700000300.7"
+
+
+async def test_a_bridged_call_whose_answer_the_journal_lacks_says_so(rig: Rig) -> None:
+    """The server died between the bridge and writing the answer down: the engine is told,
+    to count the answer once (test_engine_agents.py)."""
+    talking = {
+        "PJSIP/carrier-00000007": acd_variables(
+            "1700000300.7", "sales", "1.0", bridged="1001 00000008 5.5"
+        ),
+    }
+    rig.peer.on("Getvar", channel_variables(talking))
+    await rig.recover(answered=frozenset({"1700000100.3"}))
+    [reattached] = [e for e in rig.fed.items if isinstance(e, CallReattached)]
+    assert (reattached.call_id, reattached.answer_recorded) == ("1700000300.7", False)
 
 
 async def test_a_call_that_ends_while_asterisk_is_read_is_not_taken_back(rig: Rig) -> None:

@@ -197,6 +197,22 @@ def test_a_call_reattached_after_a_restart_is_completed_once_then_wrap_up() -> N
     assert states(d)[-2:] == [("on_call", ""), ("wrap_up", "")]
 
 
+def test_a_reattached_call_whose_answer_was_never_written_is_counted_answered_once() -> None:
+    """The server died between the bridge and writing the answer (seen in the fault
+    campaign): the answer is counted at its own time, before the reattach, and once."""
+    d = Driver(Engine(CONFIG))
+    d.bring_in("1001")
+    reattached = CallReattached("c1", "q", "1001", -40, -30, answer_recorded=False)
+    d.send(reattached, at=0)
+    d.send(CallEnded("c1", "agent"), at=10)
+    assert [(f.at, f.call_id, f.agent_id, f.wait_s) for f in d.seen(CallAnswered)] == [
+        (-30, "c1", "1001", 10)
+    ]
+    kinds = [f.kind for f in d.facts if getattr(f, "call_id", "") == "c1"]
+    assert kinds == ["CONNECT", "REATTACH", "COMPLETE"]
+    assert d.engine.snapshot(10).queues[0].answered == 1
+
+
 def test_a_reattach_for_a_busy_or_unknown_agent_is_refused() -> None:
     d = Driver(Engine(CONFIG))
     d.bring_in("1001")

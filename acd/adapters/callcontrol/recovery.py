@@ -64,8 +64,11 @@ async def recover(
     translator: Translator,
     feed: Callable[[EngineEvent], None],
     feed_restored: Callable[[CallArrived], None],
+    answer_recorded: Callable[[str], bool] = lambda call_id: True,
 ) -> Recovered:
-    """``feed_restored`` takes the callers found waiting: queued again, not counted again."""
+    """``feed_restored`` takes the callers found waiting: queued again, not counted again.
+    ``answer_recorded`` says whether the journal has a call's answer: a call found bridged
+    whose answer was not written (the server died in between) is counted answered then."""
     phones = 0
     devices = await ami.list_action("DeviceStateList")
     for item in devices.events:
@@ -106,7 +109,8 @@ async def recover(
             continue
         arrived, bridged = read
         if bridged is not None:  # talking to an agent (a bridged channel keeps its context)
-            _reattach(legs, feed, arrived, (name, uniqueid), bridged, present)
+            recorded = answer_recorded(arrived.call_id)
+            _reattach(legs, feed, arrived, (name, uniqueid), bridged, present, recorded)
             reattached.append(arrived.call_id)
         else:  # waiting (a callback's customer too: answered, so a caller like any other)
             found.append((arrived, name, uniqueid))
@@ -147,6 +151,7 @@ def _reattach(
     line: tuple[str, str],  # the caller's channel: name, unique id
     bridged: Bridged,
     present: set[str | None],
+    answer_recorded: bool,
 ) -> None:
     leg_up = bridged.leg_id in present
     legs.reattach(
@@ -166,6 +171,7 @@ def _reattach(
             answered_at=bridged.answered_at,
             caller=arrived.caller,
             language=arrived.language,
+            answer_recorded=answer_recorded,
         )
     )
     if not leg_up:  # the agent hung up while the server was away: the call is over

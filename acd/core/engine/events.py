@@ -51,8 +51,9 @@ class CallArrived:
 @dataclass(frozen=True, slots=True)
 class CallReattached:
     """After a restart, a caller found talking to an agent in Asterisk (the bridge outlived
-    the server): the engine follows the call to its end. Its entry and answer are already
-    in the journal: nothing is counted again, the completion is counted once."""
+    the server): the engine follows the call to its end. Its entry and (unless said
+    otherwise) its answer are already in the journal: nothing is counted again, the
+    completion is counted once."""
 
     call_id: str
     queue: str
@@ -61,6 +62,9 @@ class CallReattached:
     answered_at: float
     caller: str = ""
     language: str = ""
+    # False: the journal has no answer for it (the server died between the bridge and
+    # writing the answer down): the answer is counted now, at its time, once.
+    answer_recorded: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,10 @@ def reattach(w: World, event: CallReattached) -> None:
     w.calls[call.call_id] = call
     agent.call_id = call.call_id
     w.set_agent_state(agent, AgentState.ON_CALL)
+    if not event.answer_recorded:  # lost with the server that bridged them: counted now
+        waited = event.answered_at - event.entered_at
+        w.emit(CallAnswered(event.answered_at, call.call_id, queue.name, agent.id, waited, 0.0))
+        _count_answer(w, call, waited)
     reason = "bridged in Asterisk at restart"
     w.emit(CallReattachedFact(w.now, call.call_id, queue.name, agent.id, call.answered_at, reason))
 
