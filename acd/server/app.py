@@ -42,6 +42,7 @@ from acd.asterisk.ami import AmiClient, AmiError, AmiLoginFailed, AmiState, AmiT
 from acd.asterisk.dialplan import Script
 from acd.core.compliance.calling_hours import legal_calling_hours
 from acd.core.engine import Engine
+from acd.core.engine.events import CallArrived
 from acd.core.engine.snapshot import Snapshot
 from acd.core.facts import Fact
 from acd.core.lifecycle import CallRepaired
@@ -362,15 +363,20 @@ class Server:
                 self.legs,
                 self.translator,
                 self.runner.feed,
-                self.runner.feed_restored,
-                self._answer_recorded,
+                self._found_waiting,
+                lambda call_id: self._in_journal(call_id, "CONNECT"),
             )
 
-    def _answer_recorded(self, call_id: str) -> bool:
-        """Asked only for a call found bridged and not followed (a restart, rarely else):
-        one indexed read on a connection of its own, the writer's being its thread's."""
+    def _found_waiting(self, arrived: CallArrived) -> None:
+        """A caller found waiting and not followed: queued again, counted only if the
+        journal never had their entry (the server died before writing it down)."""
+        self.runner.feed_restored(arrived, counted=self._in_journal(arrived.call_id, "ENTERQUEUE"))
+
+    def _in_journal(self, call_id: str, kind: str) -> bool:
+        """Asked only for a call found in Asterisk and not followed (a restart, rarely
+        else): one indexed read on a connection of its own (the writer's is its thread's)."""
         with Journal.open(self.settings.journal.path, create=False) as journal:
-            return journal.answered(call_id)
+            return journal.has(call_id, kind)
 
     def _journal_repairs(self, found: Recovered) -> None:
         now = self.runner.clock()

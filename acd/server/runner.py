@@ -48,10 +48,18 @@ class EngineRunner:
             # to see at once, not a state to limp along in.
             log.critical("engine inbox full: event lost: %r", event)
 
-    def feed_restored(self, event: CallArrived, callback: CallbackRequested | None = None) -> None:
+    def feed_restored(
+        self,
+        event: CallArrived,
+        callback: CallbackRequested | None = None,
+        *,
+        counted: bool = True,
+    ) -> None:
         """A caller found waiting after a restart (or a booked callback): queued again,
-        but not counted again."""
-        self._restored.add(event.call_id)
+        but not counted again - unless the journal never had their entry (``counted``
+        False: the server died before writing it), which is then written once."""
+        if counted:
+            self._restored.add(event.call_id)
         self.feed(event)
         if callback is not None:
             self._restored_callbacks.add(callback.call_id)

@@ -73,12 +73,14 @@ def test_the_journal_lists_open_answered_calls_and_callbacks(tmp_path: Path) -> 
                 CallbackBooked(7.0, "c3", "sales", "+3361", 5.0, 0, "", "en", ()),
             ]
         )
-        assert [journal.answered(c) for c in ("c1", "c2", "c3", "c9")] == [
+        assert [journal.has(c, "CONNECT") for c in ("c1", "c2", "c3", "c9")] == [
             True,
             True,
             False,  # a callback booked, never answered
             False,
         ]
+        assert journal.has("c2", "ENTERQUEUE")
+        assert not journal.has("c3", "ENTERQUEUE")
         (open_call,) = journal.connected_calls()
         assert (open_call.call_id, open_call.agent_id, open_call.answered_at) == ("c1", "1001", 3.0)
         assert open_call.wait_s == 2.0

@@ -12,7 +12,7 @@ from acd.core.engine import AcdConfig, AgentConfig, Engine, QueueConfig
 from acd.core.engine.commands import Command, RingAgent
 from acd.core.engine.config import OverflowRule, OverflowTo, OverflowWhen
 from acd.core.engine.errors import UnknownCallError
-from acd.core.engine.events import AgentLoggedIn, PhoneState, PhoneStateChanged
+from acd.core.engine.events import AgentLoggedIn, CallArrived, PhoneState, PhoneStateChanged
 from acd.core.engine.facts import CallbackBooked, CallEntered, CallOverflowed
 from acd.core.facts import Fact
 from acd.server.restore import restore_callbacks
@@ -69,3 +69,22 @@ def test_a_callback_whose_customer_line_is_up_is_left_out(tmp_path: Path) -> Non
     assert runner.engine.explain("waiting").state == "waiting"
     with pytest.raises(UnknownCallError):
         runner.engine.explain("ringing")  # not in the ACD: not dialled again
+
+
+def test_a_caller_found_waiting_is_counted_only_if_the_journal_lacks_their_entry() -> None:
+    """Found in Asterisk after a restart: the entry written before the kill is not counted
+    again; one the killed server never wrote down (it died within milliseconds of the
+    caller's entry) is written now, once."""
+    config = AcdConfig(queues=(QueueConfig("q", ("1001",)),), agents=(AgentConfig("1001"),))
+    facts: list[Fact] = []
+
+    def record(batch: Sequence[Fact]) -> None:
+        facts.extend(batch)
+
+    runner = EngineRunner(Engine(config), lambda command: None, record, clock=lambda: 100.0)
+    runner.feed_restored(CallArrived("known", "q", 10.0))
+    runner.feed_restored(CallArrived("unwritten", "q", 20.0), counted=False)
+    while not runner._inbox.empty():
+        runner.step(runner._inbox.get_nowait())
+    entered = [f for f in facts if isinstance(f, CallEntered)]
+    assert [(f.call_id, f.at) for f in entered] == [("unwritten", 100.0)]

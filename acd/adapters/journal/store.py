@@ -145,10 +145,10 @@ class Journal:
         """Calls answered and not yet ended (a restart finds them in Asterisk, or not)."""
         return restore.connected_calls(self._connection())
 
-    def answered(self, call_id: str) -> bool:
-        """Whether the journal has the call's answer (CONNECT)."""
-        sql = "SELECT 1 FROM facts WHERE call_id = ? AND kind = 'CONNECT' LIMIT 1"
-        return self._connection().execute(sql, (call_id,)).fetchone() is not None
+    def has(self, call_id: str, kind: str) -> bool:
+        """Whether the journal has a fact of ``kind`` (ENTERQUEUE, CONNECT...) for the call."""
+        sql = "SELECT 1 FROM facts WHERE call_id = ? AND kind = ? LIMIT 1"
+        return self._connection().execute(sql, (call_id, kind)).fetchone() is not None
 
     def callback_calls(self) -> set[str]:
         """Calls that booked a callback (their outcome is the callback's, not the wait's)."""
