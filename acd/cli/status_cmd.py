@@ -54,18 +54,24 @@ class Live:
         follower = asyncio.create_task(self._follow_events())
         try:
             while True:
+                self._changed.clear()  # before the read: an event during it reads again
                 status, read_at = await self._read(), time.monotonic()
-                while not self._changed.is_set():
-                    self._draw(aged(status, time.monotonic() - read_at))
-                    try:
-                        async with asyncio.timeout(self._every_s):
-                            await self._changed.wait()
-                    except TimeoutError:
-                        continue  # no event: redraw with the clock moved on
-                self._changed.clear()
+                await self._show_until_changed(status, read_at)
                 await asyncio.sleep(REFETCH_S)  # events come in bursts: read once for them
         finally:
             follower.cancel()
+
+    async def _show_until_changed(self, status: dict[str, Any], read_at: float) -> None:
+        """Draws at once (a busy centre's events never leave the screen stale), then every
+        period with the clock moved on, until an event says the state changed."""
+        while True:
+            self._draw(aged(status, time.monotonic() - read_at))
+            try:
+                async with asyncio.timeout(self._every_s):
+                    await self._changed.wait()
+                return
+            except TimeoutError:
+                continue
 
     async def _read(self) -> dict[str, Any]:
         status: dict[str, Any] = await call(self._settings, "GET", "/api/status")

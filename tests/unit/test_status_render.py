@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -94,30 +96,53 @@ class CountedLive(Live):
             self.five_draws.set()
 
 
-async def test_live_reads_the_state_again_on_events_only() -> None:
-    """Against the real API and event stream: redraws every period without asking the
-    server, and asks again once an event comes."""
-    reads: list[float] = []
-    read_again = asyncio.Event()
+class Served:
+    """The real API and event stream, its status read counted; a live screen on it."""
 
-    def status() -> dict[str, Any]:
-        reads.append(time.monotonic())
-        if len(reads) == 2:
-            read_again.set()
+    def __init__(self) -> None:
+        self.reads: list[float] = []
+        self.read_again = asyncio.Event()
+        self.hub = EventHub(encode=to_jsonable)
+
+    def status(self) -> dict[str, Any]:
+        self.reads.append(time.monotonic())
+        if len(self.reads) == 2:
+            self.read_again.set()
         return STATUS
 
-    hub = EventHub(encode=to_jsonable)
-    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, status, events=hub)
-    async with TestServer(build_app(deps)) as server:
-        api = SimpleNamespace(host=server.host, port=server.port)
-        live = CountedLive(cast(Settings, SimpleNamespace(api=api)), every_s=0.05)
-        running = asyncio.create_task(live.run())
-        try:
-            await asyncio.wait_for(live.five_draws.wait(), 5)  # quiet: redrawn, not read
-            assert len(reads) == 1
-            hub.publish("AGENTSTATE", {"agent_id": "1001", "state": "ready"})
-            await asyncio.wait_for(read_again.wait(), 5)
-        finally:
-            running.cancel()
-            await asyncio.gather(running, return_exceptions=True)
-            hub.close()
+    @contextlib.asynccontextmanager
+    async def live(self, every_s: float) -> AsyncIterator[CountedLive]:
+        deps = ApiDeps(frozenset(), frozenset(), lambda e: None, self.status, events=self.hub)
+        async with TestServer(build_app(deps)) as server:
+            api = SimpleNamespace(host=server.host, port=server.port)
+            live = CountedLive(cast(Settings, SimpleNamespace(api=api)), every_s)
+            running = asyncio.create_task(live.run())
+            try:
+                yield live
+            finally:
+                running.cancel()
+                await asyncio.gather(running, return_exceptions=True)
+                self.hub.close()
+
+
+async def test_live_reads_the_state_again_on_events_only() -> None:
+    """Redraws every period without asking the server, and asks again once an event
+    comes."""
+    served = Served()
+    async with served.live(every_s=0.05) as live:
+        await asyncio.wait_for(live.five_draws.wait(), 5)  # quiet: redrawn, not read
+        assert len(served.reads) == 1
+        served.hub.publish("AGENTSTATE", {"agent_id": "1001", "state": "ready"})
+        await asyncio.wait_for(served.read_again.wait(), 5)
+
+
+async def test_live_keeps_drawing_while_events_never_stop() -> None:
+    """A busy centre: an event every 50 ms, faster than the state is read again. Each
+    read is drawn: the screen never freezes on the state of the first second."""
+    served = Served()
+    async with served.live(every_s=5.0) as live:
+        for n in range(30):  # 1.5 s of events
+            served.hub.publish("AGENTSTATE", {"agent_id": "1001", "n": n})
+            await asyncio.sleep(0.05)
+    assert len(served.reads) >= 3  # read again while events kept coming
+    assert live.draws >= len(served.reads) - 1  # and every read (but one in flight) drawn

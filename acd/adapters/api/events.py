@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import secrets
 from collections import deque
@@ -94,9 +95,8 @@ class EventHub:
             return None  # the client missed events no longer kept
         first, last, joined = self._joined
         if (first, last) != (seq, self._seq):
-            start = seq + 1 - oldest
-            parts = [self._bytes(self._events[i]) for i in range(start, len(self._events))]
-            joined = b"".join(parts)
+            missed = itertools.islice(self._events, seq + 1 - oldest, None)  # one pass
+            joined = b"".join(self._bytes(event) for event in missed)
             self._joined = (seq, self._seq, joined)
         return joined, self._seq
 
