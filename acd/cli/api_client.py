@@ -13,13 +13,13 @@ class ServerUnreachable(Exception):
     """The server is not running, or not where the configuration says."""
 
 
-def events_url(settings: Settings) -> str:
-    """The server's event stream (server-sent events)."""
-    return f"http://{settings.api.host}:{settings.api.port}/api/events"
+def api_url(settings: Settings, path: str) -> str:
+    """``path`` (/api/status, /api/events...) on the server the configuration names."""
+    return f"http://{settings.api.host}:{settings.api.port}{path}"
 
 
 async def call(settings: Settings, method: str, path: str, body: object = None) -> Any:
-    url = f"http://{settings.api.host}:{settings.api.port}{path}"
+    url = api_url(settings, path)
     timeout = aiohttp.ClientTimeout(total=5)
     try:
         async with (

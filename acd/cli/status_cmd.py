@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from acd.cli.api_client import call, events_url
+from acd.cli.api_client import api_url, call
 from acd.core.settings import Settings, load_settings
 
 _CLEAR = "\x1b[H\x1b[2J"
@@ -83,7 +83,7 @@ class Live:
 
     async def _follow_events(self) -> None:
         """Marks the state changed at each event; reconnects when the stream ends."""
-        url = events_url(self._settings)
+        url = api_url(self._settings, "/api/events")
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=5, sock_read=60)
         while True:
             try:

@@ -195,12 +195,12 @@ class Server:
     def status(self) -> dict[str, object]:
         """The engine's snapshot, Asterisk's link and the menus in force, as they are: the
         API turns them into JSON once."""
-        snapshot = self.snapshot()
+        snapshot, links = self.snapshot(), self.health()
         fields = {f.name: getattr(snapshot, f.name) for f in dataclasses.fields(snapshot)}
         health = {
-            "asterisk": self.ami_state.value,
-            "journal": {"pending": self.journal.pending, "dropped": self.journal.dropped},
-            "fastagi": {"sessions": self.agi.open_sessions},
+            "asterisk": links.asterisk,
+            "journal": {"pending": links.journal_pending, "dropped": links.journal_dropped},
+            "fastagi": {"sessions": links.fastagi_sessions},
         }
         return {**health, **fields, "ivr": self.menus.status()}
 

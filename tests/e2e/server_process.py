@@ -4,6 +4,7 @@ so a test can kill it with SIGKILL and start it again."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -55,12 +56,8 @@ class ServerProcess:
         return await self.request("GET", path)
 
     async def request(self, method: str, path: str, body: object = None) -> Any:
-        url = f"http://127.0.0.1:{self._port}{path}"
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session,
-            session.request(method, url, json=body) as response,
-        ):
-            return await response.json()
+        _, text = await self.call(method, path, body)
+        return json.loads(text)
 
     async def call(self, method: str, path: str, body: object = None) -> tuple[int, str]:
         """The HTTP status and the body as text: for /metrics, and to check answers
