@@ -9,21 +9,23 @@ Two progressive campaigns run one after the other, each dialling --people custom
           the rate needs, so every person finds one free. Measured: the customer's 200
           OK (the customers' SIPp message trace) to the agent's leg entering the bridge
           with the person (AMI BridgeEnter; the customer's leg enters just before).
-(message) the agents' phones ring and never answer: every person waits the 2 s the law
-          allows, then hears the campaign's information message. Measured: the 200 OK
-          to the message's start (AMI UserEvent AcdInformationMessage, the dialplan step
-          before its Playback); and the same less the 2 s wait, which is the server's
-          own part. The server counts the 2 s from the person's entry in the queue, a
-          few ms after the answer; the law (Ofcom) counts them from the end of the
-          person's greeting, later still: the message comes earlier than the law asks.
+(message) the agents' phones ring and never answer: every person waits 1.8 s for an
+          agent (dialer/answer.py: 0.2 s less than the law's 2 s, so the message has
+          begun within them), then hears the campaign's information message. Measured:
+          the 200 OK to the message's start (AMI UserEvent AcdInformationMessage, the
+          dialplan step before its Playback); and the same less the 1.8 s wait, which
+          is the server's own part. The server counts the wait from the person's entry
+          in the queue, a few ms after the answer; the law (Ofcom) counts the 2 s from
+          the end of the person's greeting, later still.
 
-Goal: p99 <= 300 ms from the answer to the agent (and, beyond the 2 s, to the message).
+Goals: p99 <= 300 ms from the answer to the agent; p99 <= 2 s from the answer to the
+message.
 The times are this machine's wall clock on both sides: SIPp's traces (local time) and
 Asterisk's own stamps on AMI events (timestampevents), not when the bench received them.
 Each case is split into its steps (Asterisk's events and the agent phones' traces) to
 show where the time goes. A step's p99s do not add up to the total's p99.
 
-The agents: the message case needs 10 calls/s x 2.3 s (ring, then 2 s waiting) = 23
+The agents: the message case needs 10 calls/s x 2.1 s (ring, then 1.8 s waiting) = 21
 agents busy at a time; 70 by default leaves a wide margin. (Before progressive pacing
 counted a person waiting for an agent once, it counted them three times, and 30 agents
 reached only 4.8 calls/s there.)
@@ -56,9 +58,11 @@ from _sandbox_config import agent_ids, write_many_agents_config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from acd.asterisk.ami import AmiState
 from acd.asterisk.ami import Event as AmiEvent
 from acd.core.outbound.facts import LeadCallEnded, LeadDialled
 from acd.core.settings import load_settings
+from dialer.answer import CONNECT_WITHIN_S, ToAgent
 from testbed.phones import AgentPhone, AgentPhoneSpec
 from testbed.phones.customers import Customers
 from testbed.phones.ports import free_tcp_port
@@ -71,7 +75,9 @@ from tests.e2e.server_process import ServerProcess
 PROJECT = Path(__file__).resolve().parent.parent
 QUICK = {"people": 20}
 GOAL_MS = 300.0
-WAIT_S = 2.0  # a person's wait for an agent before the information message (by design)
+# A person's wait for an agent before the information message: 1.8 s, so that the message
+# has begun within the law's 2 s (dialer/answer.py).
+WAIT_S = ToAgent.max_wait_s
 CUSTOMER_RING_MS, TALK_MS = 300, 1500
 CAMPAIGN = """
 mode: progressive
@@ -115,6 +121,9 @@ async def main(people: int, agents: int, rate: float) -> dict[str, Any]:
     events: list[AmiEvent] = []
     ami = sandbox.ami_client()
     ami.subscribe(lambda e: events.append(e) if _kept(e) else None)
+    # A lost AMI link loses the events of its gap: some people would go unmeasured.
+    drops: list[AmiState] = []
+    ami.on_state(lambda state: drops.append(state) if state is AmiState.DISCONNECTED else None)
     server = ServerProcess(config, work / "server.log", api_port, CLOCK)
     try:
         await sandbox.up()  # the agents' SIP accounts for this run
@@ -123,6 +132,7 @@ async def main(people: int, agents: int, rate: float) -> dict[str, Any]:
         await server.start()
         for case in cases:
             await _run(sandbox, server, config, case, ids)
+        links_lost = len(drops)  # before close(), which ends the link too
     finally:
         await server.stop()
         await ami.close()
@@ -132,7 +142,11 @@ async def main(people: int, agents: int, rate: float) -> dict[str, Any]:
     with (work / "events.jsonl").open("w") as out:  # for a closer look
         for event in events:
             out.write(json.dumps(dict(event.fields)) + "\n")
-    return _figures(work, cases, events)
+    figures = _figures(work, cases, events)
+    figures["ami_links_lost"] = links_lost
+    if links_lost:
+        print(f"the observer's AMI link was lost {links_lost} times: events were missed")
+    return figures
 
 
 def _kept(event: AmiEvent) -> bool:
@@ -214,7 +228,7 @@ AGENT_STEPS: Steps = (
 
 MESSAGE_STEPS: Steps = (
     ("to_queue", "customer's 200 OK -> in the queue (the script sets ACD_ENTERED)"),
-    ("after_wait", "in the queue + 2 s -> the message starts (timer, AMI Redirect)"),
+    ("after_wait", "in the queue + 1.8 s -> the message starts (timer, AMI Redirect)"),
 )
 
 
@@ -250,7 +264,7 @@ def _figures(work: Path, cases: Iterable[Case], events: list[AmiEvent]) -> dict[
             figures["message_samples"] = len(heard)
             _steps(figures, "message", steps, MESSAGE_STEPS)
     figures["agent_goal_met"] = figures["answer_to_agent_p99_ms"] <= GOAL_MS
-    figures["message_goal_met"] = figures["message_beyond_wait_p99_ms"] <= GOAL_MS
+    figures["message_goal_met"] = figures["answer_to_message_p99_ms"] <= CONNECT_WITHIN_S * 1000
     first = [key for key in HEADLINE if key in figures]
     return {key: figures[key] for key in [*first, *sorted(set(figures) - set(first))]}
 
@@ -327,6 +341,7 @@ def _agent_steps(
 ) -> list[dict[str, float]]:
     """Per person put through: each step's duration (ms), answer to bridge."""
     steps = []
+    missing: dict[str, int] = defaultdict(int)
     for said, event in timeline.user_events["AcdAgentAnswered"]:
         call, leg = event.get("CallId") or "", event.get("Uniqueid") or ""
         agent = event.get("Agent") or ""
@@ -335,13 +350,19 @@ def _agent_steps(
         agi = timeline.first(call, "Newexten", Application="AGI")
         created = timeline.first(leg, "Newchannel")
         if answer is None or bridged is None or agi is None or created is None:
-            continue  # another case's call, or one that ended before its bridge
+            # a call that ended before its bridge, or events the observer never got
+            found = {"answer": answer, "bridge": bridged, "script": agi, "agent leg": created}
+            missing[", ".join(name for name, at in found.items() if at is None)] += 1
+            continue
         script_done = timeline.last_before(call, "VarSet", created) or agi
         invite, ok = _agent_answer(traces.get(agent, []), said)
         at = (answer, agi, script_done, created, invite, ok, said, bridged)
         steps.append(
             {name: (b - a) * 1000 for (name, _), a, b in zip(AGENT_STEPS, at, at[1:], strict=False)}
         )
+    print(
+        f"agent: {len(steps)} people measured; not measured, by what was missing: {dict(missing)}"
+    )
     return steps
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shutil
 import signal
 from dataclasses import dataclass
@@ -91,11 +92,15 @@ async def finish(
 
 
 def _last_error(path: Path) -> str:
+    """The last event of SIPp's error file: its lines start with a date; a quoted SIP
+    message may follow on the next lines, and only its first line is kept."""
     try:
         lines = path.read_text(errors="replace").strip().splitlines()
     except OSError:
         return ""
-    return f" ({lines[-1].strip()})" if lines else ""
+    events = [line for line in lines if re.match(r"\d{4}-\d\d-\d\d\s", line)]
+    last = (events or lines or [""])[-1].strip()
+    return f" ({last[:400]})" if last else ""
 
 
 def stop_all_under(directory: Path) -> int:
