@@ -70,7 +70,12 @@ def write_bench_config(
         ],
         "numbers": {number: {"queue": "bench"}},
         "journal": {"path": str(work / "journal.sqlite3"), "queue_log": str(work / "ql")},
-        "api": {"host": "127.0.0.1", "port": api_port},
+        "api": {
+            "host": "127.0.0.1",
+            "port": api_port,
+            "token": str(work / "api-token"),
+            "users": str(work / "users.json"),
+        },
         "ivr": {"menus": str(work / "ivr"), "sounds": str(work / "sounds")},
     }
     path = work / "acd.yaml"

@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import signal
 import sys
 import time
@@ -39,6 +40,7 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from acd.adapters.api import ApiDeps, EventHub, build_app, to_jsonable
+from acd.adapters.api.access import Access
 from acd.core.engine.facts import (
     AgentStateChanged,
     CallAnswered,
@@ -75,11 +77,12 @@ def call_facts(n: int, at: float) -> list[Fact]:
 
 async def serve(port: int, cps: float) -> None:
     hub = EventHub(encode=to_jsonable)
-    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, dict, events=hub)
+    token = secrets.token_urlsafe(32)  # the streams authenticate, as a real server's do
+    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, dict, events=hub, access=Access(token))
     runner = web.AppRunner(build_app(deps), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
-    print("ready", flush=True)
+    print(f"ready {token}", flush=True)
     n, started = 0, time.monotonic()
     while True:  # calls at their times: the engine publishes a call's facts in one go
         n += 1
@@ -129,13 +132,16 @@ async def measure(clients: int, cps: float, seconds: float) -> dict[str, Any]:
     )  # fmt: skip
     try:
         assert server.stdout is not None
-        await asyncio.wait_for(server.stdout.readline(), 20)
+        ready = await asyncio.wait_for(server.stdout.readline(), 20)
+        headers = {"Authorization": f"Bearer {ready.split()[1].decode()}"}
         await asyncio.sleep(WARM_S)
         idle = await _cpu(server.pid, seconds)  # the anchor: publishing, nobody listening
         url = f"http://127.0.0.1:{port}/api/events"
         connector = aiohttp.TCPConnector(limit=0)
         timeout = aiohttp.ClientTimeout(total=None, sock_read=30)
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        async with aiohttp.ClientSession(
+            connector=connector, timeout=timeout, headers=headers
+        ) as session:
             followers = [Client() for _ in range(clients)]
             opened = [asyncio.Event() for _ in followers]
             tasks = [

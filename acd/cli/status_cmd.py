@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from acd.cli.api_client import api_url, call
+from acd.cli.api_client import ServerUnreachable, api_url, auth_headers, call
 from acd.core.settings import Settings, load_settings
 
 _CLEAR = "\x1b[H\x1b[2J"
@@ -89,12 +89,12 @@ class Live:
             try:
                 async with (
                     aiohttp.ClientSession(timeout=timeout) as session,
-                    session.get(url) as response,
+                    session.get(url, headers=auth_headers(self._settings)) as response,
                 ):
                     async for line in response.content:
                         if line.startswith(b"event: "):
                             self._changed.set()
-            except (aiohttp.ClientError, TimeoutError):
+            except (aiohttp.ClientError, TimeoutError, ServerUnreachable):
                 pass
             self._changed.set()  # the server stopped or restarted: read it again
             await asyncio.sleep(RECONNECT_S)

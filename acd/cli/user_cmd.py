@@ -49,6 +49,11 @@ def _add(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if args.role == "agent" and args.agent not in {a.id for a in settings.acd.agents}:
         return _fail(f"--agent {args.agent!r} is not an agent of {settings.source}")
+    if args.tenant and args.tenant not in settings.tenants:
+        declared = ", ".join(settings.tenants) or "none"
+        return _fail(
+            f"--tenant {args.tenant!r} is not declared in {settings.source} (tenants: {declared})"
+        )
     user = User(args.name, args.role, args.agent, args.tenant)
     return _change(settings, lambda store: store.add(user, _password(args)), f"added {user.name}")
 

@@ -21,6 +21,10 @@ from typing import Any
 from aiohttp import web
 
 from acd.adapters.api import ApiDeps, EventHub, Health, build_app, to_jsonable
+from acd.adapters.api.access import Access
+from acd.adapters.api.auth import write_token_file
+from acd.adapters.api.tenancy import Tenancy
+from acd.adapters.api.users import UserError, UserStore
 from acd.adapters.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
 from acd.adapters.callcontrol.callback_prompts import PROMPTS as CALLBACK_PROMPTS
 from acd.adapters.callcontrol.entry import QueueEntrance
@@ -168,7 +172,8 @@ class Server:
         self.agi = AgiServer(
             scripts, host=settings.agi.host, port=settings.agi.port, allowed=settings.agi_allow
         )
-        self.events = EventHub(encode=to_jsonable)
+        self.access = _api_access(settings, self.campaigns, clock)
+        self.events = EventHub(encode=to_jsonable, tenants_of=self.access.tenancy.tenants_of)
         deps = ApiDeps(
             agent_ids=frozenset(agent_ids),
             pause_reasons=frozenset(reasons.values()),
@@ -180,6 +185,7 @@ class Server:
             snapshot=self.snapshot,
             health=self.health,
             events=self.events,
+            access=self.access,
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
@@ -253,6 +259,8 @@ class Server:
         services.push_async_callback(self.api.cleanup)
         services.callback(self.events.close)  # first: open event streams end, not hold it
         await self.api.setup()
+        # A new token at each start: the CLI on this machine reads it (auth.py).
+        self.access.local_token = write_token_file(self.settings.api_token_file)
         api = self.settings.api
         await _listen("the HTTP API", api, web.TCPSite(self.api, api.host, api.port).start())
         services.push_async_callback(self.agi.close)
@@ -493,3 +501,20 @@ def _calendar_check(settings: Settings) -> Callable[[str, float], bool]:
     refused when the menus are loaded.)"""
     calendars = settings.acd.calendars
     return lambda name, at: name in calendars and calendars[name].is_open(at)
+
+
+def _api_access(
+    settings: Settings, campaigns: Mapping[str, Campaign], clock: Callable[[], float]
+) -> Access:
+    """The API's users (read again when `acd user` changes them), tenants and names."""
+    try:
+        users = UserStore(settings.users_file)
+    except UserError as exc:
+        raise StartupError(f"the API's users cannot be read: {exc}") from exc
+    queues = ((q.name, q.tenant, q.members) for q in settings.acd.queues)
+    return Access(
+        users=users,
+        tenancy=Tenancy.of(queues, {name: c.queue for name, c in campaigns.items()}),
+        hosts=frozenset(settings.api_hosts),
+        clock=clock,
+    )

@@ -80,7 +80,10 @@ class AgentPhone:
         )
         where = sipp.SippEndpoint(self.spec.asterisk, self.spec.ip, free_udp_port(self.spec.ip))
         log = self._workdir / f"{name}.log"
-        proc = await sipp.start(scenario, where, ["-m", "1"], log)
+        extra = ["-m", "1"]
+        if self.trace:
+            extra += ["-trace_msg", "-message_file", str(self._workdir / f"{name}.messages")]
+        proc = await sipp.start(scenario, where, extra, log)
         await sipp.finish(proc, 10, f"agent phone {self.spec.user}: {name}", log)
 
     async def dial(self, number: str, hold_ms: int = 4000, timeout_s: float = 20) -> None:

@@ -29,7 +29,12 @@ API_PORT = 8089
 def write_config(tmp: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     config = yaml.safe_load((PROJECT / "config" / "acd.yaml").read_text())
     config["journal"] = {"path": str(tmp / "journal.sqlite3"), "queue_log": str(tmp / "queue_log")}
-    config["api"] = {"host": "127.0.0.1", "port": API_PORT}
+    config["api"] = {
+        "host": "127.0.0.1",
+        "port": API_PORT,
+        "token": str(tmp / "api-token"),
+        "users": str(tmp / "users.json"),
+    }
     (tmp / "ivr").mkdir(exist_ok=True)  # no menus unless the test writes some
     config["ivr"] = {"menus": str(tmp / "ivr"), "sounds": str(tmp / "sounds")}
     for queue in config["queues"]:

@@ -13,12 +13,16 @@ from typing import Any
 
 import aiohttp
 
+from acd.adapters.api.auth import read_token_file
+from acd.core.settings import load_settings
+
 
 class ServerProcess:
     def __init__(
         self, config: Path, log: Path, api_port: int, run_args: tuple[str, ...] = ()
     ) -> None:
         self._config, self._log, self._port = config, log, api_port
+        self._token_file = load_settings(config).api_token_file
         self._run_args = run_args  # e.g. ("--clock-start", "2026-12-07T11:00+01:00")
         self._proc: asyncio.subprocess.Process | None = None
 
@@ -59,15 +63,30 @@ class ServerProcess:
         _, text = await self.call(method, path, body)
         return json.loads(text)
 
-    async def call(self, method: str, path: str, body: object = None) -> tuple[int, str]:
+    async def call(
+        self, method: str, path: str, body: object = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         """The HTTP status and the body as text: for /metrics, and to check answers
-        against the OpenAPI document, errors included."""
+        against the OpenAPI document, errors included. With the local token the server
+        wrote, as the CLI on this machine, unless ``headers`` say otherwise."""
         url = f"http://127.0.0.1:{self._port}{path}"
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session,
-            session.request(method, url, json=body) as response,
+            session.request(
+                method, url, json=body, headers=self.local_auth() if headers is None else headers
+            ) as response,
         ):
             return response.status, await response.text()
+
+    @property
+    def token_file(self) -> Path:
+        return self._token_file
+
+    def local_auth(self) -> dict[str, str]:
+        try:
+            return {"Authorization": f"Bearer {read_token_file(self._token_file)}"}
+        except FileNotFoundError:  # not written yet: the server is starting
+            return {}
 
     async def stop(self) -> None:
         if self._proc is not None and self._proc.returncode is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from acd.adapters.api.users import User, UserStore
 from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
 from acd.core.engine.facts import (
@@ -116,6 +118,28 @@ async def _health_and_metrics_show_the_caller(server: ServerProcess) -> None:
     assert samples[("acd_queue_longest_wait_seconds", (("queue", "sales"),))] > 0
     assert samples[("acd_asterisk_connected", ())] == 1
     assert samples[("acd_journal_running", ())] == 1
+    await _credentials_are_needed(server)
+
+
+async def _credentials_are_needed(server: ServerProcess) -> None:
+    """Without credentials, 401 (the document's); the local token is the server's user's
+    only; a user added while the server runs logs in and reads the status."""
+    assert stat.S_IMODE(server.token_file.stat().st_mode) == 0o600
+    for path in ("/api/status", "/metrics", "/api/events", "/api/openapi.json"):
+        status, text = await server.call("GET", path, headers={})
+        assert status == 401, path
+        check_response("GET", path, 401, json.loads(text))
+    users = UserStore(server.token_file.parent / "users.json")  # acd.yaml's api.users
+    users.add(User("maria", "supervisor"), "a long enough password")  # as `acd user add`
+    status, text = await server.call(
+        "POST", "/api/login", {"user": "maria", "password": "a long enough password"}
+    )
+    assert status == 200, text
+    check_response("POST", "/api/login", 200, json.loads(text))
+    bearer = {"Authorization": f"Bearer {json.loads(text)['token']}"}
+    status, text = await server.call("GET", "/api/status", headers=bearer)
+    assert status == 200
+    assert json.loads(text)["queues"][0]["callers"], "maria sees the caller waiting"
 
 
 async def _next_announcement(events: asyncio.Queue[AmiEvent]) -> AmiEvent:

@@ -29,7 +29,7 @@ def _config(tmp: Path) -> Path:
     renders is the one the suite's sandbox already runs."""
     config = yaml.safe_load((PROJECT / "config" / "acd.yaml").read_text())
     config["journal"] = {"path": str(tmp / "journal.sqlite3"), "queue_log": str(tmp / "ql")}
-    config["api"] = {"host": "127.0.0.1", "port": free_tcp_port()}
+    config["api"] = {"host": "127.0.0.1", "port": free_tcp_port(), "token": str(tmp / "api-token")}
     path = tmp / "acd.yaml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True))
     return path

@@ -18,6 +18,7 @@ from acd.core.engine.events import (
     EngineEvent,
     PhoneState,
 )
+from tests.api_auth import AUTH, local_access
 
 Client = TestClient[web.Request, web.Application]
 
@@ -35,8 +36,9 @@ async def api() -> AsyncIterator[tuple[Client, list[EngineEvent]]]:
         pause_reasons=frozenset({"lunch"}),
         feed=fed.append,
         status=lambda: FakeSnapshot((("1001", PhoneState.NOT_INUSE),)),
+        access=local_access(),
     )
-    async with TestClient(TestServer(build_app(deps))) as client:
+    async with TestClient(TestServer(build_app(deps)), headers=AUTH) as client:
         yield client, fed
 
 

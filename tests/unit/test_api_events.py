@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from acd.adapters.api import ApiDeps, EventHub, build_app, to_jsonable
 from acd.adapters.api import events as events_module
 from acd.core.engine.facts import CallEntered
+from tests.api_auth import AUTH, local_access
 
 Client = TestClient[web.Request, web.Application]
 
@@ -51,8 +52,10 @@ def _hub(keep: int = 20_000) -> EventHub:
 @pytest.fixture
 async def served() -> AsyncIterator[tuple[Client, EventHub]]:
     hub = _hub(keep=5000)
-    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, dict, events=hub)
-    async with TestClient(TestServer(build_app(deps))) as client:
+    deps = ApiDeps(
+        frozenset(), frozenset(), lambda e: None, dict, events=hub, access=local_access()
+    )
+    async with TestClient(TestServer(build_app(deps)), headers=AUTH) as client:
         yield client, hub
         hub.close()
 
@@ -159,7 +162,7 @@ async def test_streams_end_when_the_server_stops(served: tuple[Client, EventHub]
 
 
 async def test_a_server_without_events_answers_404() -> None:
-    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, dict)
-    async with TestClient(TestServer(build_app(deps))) as client:
+    deps = ApiDeps(frozenset(), frozenset(), lambda e: None, dict, access=local_access())
+    async with TestClient(TestServer(build_app(deps)), headers=AUTH) as client:
         response = await client.get("/api/events")
         assert response.status == 404

@@ -14,6 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from acd.adapters.api import ApiDeps, Health, build_app
 from acd.core.engine.snapshot import AgentStatus, QueueStatus, Snapshot
+from tests.api_auth import AUTH, local_access
 
 Client = TestClient[web.Request, web.Application]
 
@@ -63,8 +64,9 @@ async def _client(health: Health) -> Client:
         status=lambda: {},
         snapshot=lambda: SNAPSHOT,
         health=lambda: health,
+        access=local_access(),
     )
-    return TestClient(TestServer(build_app(deps)))
+    return TestClient(TestServer(build_app(deps)), headers=AUTH)
 
 
 @pytest.fixture
@@ -168,9 +170,13 @@ async def test_metrics_give_the_links_and_the_journal() -> None:
 
 async def test_a_server_without_them_answers_404_as_json() -> None:
     deps = ApiDeps(
-        agent_ids=frozenset(), pause_reasons=frozenset(), feed=lambda e: None, status=dict
+        agent_ids=frozenset(),
+        pause_reasons=frozenset(),
+        feed=lambda e: None,
+        status=dict,
+        access=local_access(),
     )
-    async with TestClient(TestServer(build_app(deps))) as c:
+    async with TestClient(TestServer(build_app(deps)), headers=AUTH) as c:
         for path in ("/health", "/metrics"):
             response = await c.get(path)
             assert response.status == 404

@@ -24,6 +24,7 @@ from acd.adapters.dialer.preview import PreviewLead
 from acd.adapters.dialer.service import CampaignStatus
 from acd.core.engine.events import EngineEvent
 from acd.core.engine.snapshot import AgentStatus, CallerStatus, QueueStatus, Snapshot
+from tests.api_auth import AUTH, local_access
 from tests.openapi_contract import DOCUMENT, check_response, template_of
 
 Client = TestClient[web.Request, web.Application]
@@ -102,12 +103,13 @@ def _deps(health: Health = HEALTHY, with_dialer: bool = True) -> ApiDeps:
         preview=FakePreview() if with_dialer else None,
         snapshot=lambda: Snapshot(0.0, (), ()),
         health=lambda: health,
+        access=local_access(),
     )
 
 
 @pytest.fixture
 async def client() -> AsyncIterator[Client]:
-    async with TestClient(TestServer(build_app(_deps()))) as c:
+    async with TestClient(TestServer(build_app(_deps())), headers=AUTH) as c:
         yield c
 
 
@@ -159,6 +161,10 @@ CASES = [
     ("POST", "/api/dialer/spring/agents/1001/offer", None, 200),
     ("POST", "/api/dialer/spring/agents/9999/offer", None, 404),
     ("POST", "/api/dialer/spring/agents/1001/dance", None, 404),
+    ("GET", "/api/me", None, 200),
+    ("POST", "/api/logout", None, 200),
+    ("POST", "/api/login", {"user": "ana", "password": "not hers"}, 401),
+    ("POST", "/api/login", {"user": "ana"}, 400),
 ]
 
 
@@ -176,14 +182,14 @@ async def test_each_answer_is_as_documented(
     ("health", "status"), [(HEALTHY, 200), (Health("closed", True, 0, False, 9, 1), 503)]
 )
 async def test_health_answers_as_documented(health: Health, status: int) -> None:
-    async with TestClient(TestServer(build_app(_deps(health)))) as c:
+    async with TestClient(TestServer(build_app(_deps(health))), headers=AUTH) as c:
         response = await c.get("/health")
         assert response.status == status
         check_response("GET", "/health", status, await response.json())
 
 
 async def test_without_campaigns_the_dialer_paths_answer_as_documented() -> None:
-    async with TestClient(TestServer(build_app(_deps(with_dialer=False)))) as c:
+    async with TestClient(TestServer(build_app(_deps(with_dialer=False))), headers=AUTH) as c:
         for method, path in [
             ("GET", "/api/dialer"),
             ("POST", "/api/dialer/spring/start"),
@@ -233,7 +239,7 @@ async def test_generated_requests_never_get_a_500_and_are_answered_as_documented
     request: tuple[str, str, object],
 ) -> None:
     method, path, body = request
-    async with TestClient(TestServer(build_app(_deps()))) as c:
+    async with TestClient(TestServer(build_app(_deps())), headers=AUTH) as c:
         response = await c.request(method, path, json=body)
         payload = await response.json() if response.content_type == "application/json" else None
     assert response.status < 500, (method, path, body, payload)

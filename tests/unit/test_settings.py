@@ -128,11 +128,26 @@ def test_voicemail_boxes() -> None:
         parse_settings(VALID + "voicemail:\n  sales: {name: Sales}\n")
 
 
-def test_the_api_listens_on_this_machine_only() -> None:
+def test_the_api_listens_beyond_this_machine_only_for_the_names_given() -> None:
     assert parse_settings(VALID + "api: {host: '::1', port: 8090}\n").api.host == "::1"
-    with pytest.raises(ConfigError, match="no authentication yet") as refused:
+    with pytest.raises(ConfigError, match="list the names browsers reach it by") as refused:
         parse_settings(VALID + "api: {host: 0.0.0.0}\n")
     assert refused.value.key == "api.host"
+    wide = parse_settings(VALID + "api: {host: 0.0.0.0, hosts: [acd.example.com]}\n")
+    assert (wide.api.host, wide.api_hosts) == ("0.0.0.0", ("acd.example.com",))
+    assert wide.api_token_file == Path("var/api-token")
+
+
+def test_a_queue_belongs_to_a_declared_tenant() -> None:
+    tenants = "tenants: [acme, globex]\nqueues:\n  - name: sales\n    tenant: {}\n"
+    settings = parse_settings(VALID + tenants.format("acme"))
+    assert settings.tenants == ("acme", "globex")
+    assert settings.acd.queues[0].tenant == "acme"
+    with pytest.raises(ConfigError, match="no tenant named 'initech'") as refused:
+        parse_settings(VALID + tenants.format("initech"))
+    assert refused.value.key == "queues[0].tenant"
+    with pytest.raises(ConfigError, match="'acme' is defined twice"):
+        parse_settings(VALID + "tenants: [acme, acme]\n")
 
 
 def test_fastagi_takes_connections_from_asterisk_only() -> None:

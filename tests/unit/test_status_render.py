@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -14,6 +15,7 @@ from aiohttp.test_utils import TestServer
 from acd.adapters.api import ApiDeps, EventHub, build_app, to_jsonable
 from acd.cli.status_cmd import Live, aged, render
 from acd.core.settings import Settings
+from tests.api_auth import TOKEN, local_access
 
 STATUS: dict[str, Any] = {
     "asterisk": "connected",
@@ -111,11 +113,16 @@ class Served:
         return STATUS
 
     @contextlib.asynccontextmanager
-    async def live(self, every_s: float) -> AsyncIterator[CountedLive]:
-        deps = ApiDeps(frozenset(), frozenset(), lambda e: None, self.status, events=self.hub)
+    async def live(self, every_s: float, token_file: Path) -> AsyncIterator[CountedLive]:
+        deps = ApiDeps(
+            frozenset(), frozenset(), lambda e: None, self.status, events=self.hub,
+            access=local_access(),
+        )  # fmt: skip
+        token_file.write_text(TOKEN + "\n")  # noqa: ASYNC240 (as the server writes it)
         async with TestServer(build_app(deps)) as server:
             api = SimpleNamespace(host=server.host, port=server.port)
-            live = CountedLive(cast(Settings, SimpleNamespace(api=api)), every_s)
+            settings = SimpleNamespace(api=api, api_token_file=token_file)
+            live = CountedLive(cast(Settings, settings), every_s)
             running = asyncio.create_task(live.run())
             try:
                 yield live
@@ -125,22 +132,22 @@ class Served:
                 self.hub.close()
 
 
-async def test_live_reads_the_state_again_on_events_only() -> None:
+async def test_live_reads_the_state_again_on_events_only(tmp_path: Path) -> None:
     """Redraws every period without asking the server, and asks again once an event
     comes."""
     served = Served()
-    async with served.live(every_s=0.05) as live:
+    async with served.live(0.05, tmp_path / "api-token") as live:
         await asyncio.wait_for(live.five_draws.wait(), 5)  # quiet: redrawn, not read
         assert len(served.reads) == 1
         served.hub.publish("AGENTSTATE", {"agent_id": "1001", "state": "ready"})
         await asyncio.wait_for(served.read_again.wait(), 5)
 
 
-async def test_live_keeps_drawing_while_events_never_stop() -> None:
+async def test_live_keeps_drawing_while_events_never_stop(tmp_path: Path) -> None:
     """A busy centre: an event every 50 ms, faster than the state is read again. Each
     read is drawn: the screen never freezes on the state of the first second."""
     served = Served()
-    async with served.live(every_s=5.0) as live:
+    async with served.live(5.0, tmp_path / "api-token") as live:
         for n in range(30):  # 1.5 s of events
             served.hub.publish("AGENTSTATE", {"agent_id": "1001", "n": n})
             await asyncio.sleep(0.05)

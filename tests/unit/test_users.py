@@ -157,4 +157,9 @@ def test_the_command_says_what_is_wrong_in_one_line(
                  "--password-stdin"])  # fmt: skip
     assert code == 2
     assert capsys.readouterr().err.strip() == "acd user: a password needs at least 10 characters"
+    monkeypatch.setattr("sys.stdin", io.StringIO(GOOD + "\n"))
+    code = main(["--config", str(config), "user", "add", "sam", "--role", "supervisor",
+                 "--tenant", "initech", "--password-stdin"])  # fmt: skip
+    assert code == 2
+    assert "--tenant 'initech' is not declared" in capsys.readouterr().err
     assert not (tmp_path / "users.json").exists()

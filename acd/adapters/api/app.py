@@ -19,6 +19,12 @@ can act on; the mapping of errors to HTTP statuses lives here and nowhere else.
     GET  /api/openapi.json                the OpenAPI document of all of the above
                                           (openapi.json, checked against real responses
                                           by the tests)
+    POST /api/login                       body: {"user", "password"} -> a session (access.py)
+    POST /api/logout
+    GET  /api/me                          who the credentials are, and the CSRF token
+
+Every request but /health and the login needs credentials (access.py, auth.py); a
+tenant's user sees and acts on their tenant's queues, agents and campaigns only.
 """
 
 from __future__ import annotations
@@ -26,14 +32,23 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from importlib import resources
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from acd.adapters.api.access import (
+    Access,
+    add_routes,
+    middleware,
+    principal,
+    require_agent,
+    require_campaign,
+    require_role,
+)
+from acd.adapters.api.errors import ApiError
 from acd.adapters.api.events import EventHub, stream
 from acd.adapters.api.health import Health, health_body
 from acd.adapters.api.metrics import METRICS_CONTENT_TYPE, ServerCollector, render
@@ -74,14 +89,16 @@ class ApiDeps:
     snapshot: Callable[[], Snapshot] | None = None  # for /metrics
     health: Callable[[], Health] | None = None  # for /health and /metrics
     events: EventHub | None = None  # for /api/events
+    access: Access = field(default_factory=Access)  # who may do what
 
 
 DEPS = web.AppKey("deps", ApiDeps)
 
 
 def build_app(deps: ApiDeps) -> web.Application:
-    app = web.Application(middlewares=[_errors_as_json, _same_machine])
+    app = web.Application(middlewares=[_errors_as_json, middleware(deps.access)])
     app[DEPS] = deps
+    add_routes(app, deps.access)
     app.router.add_get("/api/status", _status)
     app.router.add_post("/api/agents/{agent}/{action}", _agent_action)
     app.router.add_get("/api/dialer", _dialer_status)
@@ -101,12 +118,6 @@ def openapi_document() -> dict[str, Any]:
     return document
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, error_id: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.error_id, self.message = status, error_id, message
-
-
 @web.middleware
 async def _errors_as_json(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
@@ -114,44 +125,24 @@ async def _errors_as_json(request: web.Request, handler: Any) -> web.StreamRespo
         return response
     except ApiError as exc:
         body = {"error": exc.error_id, "message": exc.message}
-        return web.json_response(body, status=exc.status)
+        return web.json_response(body, status=exc.status, headers=exc.headers)
     except web.HTTPNotFound:
         body = {"error": "not-found", "message": f"no such API path: {request.path}"}
         return web.json_response(body, status=404)
 
 
-_LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-@web.middleware
-async def _same_machine(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Requests named as this machine only: a web page elsewhere cannot make a browser
-    here act on the API (its Origin is not ours), nor reach it through a DNS name that
-    points at 127.0.0.1 (its Host is not ours)."""
-    if _hostname(request.host) not in _LOCAL_NAMES:
-        raise ApiError(403, "bad-host", f"Host {request.host[:60]!r} is not this server")
-    origin = request.headers.get("Origin")
-    if origin is not None and _hostname(urlsplit(origin).netloc) not in _LOCAL_NAMES:
-        raise ApiError(403, "bad-origin", f"requests from {origin[:60]!r} are refused")
-    response: web.StreamResponse = await handler(request)
-    return response
-
-
-def _hostname(netloc: str) -> str:
-    """``127.0.0.1:8089`` -> ``127.0.0.1``; ``[::1]:8089`` -> ``::1``."""
-    return urlsplit(f"//{netloc}").hostname or ""
-
-
 async def _status(request: web.Request) -> web.Response:
-    snapshot = request.app[DEPS].status()
-    return web.json_response(to_jsonable(snapshot))
+    deps = request.app[DEPS]
+    status = to_jsonable(deps.status())
+    tenant = principal(request).tenant
+    return web.json_response(deps.access.tenancy.status_for(tenant, status) if tenant else status)
 
 
 async def _events(request: web.Request) -> web.StreamResponse:
     hub = request.app[DEPS].events
     if hub is None:
         raise ApiError(404, "not-found", "this server publishes no events")
-    return await stream(request, hub)
+    return await stream(request, hub, principal(request).tenant)
 
 
 async def _openapi(request: web.Request) -> web.Response:
@@ -167,6 +158,10 @@ async def _health(request: web.Request) -> web.Response:
 
 
 async def _metrics(request: web.Request) -> web.Response:
+    """The whole centre's figures: for its own staff (no tenant), supervisors and up."""
+    who = require_role(request, "supervisor")
+    if who.tenant:
+        raise ApiError(403, "not-permitted", "the metrics cover every tenant: not for yours")
     deps = request.app[DEPS]
     if deps.snapshot is None or deps.health is None:
         raise ApiError(404, "not-found", "this server reports no metrics")
@@ -179,6 +174,7 @@ async def _agent_action(request: web.Request) -> web.Response:
     agent, action = request.match_info["agent"], request.match_info["action"]
     if agent not in deps.agent_ids:
         raise ApiError(404, "unknown-agent", f"no agent {agent!r} in the configuration")
+    require_agent(request, deps.access.tenancy, agent)
     if action == "pause":
         reason = (await _json_body(request)).get("reason")
         if reason not in deps.pause_reasons:
@@ -222,11 +218,15 @@ def _dialer(request: web.Request) -> DialerControl:
 
 
 async def _dialer_status(request: web.Request) -> web.Response:
-    return web.json_response(to_jsonable(_dialer(request).status()))
+    campaigns = to_jsonable(_dialer(request).status())
+    tenancy = request.app[DEPS].access.tenancy
+    return web.json_response(tenancy.campaigns_for(principal(request).tenant, campaigns))
 
 
 async def _dialer_action(request: web.Request) -> web.Response:
     campaign, action = request.match_info["campaign"], request.match_info["action"]
+    require_role(request, "supervisor")
+    require_campaign(request, request.app[DEPS].access.tenancy, campaign)
     try:
         _dialer(request).command(campaign, action)
     except LookupError as exc:
@@ -246,6 +246,9 @@ async def _preview_step(request: web.Request) -> web.Response:
         raise ApiError(404, "unknown-action", f"{step!r}: use offer, accept or skip")
     if agent not in request.app[DEPS].agent_ids:
         raise ApiError(404, "unknown-agent", f"no agent {agent!r} in the configuration")
+    tenancy = request.app[DEPS].access.tenancy
+    require_agent(request, tenancy, agent)
+    require_campaign(request, tenancy, campaign)
     try:
         lead = steps[step](campaign, agent)
     except LookupError as exc:

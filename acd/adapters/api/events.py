@@ -15,6 +15,9 @@ Publishing costs an append: events are turned into JSON once, when a client firs
 them, and shared by every client; so are the bytes of a run of events, which clients at
 the same place in the stream (most of them) send as one write every BATCH_S. A stream
 that says nothing for KEEPALIVE_S gets a comment line: proxies do not close it.
+
+A tenant's user gets the events that concern their tenant only (tenancy.py); their
+stream keeps the same ids, so it resumes the same way.
 """
 
 from __future__ import annotations
@@ -45,15 +48,22 @@ class _Event:
     seq: int
     kind: str
     payload: object  # turned into JSON by the hub's encoder, once
+    tenants: frozenset[str] = frozenset()  # the tenants it concerns
     encoded: bytes | None = field(default=None)
 
 
 class EventHub:
     """The events of this run of the server, for every stream."""
 
-    def __init__(self, encode: Callable[[object], object], keep: int = KEEP) -> None:
+    def __init__(
+        self,
+        encode: Callable[[object], object],
+        keep: int = KEEP,
+        tenants_of: Callable[[object], frozenset[str]] | None = None,
+    ) -> None:
         self.run = secrets.token_hex(4)
         self._encode = encode  # payload -> plain JSON value
+        self._tenants_of = tenants_of
         self._events: deque[_Event] = deque(maxlen=keep)
         self._seq = 0
         self._tick = asyncio.Event()  # set (then replaced) to wake every stream at once
@@ -68,7 +78,8 @@ class EventHub:
 
     def publish(self, kind: str, payload: object) -> None:
         self._seq += 1
-        self._events.append(_Event(self._seq, kind, payload))
+        tenants = self._tenants_of(payload) if self._tenants_of is not None else frozenset()
+        self._events.append(_Event(self._seq, kind, payload, tenants))
         if self._flush_due is None and not self.closed:
             loop = asyncio.get_running_loop()
             self._flush_due = loop.call_later(BATCH_S, self._wake_streams)
@@ -77,22 +88,27 @@ class EventHub:
         for kind, payload in items:
             self.publish(kind, payload)
 
-    def after(self, last_id: str | None) -> tuple[bytes, int] | None:
+    def after(self, last_id: str | None, tenant: str = "") -> tuple[bytes, int] | None:
         """The events after ``last_id`` (None: from now on) as SSE bytes, and the last
-        one's number; None when they cannot all be given (another run, or forgotten)."""
+        one's number; None when they cannot all be given (another run, or forgotten).
+        With ``tenant``, only the events that concern it."""
         if last_id is None or last_id == "":
             return b"", self._seq
         run, _, number = last_id.rpartition("-")
         if run != self.run or not number.isdigit() or int(number) > self._seq:
             return None
-        return self._since(int(number))
+        return self._since(int(number), tenant)
 
-    def _since(self, seq: int) -> tuple[bytes, int] | None:
+    def _since(self, seq: int, tenant: str) -> tuple[bytes, int] | None:
         if seq == self._seq:
             return b"", seq
         oldest = self._events[0].seq if self._events else self._seq + 1
         if seq + 1 < oldest:
             return None  # the client missed events no longer kept
+        if tenant:  # few streams: each joins its own
+            missed = itertools.islice(self._events, seq + 1 - oldest, None)
+            mine = b"".join(self._bytes(e) for e in missed if tenant in e.tenants)
+            return mine, self._seq
         first, last, joined = self._joined
         if (first, last) != (seq, self._seq):
             missed = itertools.islice(self._events, seq + 1 - oldest, None)  # one pass
@@ -138,7 +154,7 @@ class EventHub:
         return f"id: {self.last_id}\nevent: reset\ndata: {data}\n\n".encode()
 
 
-async def stream(request: web.Request, hub: EventHub) -> web.StreamResponse:
+async def stream(request: web.Request, hub: EventHub, tenant: str = "") -> web.StreamResponse:
     """The SSE response: what the client missed (or a reset), then events as they come,
     until the client goes or the server stops."""
     last_id = request.headers.get("Last-Event-ID") or request.query.get("after")
@@ -151,27 +167,37 @@ async def stream(request: web.Request, hub: EventHub) -> web.StreamResponse:
     )
     await response.prepare(request)
     with contextlib.suppress(ConnectionResetError):  # the client went away: nothing to do
-        await _follow(response, hub, last_id)
+        await _follow(response, hub, last_id, tenant)
     return response
 
 
-async def _follow(response: web.StreamResponse, hub: EventHub, last_id: str | None) -> None:
+async def _follow(
+    response: web.StreamResponse, hub: EventHub, last_id: str | None, tenant: str
+) -> None:
     await response.write(f"retry: {RETRY_MS}\n\n".encode())
-    missed = hub.after(last_id)
+    missed = hub.after(last_id, tenant)
     if missed is None:
         await response.write(hub.reset_event())
-        missed = hub.after(hub.last_id)
+        missed = hub.after(hub.last_id, tenant)
         assert missed is not None
     chunk, seq = missed
+    loop = asyncio.get_running_loop()
+    written_at = loop.time()
     while not hub.closed:
         if chunk:
             await response.write(chunk)
+            written_at = loop.time()
         await hub.tick()
-        following = hub.after(f"{hub.run}-{seq}")
+        following = hub.after(f"{hub.run}-{seq}", tenant)
         if following is None:  # this client fell behind by more than KEEP events
             await response.write(hub.reset_event())
-            following = hub.after(hub.last_id)
+            following = hub.after(hub.last_id, tenant)
             assert following is not None
-        elif following[1] == seq and not hub.closed:  # nothing new: a keep-alive tick
+        elif not hub.closed and (
+            following[1] == seq  # nothing new: a keep-alive tick
+            # a tenant's stream while only other tenants' events come
+            or (not following[0] and loop.time() - written_at >= KEEPALIVE_S)
+        ):
             await response.write(b": keep-alive\n\n")
+            written_at = loop.time()
         chunk, seq = following

@@ -12,6 +12,7 @@ stored or logged. Managed with `acd user add|passwd|remove|list`.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import asdict, dataclass
@@ -24,6 +25,7 @@ ROLES = ("agent", "supervisor", "admin")
 MIN_PASSWORD = 10
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 _VERSION = 1
+logger = logging.getLogger(__name__)
 
 
 class UserError(Exception):
@@ -46,11 +48,13 @@ class _Entry:
 
 
 class UserStore:
-    """The users file: read on creation, written at each change."""
+    """The users file: read on creation and again when it changed (`acd user` while the
+    server runs), written at each change."""
 
     def __init__(self, path: Path, hasher: PasswordHasher | None = None) -> None:
         self.path = path
         self._hasher = hasher or PasswordHasher()
+        self._stamp = _stamp(path)
         self._entries = _read(path)
         # Verifying an unknown name costs as much as a known one: timing tells nothing.
         self._decoy = self._hasher.hash("not a password of anyone's")
@@ -75,8 +79,27 @@ class UserStore:
         del self._entries[name]
         self._write()
 
+    def refresh(self) -> None:
+        """Reads the file again if it changed since; a file that became unreadable keeps
+        the users read before, and the log says why."""
+        stamp = _stamp(self.path)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            try:
+                self._entries = _read(self.path)
+            except UserError as exc:
+                logger.warning("%s; the users read before stay in force", exc)
+
+    def current(self, name: str) -> tuple[User, str] | None:
+        """The user as the file has them now, and their password's hash (a session
+        opened with an older password is closed), or None once removed."""
+        self.refresh()
+        entry = self._entries.get(name)
+        return (entry.user, entry.hash) if entry else None
+
     def verify(self, name: str, password: str) -> User | None:
         """The user if ``password`` is theirs, else None (unknown name included)."""
+        self.refresh()
         entry = self._entries.get(name)
         try:
             self._hasher.verify(entry.hash if entry else self._decoy, password)
@@ -113,6 +136,15 @@ class UserStore:
             out.flush()
             os.fsync(out.fileno())
         partial.replace(self.path)
+        self._stamp = _stamp(self.path)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
 
 
 def _check(user: User) -> None:

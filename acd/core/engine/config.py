@@ -126,6 +126,7 @@ class QueueConfig:
     callback_attempts: int = 3  # dials of a callback customer before giving up
     callback_retry_s: float = 300.0  # wait before the 2nd dial; doubles for each next one
     callback_customer_first: bool = False  # dial the customer, then ring the agent kept
+    tenant: str = ""  # the client company whose users may see it ("" = the centre's own)
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ _QUEUE_KEYS = {
     "overflow",
     "callback_mode",
     "callback_attempts",
+    "tenant",
     *_QUEUE_SECONDS,
 }
 _QUEUE_DEFAULTS = {f.name: f.default for f in dataclasses.fields(QueueConfig)}
@@ -88,6 +89,7 @@ def parse_acd(top: dict[str, Node]) -> AcdConfig:
         declared_names(top, "trunks"),
         declared_names(top, "calendars"),
         declared_names(top, "voicemail"),
+        frozenset(parse_tenants(top["tenants"])) if "tenants" in top else frozenset(),
     )
     queues = y.listed(top["queues"], lambda n: _queue(n, agents, names)) if "queues" in top else ()
     if "queues" in top:
@@ -114,6 +116,7 @@ class _Names:
     trunks: frozenset[str]
     calendars: frozenset[str]
     mailboxes: frozenset[str]
+    tenants: frozenset[str] = frozenset()
 
 
 def declared_names(top: dict[str, Node], section: str) -> frozenset[str]:
@@ -163,6 +166,7 @@ def _queue(node: Node, agents: tuple[AgentConfig, ...], names: _Names) -> QueueC
         callback_attempts=optional("callback_attempts", lambda n: y.integer(n, 1, 10), 3),
         callback_retry_s=seconds("callback_retry_s"),
         callback_customer_first=optional("callback_mode", _customer_first, False),
+        tenant=optional("tenant", lambda n: _tenant(n, names.tenants), ""),
         max_wait_s=seconds("max_wait_s"),
         ring_timeout_s=seconds("ring_timeout_s"),
         reoffer_delay_s=seconds("reoffer_delay_s"),
@@ -179,6 +183,22 @@ def _overflow(fields: dict[str, Node], known: Known) -> tuple[OverflowRule, ...]
     if "closed" in fields and "calendar" not in fields:
         raise fields["closed"].error("a closed treatment needs the queue's 'calendar'")
     return closed + rules
+
+
+def parse_tenants(node: Node) -> tuple[str, ...]:
+    """``tenants: [acme, globex]``: the client companies whose users see their own queues
+    only (docs/api.md)."""
+    tenants = y.listed(node, _name)
+    y.unique(list(tenants), node)
+    return tenants
+
+
+def _tenant(node: Node, tenants: frozenset[str]) -> str:
+    value = y.text(node)
+    if value not in tenants:
+        known = ", ".join(sorted(tenants)) or "none is declared"
+        raise node.error(f"no tenant named {value!r} (see 'tenants': {known})")
+    return value
 
 
 def _customer_first(node: Node) -> bool:

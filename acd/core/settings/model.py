@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from acd.core import yamlfile as y
 from acd.core.engine.config import AcdConfig
-from acd.core.settings.acd_model import AGENT_KEYS, declared_names, parse_acd
+from acd.core.settings.acd_model import AGENT_KEYS, declared_names, parse_acd, parse_tenants
 from acd.core.settings.callbacks_model import CallbackSettings, parse_callbacks
 from acd.core.settings.fallback_model import FallbackPlan, Known, parse_fallback
 from acd.core.settings.ivr_model import IvrSettings, parse_ivr
@@ -96,6 +97,12 @@ class Settings:
     secrets_file: Path = Path("var/secrets.json")
     # The API's users and their password hashes (`acd user`; mode 0600).
     users_file: Path = Path("var/users.json")
+    # Written by the server at each start (mode 0600): the token the CLI on this machine
+    # uses; whoever can read it is an administrator of the API.
+    api_token_file: Path = Path("var/api-token")
+    # The names the API is reached by beyond this machine (Host and Origin checks).
+    api_hosts: tuple[str, ...] = ()
+    tenants: tuple[str, ...] = ()  # client companies (docs/api.md)
 
     def outbound_trunk(self) -> str:
         """The trunk external numbers are dialled through: the first with a host."""
@@ -124,6 +131,7 @@ def _settings(root: Node) -> Settings:
         "voicemail",
         "ivr",
         "fallback",
+        "tenants",
     }
     top = y.mapping(root, {"asterisk", "agents"}, optional)
     ast = y.mapping(top["asterisk"], {"ami", "agi", "sip"}, {"files", "secrets"})
@@ -162,7 +170,8 @@ def _settings(root: Node) -> Settings:
         ivr=parse_ivr(top["ivr"]) if "ivr" in top else IvrSettings(),
         asterisk_files=Path(y.text(ast["files"])) if "files" in ast else Path("/"),
         secrets_file=Path(y.text(ast["secrets"])) if "secrets" in ast else Path("var/secrets.json"),
-        users_file=_users_file(top["api"]) if "api" in top else Path("var/users.json"),
+        **(_api_files(top["api"]) if "api" in top else {}),
+        tenants=parse_tenants(top["tenants"]) if "tenants" in top else (),
     )
 
 
@@ -185,23 +194,33 @@ def _agi_allow(fields: dict[str, Node], ami_host: str) -> tuple[str, ...]:
     return ("127.0.0.0/8", "::1/128", str(ipaddress.ip_network(ami_host)))
 
 
+_API_KEYS = {"host", "port", "users", "token", "hosts"}
+
+
 def _api(node: Node) -> Endpoint:
-    """The HTTP API has no login yet (users and tokens come with the web console): it
-    listens on this machine only, where the operating system's accounts protect it."""
-    fields = y.mapping(node, set(), {"host", "port", "users"})
+    """Beyond this machine, the API answers only to the names in ``hosts`` (a page from
+    elsewhere cannot use a browser here against it, nor a DNS name pointed at it)."""
+    fields = y.mapping(node, set(), _API_KEYS)
     api = _endpoint(fields, 8089)
-    if not ipaddress.ip_address(api.host).is_loopback:
+    if not ipaddress.ip_address(api.host).is_loopback and "hosts" not in fields:
         raise fields["host"].error(
-            f"the HTTP API cannot listen on {api.host}: it has no authentication yet, so "
-            "it listens on this machine only (127.0.0.1 or ::1); to reach it from "
-            "elsewhere, put a web server with authentication in front (docs/security.md)"
+            f"the HTTP API listens on {api.host}: list the names browsers reach it by in "
+            "'hosts' (e.g. hosts: [acd.example.com]); put HTTPS in front of it "
+            "(docs/api.md)"
         )
     return api
 
 
-def _users_file(node: Node) -> Path:
-    fields = y.mapping(node, set(), {"host", "port", "users"})
-    return Path(y.text(fields["users"])) if "users" in fields else Path("var/users.json")
+def _api_files(node: Node) -> dict[str, Any]:
+    fields = y.mapping(node, set(), _API_KEYS)
+    found: dict[str, Any] = {}
+    if "users" in fields:
+        found["users_file"] = Path(y.text(fields["users"]))
+    if "token" in fields:
+        found["api_token_file"] = Path(y.text(fields["token"]))
+    if "hosts" in fields:
+        found["api_hosts"] = y.listed(fields["hosts"], y.text)
+    return found
 
 
 def _sip(node: Node) -> SipSettings:
