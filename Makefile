@@ -7,17 +7,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEBIAN_PACKAGES := debootstrap sip-tester espeak-ng sox ffmpeg graphviz
+# Only the tests need them: the web console's browser tests (headless Chromium, WebDriver).
+DEBIAN_TEST_PACKAGES := chromium chromium-driver
 STAMP_DEB := .cache/debian-packages.stamp
+STAMP_DEB_TEST := .cache/debian-test-packages.stamp
 STAMP_PY := $(VENV)/.installed
 
-.PHONY: run test lint unit e2e bench deps sandbox clean-sandbox
+.PHONY: run test lint unit e2e bench deps test-deps sandbox clean-sandbox
 
 run: deps
 	$(BIN)/acd run --demo
 
 # The unit and fault tests (CPU-bound, about 75 s) run beside the end-to-end tests,
 # which mostly wait on phones and timers; their report is printed after the e2e one.
-test: deps lint
+test: deps test-deps lint
 	@mkdir -p .cache
 	@$(BIN)/pytest -q -p no:cacheprovider tests/unit tests/faults > .cache/unit-tests.log 2>&1 & \
 	unit=$$!; \
@@ -35,7 +38,7 @@ lint: deps
 unit: deps
 	$(BIN)/pytest -q tests/unit tests/faults
 
-e2e: deps
+e2e: deps test-deps
 	$(BIN)/pytest -q tests/e2e
 
 bench: deps
@@ -49,6 +52,12 @@ clean-sandbox:
 	rm -rf .cache/sandbox var/sandbox
 
 deps: $(STAMP_DEB) $(STAMP_PY)
+
+test-deps: $(STAMP_DEB_TEST)
+
+$(STAMP_DEB_TEST):
+	@scripts/install-debian-packages $(DEBIAN_TEST_PACKAGES)
+	@mkdir -p $(dir $@) && touch $@
 
 $(STAMP_DEB):
 	@scripts/install-debian-packages $(DEBIAN_PACKAGES)

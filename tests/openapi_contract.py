@@ -17,9 +17,11 @@ def template_of(path: str) -> str:
     """The document's path template a concrete path matches (``/api/agents/1001/login``
     -> ``/api/agents/{agent}/{action}``); AssertionError if none does."""
     template: str
-    for template in DOCUMENT["paths"]:
+    # The fewest {parameters} first: /api/agents/{agent}/spy before .../{action}, as the
+    # server routes it.
+    for template in sorted(DOCUMENT["paths"], key=lambda t: t.count("{")):
         pattern = "^" + re.sub(r"\\{[a-z_]+\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path):
+        if re.match(pattern, path.split("?")[0]):
             return template
     raise AssertionError(f"{path} is not in the OpenAPI document")
 

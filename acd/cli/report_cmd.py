@@ -20,7 +20,8 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from acd.adapters.journal import Journal, JournalError
+from acd.adapters.journal import JournalError
+from acd.adapters.journal.period import facts_for_period
 from acd.core.engine.config import AcdConfig
 from acd.core.facts import Fact
 from acd.core.report import (
@@ -44,7 +45,6 @@ from dialer.campaign import Campaign, context_of, load_campaigns
 DEFAULT_JOURNAL = Path("var/journal.sqlite3")
 # Facts read after the period so that calls entered in it have their outcome (and
 # wrap-up): a call still going on this long after the period's end is shown as waiting.
-OUTCOME_MARGIN_S = 6 * 3600.0
 
 
 def register(commands: Any) -> None:
@@ -175,10 +175,7 @@ def _campaigns(config: Path, settings: Settings) -> dict[str, Campaign]:
 
 
 def _read_facts(path: Path, period: Period) -> list[Fact]:
-    with Journal.open(path, create=False) as journal:
-        before = [row.fact for row in journal.agent_states_before(period.since)]
-        during = [row.fact for row in journal.read(period.since, period.until + OUTCOME_MARGIN_S)]
-    return before + during
+    return facts_for_period(path, period.since, period.until)
 
 
 def _settings(path: Path | None) -> Settings | None:

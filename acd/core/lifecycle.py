@@ -1,5 +1,6 @@
-"""Facts about the server itself rather than a call's or an agent's step: a start, and
-the repairs made after an unclean stop. Journaled like the others.
+"""Facts about the server itself rather than a call's or an agent's step: a start, the
+repairs made after an unclean stop, and the changes people asked for through the API
+(who, as what, asked for what). Journaled like the others.
 
 The reports read ServerRestarted to leave the time the server was away out of every
 agent's states and wrap-ups (nothing is known of it); CallRepaired says why a call's end
@@ -30,5 +31,18 @@ class CallRepaired:
     reason: str
 
 
-LifecycleFact = ServerRestarted | CallRepaired
-LIFECYCLE_FACTS = (ServerRestarted, CallRepaired)
+@dataclass(frozen=True)
+class ActionTaken:
+    """A change asked for through the API and accepted: who asked, and what."""
+
+    kind: ClassVar[str] = "ACTION"
+    at: float
+    user: str  # "local" for the CLI on the server's machine
+    role: str
+    tenant: str
+    action: str  # the request: "POST /api/agents/1001/pause"
+    detail: str  # its body's fields, e.g. "reason=lunch" (never a password)
+
+
+LifecycleFact = ServerRestarted | CallRepaired | ActionTaken
+LIFECYCLE_FACTS = (ServerRestarted, CallRepaired, ActionTaken)

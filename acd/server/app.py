@@ -23,6 +23,9 @@ from aiohttp import web
 from acd.adapters.api import ApiDeps, EventHub, Health, build_app, to_jsonable
 from acd.adapters.api.access import Access
 from acd.adapters.api.auth import write_token_file
+from acd.adapters.api.calls import RecentCalls
+from acd.adapters.api.console import ConsoleDeps
+from acd.adapters.api.day_report import DayReports
 from acd.adapters.api.tenancy import Tenancy
 from acd.adapters.api.users import UserError, UserStore
 from acd.adapters.callcontrol.callback_offer import CallbackOffer, CallbackReplies, CallbackRules
@@ -50,6 +53,7 @@ from acd.core.engine.events import CallArrived
 from acd.core.engine.snapshot import Snapshot
 from acd.core.facts import Fact
 from acd.core.lifecycle import CallRepaired
+from acd.core.report.kpi import ReportOptions
 from acd.core.settings import Settings
 from acd.core.settings.callbacks_model import LEGAL_HOURS
 from acd.core.settings.model import Endpoint
@@ -68,6 +72,9 @@ log = logging.getLogger(__name__)
 
 ASTERISK_WAIT_S = 30.0  # Asterisk starts in a few seconds; a boot under load takes longer
 RECONCILE_EVERY_S = 10.0  # calls and phones compared with Asterisk's this often
+# ChanSpy's options: q no beep nor name announced, E ends with the agent's call, w the
+# supervisor speaks to the agent only, B to both.
+SPY_OPTIONS = {"listen": "qE", "whisper": "qEw", "barge": "qEB"}
 
 
 class Server:
@@ -154,7 +161,8 @@ class Server:
                 entrance=entrance,
                 recogniser=PocketsphinxRecogniser(),
                 recordings=self._recordings,
-                record=self.journal.submit,
+                # as the engine's facts: journaled, and on the event stream (screen pops)
+                record=self._record,
                 clock=clock,
                 is_open=_calendar_check(settings),
                 outbound_trunk=settings.outbound_trunk(),
@@ -173,6 +181,8 @@ class Server:
             scripts, host=settings.agi.host, port=settings.agi.port, allowed=settings.agi_allow
         )
         self.access = _api_access(settings, self.campaigns, clock)
+        self.access.record = self._record  # who changed what, journaled
+        self.calls = RecentCalls()
         self.events = EventHub(encode=to_jsonable, tenants_of=self.access.tenancy.tenants_of)
         deps = ApiDeps(
             agent_ids=frozenset(agent_ids),
@@ -186,6 +196,15 @@ class Server:
             health=self.health,
             events=self.events,
             access=self.access,
+            console=ConsoleDeps(
+                calls=self.calls,
+                phones=frozenset(agent_ids),
+                tenancy=self.access.tenancy,
+                spy=self._spy,
+                reports=_day_reports(settings, self.campaigns, clock),
+                record=self._record,
+                clock=clock,
+            ),
         )
         self.api = web.AppRunner(build_app(deps), access_log=None)
         self.call_log = callflow.CallLog(agent_ids)
@@ -321,6 +340,24 @@ class Server:
         # The executor is built before the runner it feeds (the runner needs the executor).
         self.runner.feed(event)
 
+    async def _spy(self, agent: str, phone: str, mode: str) -> None:
+        """Rings ``phone``; answered, it hears ``agent``'s call (whisper: speaks to the
+        agent; barge: to both) until either hangs up. ValueError: why not."""
+        state = next((a for a in self.snapshot().agents if a.agent_id == agent), None)
+        if state is None or state.state != "on_call":
+            raise ValueError(f"agent {agent} is not on a call")
+        options = SPY_OPTIONS[mode]
+        try:
+            await self.ami.originate(
+                f"PJSIP/{phone}",
+                application="ChanSpy",
+                data=f"PJSIP/{agent}-,{options}",
+                caller_id=f'"{mode} {agent}" <{agent}>',
+                wait=False,
+            )
+        except AmiError as exc:
+            raise ValueError(f"Asterisk did not ring phone {phone}: {exc}") from exc
+
     def on_facts(self, listener: Callable[[Sequence[Fact]], None]) -> None:
         """Also hands the engine's facts to ``listener`` (the demo counts answered calls)."""
         self._fact_listeners.append(listener)
@@ -330,6 +367,7 @@ class Server:
         self.events.publish_all((fact.kind, fact) for fact in facts)
         for fact in facts:
             callflow.log_fact(fact)
+            self.calls.on_fact(fact)
         self.outbound.dialer.on_facts(facts)
         for listener in self._fact_listeners:
             listener(facts)
@@ -514,7 +552,24 @@ def _api_access(
     queues = ((q.name, q.tenant, q.members) for q in settings.acd.queues)
     return Access(
         users=users,
+        pause_reasons=tuple(r.code for r in settings.acd.pause_reasons),
         tenancy=Tenancy.of(queues, {name: c.queue for name, c in campaigns.items()}),
         hosts=frozenset(settings.api_hosts),
         clock=clock,
+    )
+
+
+def _day_reports(
+    settings: Settings, campaigns: Mapping[str, Campaign], clock: Callable[[], float]
+) -> DayReports:
+    thresholds = {q.name: q.service_level_s for q in settings.acd.queues}
+    return DayReports(
+        journal=settings.journal.path,
+        options=ReportOptions(sl_threshold_s=thresholds),
+        queues=tuple(q.name for q in settings.acd.queues),
+        agents=tuple(a.id for a in settings.agents),
+        clock=clock,
+        campaign_queue={name: c.queue for name, c in campaigns.items()},
+        rule_sets={name: c.rule_set for name, c in campaigns.items()},
+        amd_rates={name: c.machine_detection.false_positive_rate for name, c in campaigns.items()},
     )

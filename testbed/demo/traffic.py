@@ -107,6 +107,12 @@ class Demo:
             "Watch it from another terminal: .venv/bin/acd status   (Ctrl-C here stops "
             "the demo; .venv/bin/acd sandbox down stops Asterisk)"
         )
+        api = self._settings.api
+        log.info(
+            "Or in a browser: http://%s:%d/ (a user first: .venv/bin/acd user add me --role admin)",
+            api.host,
+            api.port,
+        )
         if free:
             log.info(
                 "Join as an agent with a softphone: SIP server %s, port %d (UDP), user %s;"

@@ -18,9 +18,11 @@ from argon2 import PasswordHasher
 
 from acd.adapters.api import ApiDeps, EventHub, build_app, to_jsonable
 from acd.adapters.api.access import Access
+from acd.adapters.api.calls import RecentCalls
+from acd.adapters.api.console import ConsoleDeps
 from acd.adapters.api.tenancy import Tenancy
 from acd.adapters.api.users import User, UserStore
-from acd.core.engine.facts import AgentStateChanged, CallEntered
+from acd.core.engine.facts import AgentStateChanged, CallEntered, CallOffered
 from acd.core.engine.snapshot import AgentStatus, QueueStatus, Snapshot
 from tests.api_auth import AUTH, TOKEN
 from tests.openapi_contract import DOCUMENT, check_response
@@ -84,7 +86,9 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
     ):
         users.add(user, PASSWORD)
     now = [1000.0]
-    access = Access(TOKEN, users, TENANCY, frozenset({"acd.example.com"}), lambda: now[0])
+    access = Access(
+        TOKEN, users, TENANCY, frozenset({"acd.example.com"}), ("lunch",), lambda: now[0]
+    )
     hub = EventHub(encode=to_jsonable, tenants_of=TENANCY.tenants_of)
     fed: list[object] = []
     deps = ApiDeps(
@@ -97,12 +101,24 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
         snapshot=lambda: Snapshot(0.0, (), ()),
         events=hub,
         access=access,
+        console=ConsoleDeps(_calls(), frozenset({"1001", "1002", "1003"}), TENANCY, _spy),
     )
     # A cookie jar that keeps cookies for 127.0.0.1 (aiohttp's default one does not).
     jar = aiohttp.CookieJar(unsafe=True)
     async with TestClient(TestServer(build_app(deps)), cookie_jar=jar) as client:
         yield Api(client, users, access, hub, fed)
     hub.close()
+
+
+def _calls() -> RecentCalls:
+    calls = RecentCalls()
+    calls.on_fact(CallEntered(1.0, "acme-call", "sales", 1, 5, "0601"))
+    calls.on_fact(CallOffered(2.0, "acme-call", "sales", "1001", ("1001",), "longest idle", 1))
+    return calls
+
+
+async def _spy(agent: str, phone: str, mode: str) -> None:
+    return None
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -142,7 +158,11 @@ async def test_a_page_session_changes_state_only_with_its_csrf_token(api: Api) -
     assert (session["user"], session["role"], session["tenant"]) == ("sam", "supervisor", "acme")
     check_response("POST", "/api/login", 200, session)
     me = await (await api.client.get("/api/me")).json()  # the cookie alone reads
-    assert me == {key: session[key] for key in me}
+    assert {key: me[key] for key in session if key != "token"} == {
+        key: value for key, value in session.items() if key != "token"
+    }
+    assert me["pause_reasons"] == ["lunch"]
+    check_response("GET", "/api/me", 200, me)
     refused = await api.client.post("/api/agents/1001/ready")
     assert refused.status == 403
     assert (await refused.json())["error"] == "csrf"
@@ -205,11 +225,14 @@ async def test_a_new_password_or_a_removed_user_ends_their_sessions(api: Api) ->
 async def test_an_agent_acts_on_themselves_only(api: Api) -> None:
     bearer = {"Authorization": f"Bearer {(await api.login('ana'))['token']}"}
     assert (await api.client.post("/api/agents/1001/ready", headers=bearer)).status == 202
+    card = await (await api.client.get("/api/calls/acme-call", headers=bearer)).json()
+    assert (card["caller"], [o["agent"] for o in card["offers"]]) == ("0601", ["1001"])
     for method, path in [
         ("POST", "/api/agents/1002/ready"),
         ("POST", "/api/dialer/spring/agents/1002/offer"),
         ("POST", "/api/dialer/spring/start"),
         ("GET", "/metrics"),
+        ("POST", "/api/agents/1001/spy"),  # supervisors only
     ]:
         response = await api.client.request(method, path, headers=bearer)
         assert response.status == 403, path
@@ -230,6 +253,7 @@ async def test_a_tenants_user_never_sees_nor_touches_another_tenants_queues(api:
         ("POST", "/api/dialer/spring/start"),  # acme's campaign
         ("POST", "/api/dialer/spring/agents/1003/offer"),
         ("GET", "/metrics"),  # every tenant's figures
+        ("POST", "/api/agents/1001/spy"),
     ]:
         response = await api.client.request(method, path, json={"reason": "lunch"}, headers=bearer)
         assert response.status == 403, path
@@ -237,6 +261,9 @@ async def test_a_tenants_user_never_sees_nor_touches_another_tenants_queues(api:
     assert api.fed == []
     own = await api.client.post("/api/agents/1003/pause", json={"reason": "lunch"}, headers=bearer)
     assert own.status == 202
+    other = await api.client.get("/api/calls/acme-call", headers=bearer)
+    assert other.status == 404  # as if it did not exist
+    check_response("GET", "/api/calls/acme-call", 404, await other.json())
 
 
 async def test_the_centres_own_staff_see_every_tenant(api: Api) -> None:
@@ -286,3 +313,30 @@ async def test_only_this_servers_names_are_answered(
     response = await api.client.get("/api/status", headers={**AUTH, **headers})
     assert response.status == status
     check_response("GET", "/api/status", status, await response.json())
+
+
+async def test_a_page_without_a_session_sends_the_browser_to_the_login(api: Api) -> None:
+    response = await api.client.get("/wallboard", allow_redirects=False)
+    assert response.status == 302
+    assert response.headers["Location"] == "/login?next=/wallboard"
+    login = await api.client.get("/login")
+    assert login.status == 200
+    assert "<form" in await login.text()
+    assert "script-src" not in login.headers["Content-Security-Policy"]  # default-src 'self'
+    assert login.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert (await api.client.get("/static/common.js")).status == 200
+    await api.login("sam")
+    page = await api.client.get("/wallboard")
+    assert page.status == 200
+    assert "/static/wallboard.js" in await page.text()
+
+
+async def test_each_change_is_journaled_with_who_asked(api: Api, tmp_path: Path) -> None:
+    recorded: list[Any] = []
+    api.access.record = recorded.extend
+    bearer = {"Authorization": f"Bearer {(await api.login('sam'))['token']}"}
+    await api.client.post("/api/agents/1001/pause", json={"reason": "lunch"}, headers=bearer)
+    await api.client.post("/api/agents/1003/pause", json={"reason": "lunch"}, headers=bearer)
+    assert [(f.user, f.role, f.tenant, f.action, f.detail) for f in recorded] == [
+        ("sam", "supervisor", "acme", "POST /api/agents/1001/pause", "reason=lunch")
+    ]  # the refused one (another tenant's agent) changed nothing: not journaled

@@ -10,6 +10,7 @@ import dataclasses
 import string
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -20,10 +21,17 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from acd.adapters.api import ApiDeps, Health, build_app
+from acd.adapters.api.calls import RecentCalls
+from acd.adapters.api.console import ConsoleDeps
+from acd.adapters.api.pages import LOGIN, PAGES, STATIC
+from acd.adapters.api.tenancy import Tenancy
 from acd.adapters.dialer.preview import PreviewLead
 from acd.adapters.dialer.service import CampaignStatus
 from acd.core.engine.events import EngineEvent
+from acd.core.engine.facts import CallAnswered, CallEntered, CallOffered
 from acd.core.engine.snapshot import AgentStatus, CallerStatus, QueueStatus, Snapshot
+from acd.core.wrapup import CallWrappedUp
+from ivr.facts import IvrStep
 from tests.api_auth import AUTH, local_access
 from tests.openapi_contract import DOCUMENT, check_response, template_of
 
@@ -104,6 +112,43 @@ def _deps(health: Health = HEALTHY, with_dialer: bool = True) -> ApiDeps:
         snapshot=lambda: Snapshot(0.0, (), ()),
         health=lambda: health,
         access=local_access(),
+        console=_console(),
+    )
+
+
+async def _spy(agent: str, phone: str, mode: str) -> None:
+    if agent != "1001":
+        raise ValueError(f"agent {agent} is not on a call")
+
+
+async def _reports(
+    day: str, interval_s: int, shown: frozenset[str] | None, fcr_days: float
+) -> dict[str, Any]:
+    if day not in ("today", "2026-12-07"):
+        raise ValueError(f"{day!r}: expected YYYY-MM-DD, today or yesterday")
+    kpis = {"queue": "sales", "offered": 2, "answered": 1}
+    figures = {"queues": [kpis], "all_queues": kpis, "agents": [], "all_agents": {}}
+    return {
+        "day": day,
+        "interval_s": interval_s,
+        "intervals": [{"since": 0.0, "until": float(interval_s), **figures}],
+        "total": figures,
+        "first_contact": {"repeat_days": fcr_days, "queues": []},
+        "ivr_funnel": [],
+        "campaigns": [],
+    }
+
+
+def _console() -> ConsoleDeps:
+    calls = RecentCalls()
+    calls.on_fact(CallEntered(10.0, "1733.1", "sales", 1, 5, "+33612345678"))
+    calls.on_fact(IvrStep(9.0, "1733.1", "main", "start", "option", "1", "v1"))
+    calls.on_fact(CallOffered(11.0, "1733.1", "sales", "1001", ("1001",), "longest idle", 1))
+    calls.on_fact(CallAnswered(12.0, "1733.1", "sales", "1001", 2.0, 1.0))
+    tenancy = Tenancy.of([("sales", "", ("1001",))], {})
+    journaled: list[CallWrappedUp] = []
+    return ConsoleDeps(
+        calls, frozenset({"1001", "1005"}), tenancy, _spy, _reports, journaled.extend
     )
 
 
@@ -128,7 +173,10 @@ def test_every_route_is_documented_and_every_documented_path_is_a_route() -> Non
     routes = {
         (route.method.lower(), route.resource.canonical)
         for route in app.router.routes()
-        if route.method != "HEAD" and route.resource is not None
+        if route.method != "HEAD"
+        and route.resource is not None
+        # the console's pages and their files (pages.py): HTML for people, not the API
+        and route.resource.canonical not in (*PAGES, LOGIN, "/", STATIC.rstrip("/"))
     }
     documented = {
         (method, template)
@@ -162,6 +210,22 @@ CASES = [
     ("POST", "/api/dialer/spring/agents/9999/offer", None, 404),
     ("POST", "/api/dialer/spring/agents/1001/dance", None, 404),
     ("GET", "/api/me", None, 200),
+    ("GET", "/api/calls/1733.1", None, 200),
+    ("GET", "/api/calls/nope", None, 404),
+    ("POST", "/api/agents/1001/spy", {"mode": "listen", "phone": "1005"}, 202),
+    ("POST", "/api/agents/1001/spy", {"mode": "listen", "phone": "0899123456"}, 400),
+    ("POST", "/api/agents/1001/spy", {"mode": "sing", "phone": "1005"}, 400),
+    ("POST", "/api/agents/9999/spy", {"mode": "listen", "phone": "1005"}, 404),
+    ("POST", "/api/agents/1005/spy", {"mode": "listen", "phone": "1001"}, 409),
+    ("GET", "/api/reports?day=2026-12-07&interval_s=900", None, 200),
+    ("GET", "/api/reports?day=someday", None, 400),
+    ("GET", "/api/reports?interval_s=60", None, 400),
+    ("GET", "/api/reports?format=csv", None, 200),
+    ("GET", "/api/reports?fcr_days=0", None, 400),
+    ("POST", "/api/agents/1001/wrapup", {"call_id": "1733.1", "resolved": True}, 200),
+    ("POST", "/api/agents/1005/wrapup", {"call_id": "1733.1", "resolved": True}, 409),
+    ("POST", "/api/agents/1001/wrapup", {"call_id": "1733.1"}, 400),
+    ("POST", "/api/agents/9999/wrapup", {"call_id": "1733.1", "resolved": True}, 404),
     ("POST", "/api/logout", None, 200),
     ("POST", "/api/login", {"user": "ana", "password": "not hers"}, 401),
     ("POST", "/api/login", {"user": "ana"}, 400),
@@ -190,8 +254,9 @@ async def test_health_answers_as_documented(health: Health, status: int) -> None
 
 async def test_without_campaigns_the_dialer_paths_answer_as_documented() -> None:
     async with TestClient(TestServer(build_app(_deps(with_dialer=False))), headers=AUTH) as c:
+        listed = await c.get("/api/dialer")
+        assert (listed.status, await listed.json()) == (200, [])  # no campaign configured
         for method, path in [
-            ("GET", "/api/dialer"),
             ("POST", "/api/dialer/spring/start"),
             ("POST", "/api/dialer/spring/agents/1001/offer"),
             ("POST", "/api/agents/1001/disposition"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,8 +31,10 @@ from acd.adapters.api.auth import (
     same_token,
 )
 from acd.adapters.api.errors import ApiError
+from acd.adapters.api.pages import PAGES, is_public
 from acd.adapters.api.tenancy import Tenancy
 from acd.adapters.api.users import UserStore
+from acd.core.lifecycle import ActionTaken
 
 LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 PUBLIC = frozenset({("GET", "/health"), ("POST", "/api/login")})
@@ -48,9 +50,12 @@ class Access:
     users: UserStore | None = None
     tenancy: Tenancy = field(default_factory=lambda: Tenancy({}, {}, {}))
     hosts: frozenset[str] = frozenset()  # names beyond this machine (api.hosts)
+    pause_reasons: tuple[str, ...] = ()  # for the pages' pause buttons (/api/me)
     clock: Callable[[], float] = time.time
     sessions: Sessions = field(init=False)
     throttle: LoginThrottle = field(default_factory=LoginThrottle)
+    # Journals each accepted change with who asked (the server's _record); None: not kept.
+    record: Callable[[Sequence[ActionTaken]], None] | None = None
 
     def __post_init__(self) -> None:
         self.sessions = Sessions(self.clock)
@@ -63,11 +68,38 @@ def middleware(access: Access) -> Any:
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         _check_names(request, access.hosts)
-        if (request.method, request.path) not in PUBLIC:
-            request[PRINCIPAL] = _principal(request, access)
-        return await handler(request)
+        if (request.method, request.path) in PUBLIC or is_public(request.method, request.path):
+            return await handler(request)
+        try:
+            who = request[PRINCIPAL] = _principal(request, access)
+        except ApiError as exc:
+            if exc.status == 401 and request.method == "GET" and request.path in PAGES:
+                raise web.HTTPFound(f"/login?next={request.path}") from None  # a person
+            raise
+        response = await handler(request)
+        if request.method not in SAFE_METHODS and response.status < 300:
+            await _journal(request, access, who)
+        return response
 
     return check
+
+
+NOT_JOURNALED = frozenset({"/api/logout"})
+SECRET_FIELDS = frozenset({"password"})
+
+
+async def _journal(request: web.Request, access: Access, who: Principal) -> None:
+    if access.record is None or request.path in NOT_JOURNALED:
+        return
+    try:
+        body = await request.json() if request.can_read_body or request.body_exists else {}
+    except ValueError:
+        body = {}
+    fields = body.items() if isinstance(body, dict) else ()
+    detail = " ".join(f"{k}={v}" for k, v in fields if k not in SECRET_FIELDS)
+    action = f"{request.method} {request.path}"
+    fact = ActionTaken(access.clock(), who.user, who.role, who.tenant, action, detail[:200])
+    access.record([fact])
 
 
 def _check_names(request: web.Request, hosts: frozenset[str]) -> None:
@@ -184,7 +216,8 @@ def add_routes(app: web.Application, access: Access) -> None:
     async def me(request: web.Request) -> web.Response:
         token = _session_token(request)
         session = access.sessions.get(token) if token else None
-        return web.json_response(_who(principal(request), session))
+        me = _who(principal(request), session)
+        return web.json_response({**me, "pause_reasons": list(access.pause_reasons)})
 
     app.router.add_post("/api/login", login)
     app.router.add_post("/api/logout", logout)

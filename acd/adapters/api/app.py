@@ -48,10 +48,12 @@ from acd.adapters.api.access import (
     require_campaign,
     require_role,
 )
+from acd.adapters.api.console import ConsoleDeps, add_console_routes
 from acd.adapters.api.errors import ApiError
 from acd.adapters.api.events import EventHub, stream
 from acd.adapters.api.health import Health, health_body
 from acd.adapters.api.metrics import METRICS_CONTENT_TYPE, ServerCollector, render
+from acd.adapters.api.pages import add_pages
 from acd.core.engine.events import (
     AgentLoggedIn,
     AgentLoggedOut,
@@ -90,6 +92,7 @@ class ApiDeps:
     health: Callable[[], Health] | None = None  # for /health and /metrics
     events: EventHub | None = None  # for /api/events
     access: Access = field(default_factory=Access)  # who may do what
+    console: ConsoleDeps | None = None  # the web console's requests (console.py)
 
 
 DEPS = web.AppKey("deps", ApiDeps)
@@ -99,6 +102,8 @@ def build_app(deps: ApiDeps) -> web.Application:
     app = web.Application(middlewares=[_errors_as_json, middleware(deps.access)])
     app[DEPS] = deps
     add_routes(app, deps.access)
+    if deps.console is not None:  # first: /api/agents/{agent}/spy before {action}
+        add_console_routes(app, deps.console)
     app.router.add_get("/api/status", _status)
     app.router.add_post("/api/agents/{agent}/{action}", _agent_action)
     app.router.add_get("/api/dialer", _dialer_status)
@@ -108,6 +113,7 @@ def build_app(deps: ApiDeps) -> web.Application:
     app.router.add_get("/metrics", _metrics)
     app.router.add_get("/api/openapi.json", _openapi)
     app.router.add_get("/api/events", _events)
+    add_pages(app)
     return app
 
 
@@ -218,7 +224,8 @@ def _dialer(request: web.Request) -> DialerControl:
 
 
 async def _dialer_status(request: web.Request) -> web.Response:
-    campaigns = to_jsonable(_dialer(request).status())
+    dialer = request.app[DEPS].dialer
+    campaigns = to_jsonable(dialer.status()) if dialer is not None else []  # none configured
     tenancy = request.app[DEPS].access.tenancy
     return web.json_response(tenancy.campaigns_for(principal(request).tenant, campaigns))
 
