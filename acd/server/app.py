@@ -183,7 +183,10 @@ class Server:
         self.access = _api_access(settings, self.campaigns, clock)
         self.access.record = self._record  # who changed what, journaled
         self.calls = RecentCalls()
-        self.events = EventHub(encode=to_jsonable, tenants_of=self.access.tenancy.tenants_of)
+        tenancy = self.access.tenancy
+        # Without tenants, no event needs sorting out: none of the per-event cost.
+        sorts = any(tenancy.queue_tenant.values())
+        self.events = EventHub(encode=to_jsonable, tenants_of=tenancy.tenants_of if sorts else None)
         deps = ApiDeps(
             agent_ids=frozenset(agent_ids),
             pause_reasons=frozenset(reasons.values()),

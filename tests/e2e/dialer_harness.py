@@ -54,3 +54,18 @@ async def settled(server: Any, campaign: str, calls: int, timeout_s: float = 150
             if ended >= calls and row["in_flight"] == 0:
                 return
             await asyncio.sleep(0.5)  # polling a process: its API is the test's window
+
+
+# A preview campaign of the sales queue, its leads a CSV of phone, name and contract.
+PREVIEW = """
+mode: preview
+queue: sales
+trunk: carrier
+caller_id: "+33170000000"
+rule_set: FR
+purpose: existing_customer
+ring_s: 15
+information_message: This was Acme about your contract. Call us back on 01 70 00 00 00.
+leads:
+  columns: {number: phone, name: name, reference: contract}
+"""

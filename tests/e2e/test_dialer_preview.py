@@ -28,25 +28,13 @@ from tests.e2e.acd_harness import (
     until,
     write_config,
 )
-from tests.e2e.dialer_harness import CLOCK, acd, add_campaign, polled
+from tests.e2e.dialer_harness import CLOCK, PREVIEW, acd, add_campaign, polled
 from tests.e2e.server_process import ServerProcess
 from tests.openapi_contract import check_response
 
 pytestmark = pytest.mark.e2e
 
 SKIPPED, CALLED = "+33612360011", "+33612360021"
-PREVIEW = """
-mode: preview
-queue: sales
-trunk: carrier
-caller_id: "+33170000000"
-rule_set: FR
-purpose: existing_customer
-ring_s: 15
-information_message: This was Acme about your contract. Call us back on 01 70 00 00 00.
-leads:
-  columns: {number: phone, name: name, reference: contract}
-"""
 
 
 def _sales(config: dict[str, Any]) -> None:

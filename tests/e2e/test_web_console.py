@@ -18,9 +18,11 @@ from acd.asterisk.ami import AmiClient
 from acd.asterisk.ami import Event as AmiEvent
 from acd.core.engine.facts import CallEntered, CallOffered
 from acd.core.lifecycle import ActionTaken
+from acd.core.outbound.facts import LeadDisposition
 from acd.core.wrapup import CallWrappedUp
 from testbed.phones import CallerPhone, CallerScript
 from testbed.phones.audio import PCMU, silence_frames
+from testbed.phones.customers import Customers
 from testbed.sandbox import Sandbox
 from tests.e2e.acd_harness import (
     API_PORT,
@@ -33,6 +35,7 @@ from tests.e2e.acd_harness import (
     write_config,
 )
 from tests.e2e.browser import Browser
+from tests.e2e.dialer_harness import CLOCK, PREVIEW, acd, add_campaign, polled
 
 pytestmark = pytest.mark.e2e
 
@@ -215,6 +218,9 @@ async def test_a_tenants_user_sees_only_its_queues_and_csrf_is_required(
     config = _config(tmp_path, _tenants)
     UserStore(tmp_path / "users.json").add(User("gil", "supervisor", tenant="globex"), PASSWORD)
     async with running_server(config, tmp_path):
+        await browser.open("/wallboard")  # no session yet: the login page
+        await browser.until(lambda: "/login" in browser.driver.current_url, "the login page")
+        await browser.screenshot("login")
         await browser.log_in("gil", PASSWORD, "/wallboard")
         await browser.text('[data-queue="support"] [data-figure="waiting"]')
         tiles = await browser.run(
@@ -238,3 +244,52 @@ async def test_a_tenants_user_sees_only_its_queues_and_csrf_is_required(
         )
         assert (status, body["error"]) == (403, "not-permitted")
         browser.assert_no_script_errors()
+
+
+LEAD = "+33612370011"
+
+
+@pytest.mark.timeout(180)
+async def test_an_agent_calls_a_preview_lead_and_sets_its_disposition_from_the_panel(
+    sandbox: Sandbox, tmp_path: Path, phones_dir: Path, browser: Browser
+) -> None:
+    config = _config(tmp_path)
+    csv = f"phone,name,contract\n{LEAD},Cleo Lead,C-7\n"
+    assert "1 leads added" in add_campaign(config, "winback", PREVIEW, csv).stdout
+    customers = Customers(phones_dir, "127.0.0.8", 5070, ring_ms=800, hold_ms=6000)
+    await customers.start()
+    try:
+        async with (
+            running_server(config, tmp_path, CLOCK) as server,
+            agent_phones(sandbox, phones_dir, {"1001": {"ring_ms": 300, "talk_ms": 8000}}),
+        ):
+            acd(config, "dialer", "start", "winback")
+            await browser.log_in("alice", PASSWORD, "/agent")
+            await browser.click("#login")
+            await until(server, lambda s: agent_state(s, "1001") == "ready")
+            await browser.click("#offer-winback")
+            shown = await browser.text(f'[data-lead="{LEAD}"]')
+            assert shown == f"Cleo Lead, {LEAD}, C-7 (dialled 0 times before)"
+            await browser.screenshot("agent-preview-lead")
+            assert customers.invites() == []  # nothing dialled while the agent reads
+            await browser.click("#accept-winback")
+            await polled(lambda: [i.dialled for i in customers.invites()] == [LEAD], 40)
+            await until(server, lambda s: agent_state(s, "1001") == "ready", timeout_s=40)
+            await browser.run(
+                lambda: browser.driver.find_element("id", "campaign-disposition").send_keys("sale")
+            )
+            await browser.click("#set-disposition")
+            await polled(lambda: bool(_of(tmp_path, LeadDisposition)), 10)
+            browser.assert_no_script_errors()
+    finally:
+        await customers.stop()
+    (disposition,) = _of(tmp_path, LeadDisposition)
+    assert (disposition.number, disposition.disposition, disposition.agent_id) == (
+        LEAD,
+        "sale",
+        "1001",
+    )
+
+
+def _of(tmp: Path, kind: type[Any]) -> list[Any]:
+    return [f for f in facts(tmp) if isinstance(f, kind)]

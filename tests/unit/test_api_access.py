@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 
 from acd.adapters.api import ApiDeps, EventHub, build_app, to_jsonable
 from acd.adapters.api.access import Access
+from acd.adapters.api.auth import LoginThrottle
 from acd.adapters.api.calls import RecentCalls
 from acd.adapters.api.console import ConsoleDeps
 from acd.adapters.api.tenancy import Tenancy
@@ -340,3 +341,18 @@ async def test_each_change_is_journaled_with_who_asked(api: Api, tmp_path: Path)
     assert [(f.user, f.role, f.tenant, f.action, f.detail) for f in recorded] == [
         ("sam", "supervisor", "acme", "POST /api/agents/1001/pause", "reason=lunch")
     ]  # the refused one (another tenant's agent) changed nothing: not journaled
+
+
+def test_one_address_may_try_more_names_than_one_name_may_be_tried() -> None:
+    """Behind a reverse proxy every login comes from one address: people mistyping their
+    own passwords do not lock each other out; a guesser at one name is stopped at 5."""
+    throttle = LoginThrottle()
+    for n in range(29):
+        throttle.failed("10.0.0.1", f"user{n}", 100.0)
+    assert throttle.retry_after("10.0.0.1", "someone", 100.0) == 0
+    throttle.failed("10.0.0.1", "user29", 100.0)
+    assert throttle.retry_after("10.0.0.1", "someone", 100.0) == 300.0
+    for _ in range(5):
+        throttle.failed("10.0.0.2", "root", 200.0)
+    assert throttle.retry_after("10.0.0.9", "root", 260.0) == 240.0
+    assert throttle.retry_after("10.0.0.9", "root", 500.0) == 0

@@ -12,6 +12,7 @@ agents and campaigns of their tenant (all of them without one).
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from acd.adapters.api.tenancy import Tenancy
 from acd.adapters.api.users import UserStore
 from acd.core.lifecycle import ActionTaken
 
+log = logging.getLogger(__name__)
 LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 PUBLIC = frozenset({("GET", "/health"), ("POST", "/api/login")})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -230,6 +232,7 @@ async def _login(request: web.Request, access: Access) -> web.Response:
     address = request.remote or ""
     wait = access.throttle.retry_after(address, name, access.clock())
     if wait > 0:
+        log.warning("API login for user %r from %s refused: too many failures", name, address)
         raise ApiError(
             429,
             "too-many-tries",
@@ -241,6 +244,7 @@ async def _login(request: web.Request, access: Access) -> web.Response:
     user = await asyncio.to_thread(users.verify, name, password) if users else None
     if user is None or users is None:
         access.throttle.failed(address, name, access.clock())
+        log.warning("API login refused for user %r from %s", name, address)  # never the password
         raise _unauthenticated("wrong user name or password")
     access.throttle.succeeded(name)
     current = users.current(name)

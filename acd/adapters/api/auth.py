@@ -15,8 +15,10 @@ tenant):
   journal and the secrets, so it gives nothing more.
 - Nothing: only ``GET /health`` (load balancers) and the login itself.
 
-Failed logins are throttled per address and per user name (LoginThrottle): a guesser
-gets MAX_FAILURES tries a WINDOW_S, then waits, and the answer says how long.
+Failed logins are throttled per user name and per address (LoginThrottle): a guesser
+gets MAX_FAILURES tries at a name a WINDOW_S, MAX_FAILURES_PER_ADDRESS from one address
+(more: behind a reverse proxy every login comes from its address), then waits, and the
+answer says how long.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ROLE_RANK = {"agent": 0, "supervisor": 1, "admin": 2}
 SESSION_IDLE_S = 8 * 3600.0  # a working day; each request pushes it back
 MAX_SESSIONS = 10_000  # the oldest is closed beyond this: memory stays bounded
 MAX_FAILURES = 5
+MAX_FAILURES_PER_ADDRESS = 30
 WINDOW_S = 300.0
 COOKIE = "acd_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -98,26 +101,29 @@ class LoginThrottle:
     """Failed logins, per address and per user name, over the last WINDOW_S."""
 
     max_failures: int = MAX_FAILURES
+    max_per_address: int = MAX_FAILURES_PER_ADDRESS
     window_s: float = WINDOW_S
     _failures: dict[str, deque[float]] = field(default_factory=dict)
 
     def retry_after(self, address: str, user: str, now: float) -> float:
         """0 if a login may be tried now, else the seconds until one may."""
-        waits = [self._wait(key, now) for key in (f"a:{address}", f"u:{user}")]
-        return max(waits)
+        return max(self._wait(key, limit, now) for key, limit in self._keys(address, user))
 
     def failed(self, address: str, user: str, now: float) -> None:
-        for key in (f"a:{address}", f"u:{user}"):
-            self._failures.setdefault(key, deque(maxlen=self.max_failures)).append(now)
+        for key, limit in self._keys(address, user):
+            self._failures.setdefault(key, deque(maxlen=limit)).append(now)
         if len(self._failures) > MAX_SESSIONS:  # a scan of many names: forget the oldest
             del self._failures[next(iter(self._failures))]
 
     def succeeded(self, user: str) -> None:
         self._failures.pop(f"u:{user}", None)
 
-    def _wait(self, key: str, now: float) -> float:
+    def _keys(self, address: str, user: str) -> tuple[tuple[str, int], ...]:
+        return ((f"u:{user}", self.max_failures), (f"a:{address}", self.max_per_address))
+
+    def _wait(self, key: str, limit: int, now: float) -> float:
         times = self._failures.get(key)
-        if times is None or len(times) < self.max_failures:
+        if times is None or len(times) < limit:
             return 0.0
         return max(0.0, times[0] + self.window_s - now)
 

@@ -63,6 +63,41 @@ function wrapUpForm(callId) {
     save, saved));
 }
 
+// Preview campaigns: ask for the next lead, read it, then call it or pass; after a
+// campaign's call, its disposition (and a callback's time, if the customer asked).
+async function showCampaigns() {
+  const all = await acd.api("GET", "/api/dialer");
+  if (!all.length) return;  // no campaign configured: an inbound-only centre
+  const campaigns = all.filter((c) => c.mode === "preview" && c.state === "running");
+  const lead = acd.el("div", { id: "lead" });
+  const rows = campaigns.map((c) => {
+    const path = `/api/dialer/${encodeURIComponent(c.campaign)}/agents/${encodeURIComponent(agentId)}`;
+    const step = (label, name) => button(label, `${name}-${c.campaign}`, async () => {
+      const answer = await acd.api("POST", `${path}/${name}`);
+      const l = answer.lead;
+      lead.replaceChildren(acd.el("p", { "data-lead": l.number },
+        `${l.name || "(no name)"}, ${l.number}${l.reference ? ", " + l.reference : ""}` +
+        ` (dialled ${l.dials} times before)`),
+        ...(name === "offer" ? [step("Call", "accept"), step("Skip", "skip")] : []));
+    });
+    return acd.el("div", { class: "bar", "data-campaign": c.campaign },
+      acd.el("strong", {}, c.campaign), step("Next lead", "offer"));
+  });
+  const code = acd.el("input", { id: "campaign-disposition", size: 12, placeholder: "sale" });
+  const when = acd.el("input", { id: "callback-at", type: "datetime-local" });
+  const dispose = button("Set disposition", "set-disposition", async () => {
+    const body = { disposition: code.value };
+    if (when.value) body.callback_at = new Date(when.value).getTime() / 1000;
+    await act("disposition", body);
+    code.value = "";
+  });
+  document.getElementById("campaigns").replaceWith(acd.el("section", { id: "campaigns" },
+    ...(campaigns.length ? [acd.el("h2", {}, "Preview campaigns"), ...rows, lead] : []),
+    acd.el("h2", {}, "Campaign call disposition"),
+    acd.el("div", { class: "bar" }, code, acd.el("label", { for: "callback-at" }, "callback at"),
+      when, dispose)));
+}
+
 acd.start("/agent").then((me) => {
   agentId = me.role === "agent" ? me.agent : new URLSearchParams(location.search).get("agent");
   const main = document.getElementById("main");
@@ -82,7 +117,9 @@ acd.start("/agent").then((me) => {
       button("Log out", "logout-agent", () => act("logout"))),
     acd.el("p", { class: "error", id: "error", role: "alert" }),
     acd.el("section", { id: "pop" }),
-    acd.el("section", { id: "wrapup" }));
+    acd.el("section", { id: "wrapup" }),
+    acd.el("section", { id: "campaigns" }));
+  showCampaigns();
   const refresh = acd.debounce(showState, 100);
   acd.follow(["AGENTSTATE", "OFFERED", "CONNECT", "COMPLETE"], (kind, fact) => {
     if (fact.agent_id !== agentId) return;

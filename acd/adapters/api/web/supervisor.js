@@ -26,7 +26,7 @@ function agentRow(a) {
   return acd.el("tr", { "data-agent": a.agent_id },
     acd.el("td", {}, acd.el("a", { href: `/agent?agent=${id}` }, a.agent_id)),
     acd.el("td", {}, acd.el("span", { class: `state state-${a.state}` }, a.state.replace("_", " "))),
-    acd.el("td", { class: "num" }, acd.duration(a.in_state_s)),
+    acd.el("td", { class: "num" }, acd.duration(a.state === "logged_out" ? null : a.in_state_s)),
     acd.el("td", {}, a.call_id || ""),
     acd.el("td", {}, ...(a.state === "on_call" ? ["listen", "whisper", "barge"].map(spy) : []),
       pause, out));
@@ -51,8 +51,9 @@ async function load() {
   const head = (names) => acd.el("tr", {}, ...names.map((n) => acd.el("th", {}, n)));
   document.getElementById("agents").replaceChildren(
     head(["agent", "state", "for", "call", ""]), ...status.agents.map(agentRow));
-  document.getElementById("campaigns").replaceChildren(
-    head(["campaign", "mode", "state", "in flight", ""]), ...campaigns.map(campaignRow));
+  document.getElementById("campaigns").replaceChildren(...(campaigns.length
+    ? [head(["campaign", "mode", "state", "in flight", ""]), ...campaigns.map(campaignRow)]
+    : [acd.el("tr", {}, acd.el("td", {}, "No campaign is configured."))]));
 }
 
 acd.start("/supervisor").then((who) => {
